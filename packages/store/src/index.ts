@@ -1,0 +1,1 @@
+export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The entry point of `npm start`, `npm test` and `npm run bench` on a machine that has only Node
+// and npm: it brings pnpm (pinned in package.json), the workspace's dependencies and a
+// `redis-server` binary, then hands over. Plain Node, no dependencies: it runs before any exist.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [pnpmSpec] = [JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager];
+const pnpmVersion = pnpmSpec.replace(/^pnpm@/, '');
+const toolsDir = join(root, '.tools');
+const pnpmBin = join(toolsDir, 'node_modules', '.bin', 'pnpm');
+
+function log(message) {
+  process.stderr.write(`[faturador] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(command, args, what) {
+  const status = run(command, args);
+  if (status !== 0) {
+    log(`${what} failed (exit ${status}).`);
+    process.exit(status);
+  }
+}
+
+function ensurePnpm() {
+  const current = spawnSync(pnpmBin, ['--version'], { encoding: 'utf8' });
+  if (current.status === 0 && current.stdout.trim() === pnpmVersion) return;
+  // corepack is not usable everywhere (signature checks), so pnpm is installed locally under .tools.
+  log(`installing pnpm ${pnpmVersion} into .tools/`);
+  must(
+    'npm',
+    ['install', '--prefix', toolsDir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${pnpmVersion}`],
+    'installing pnpm',
+  );
+}
+
+function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.pnpm', 'lock.yaml');
+  const lockfile = join(root, 'pnpm-lock.yaml');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lockfile).mtimeMs) return;
+  log('installing dependencies (pnpm install --frozen-lockfile)');
+  must(pnpmBin, ['install', '--frozen-lockfile', '--prefer-offline'], 'pnpm install');
+}
+
+function ensureRedis() {
+  if (process.env.REDIS_URL) return;
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (isRoot && hasApt) {
+    log("no redis-server found: installing Debian's redis-server package");
+    must('apt-get', ['update', '-qq'], 'apt-get update');
+    must('apt-get', ['install', '-y', '-qq', 'redis-server'], 'apt-get install redis-server');
+    return;
+  }
+  log('redis-server is not installed, and this script cannot install it for you.');
+  log('  Debian/Ubuntu: sudo apt-get install -y redis-server');
+  log('  macOS:         brew install redis');
+  log('  or point REDIS_URL at a Redis 7 server with maxmemory-policy noeviction.');
+  process.exit(1);
+}
+
+const steps = {
+  start: () => run(pnpmBin, ['--filter', '@faturador/dev', 'start']),
+  test: () => {
+    for (const [what, args] of [
+      ['lint', ['exec', 'biome', 'ci', '.']],
+      ['typecheck', ['run', '-r', '--if-present', 'typecheck:package']],
+      ['typecheck', ['exec', 'tsc', '-p', 'tsconfig.json', '--noEmit']],
+      ['tests', ['exec', 'vitest', 'run']],
+    ]) {
+      log(`${what}: pnpm ${args.join(' ')}`);
+      const status = run(pnpmBin, args);
+      if (status !== 0) {
+        log(`${what} failed.`);
+        return status;
+      }
+    }
+    return 0;
+  },
+  bench: () => run(pnpmBin, ['--filter', '@faturador/dev', 'bench']),
+};
+
+const command = process.argv[2];
+const step = steps[command];
+if (!step) {
+  log(`usage: bootstrap.mjs ${Object.keys(steps).join('|')}`);
+  process.exit(2);
+}
+ensurePnpm();
+ensureDependencies();
+ensureRedis();
+process.exit(step());

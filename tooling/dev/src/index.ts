@@ -1,0 +1,1 @@
+export { type EmbeddedRedis, type EmbeddedRedisOptions, freePort, startEmbeddedRedis } from './redis-server.ts';

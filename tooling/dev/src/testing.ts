@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { inject, onTestFinished } from 'vitest';
+
+/** The URL of the run's shared embedded Redis (started by the global setup). */
+export function testRedisUrl(): string {
+  return inject('redisUrl');
+}
+
+/** A key prefix no other test uses, hash-tagged like production prefixes. */
+export function randomPrefix(): string {
+  return `{t${randomBytes(6).toString('hex')}}`;
+}
+
+/** A Redis connection closed when the current test ends. */
+export function testRedis(): Redis {
+  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  onTestFinished(async () => {
+    redis.disconnect();
+  });
+  return redis;
+}
