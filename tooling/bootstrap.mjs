@@ -38,7 +38,16 @@ function ensurePnpm() {
   log(`installing pnpm ${pnpmVersion} into .tools/`);
   must(
     'npm',
-    ['install', '--prefix', toolsDir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${pnpmVersion}`],
+    [
+      'install',
+      '--prefix',
+      toolsDir,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `pnpm@${pnpmVersion}`,
+    ],
     'installing pnpm',
   );
 }

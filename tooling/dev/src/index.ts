@@ -1,1 +1,6 @@
-export { type EmbeddedRedis, type EmbeddedRedisOptions, freePort, startEmbeddedRedis } from './redis-server.ts';
+export {
+  type EmbeddedRedis,
+  type EmbeddedRedisOptions,
+  freePort,
+  startEmbeddedRedis,
+} from './redis-server.ts';

@@ -66,7 +66,8 @@ async function waitUntilAnswers(url: string, child: ChildProcess, timeoutMs: num
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} while starting`);
+    if (child.exitCode !== null)
+      throw new Error(`redis-server exited with code ${child.exitCode} while starting`);
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     probe.on('error', () => {});
     try {
@@ -83,7 +84,9 @@ async function waitUntilAnswers(url: string, child: ChildProcess, timeoutMs: num
 }
 
 function spawnServer(port: number, dataDir: string, logFile: string | undefined): ChildProcess {
-  const child = spawn('redis-server', redisArgs(port, dataDir, logFile), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('redis-server', redisArgs(port, dataDir, logFile), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[redis] ${chunk}`));
   return child;
 }
@@ -114,7 +117,9 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   let child = spawnServer(port, dataDir, options.logFile);
   const onSpawnError = (error: Error) => {
     if ('code' in error && error.code === 'ENOENT') {
-      process.stderr.write('redis-server is not installed: run `npm start` or `npm test`, which install it.\n');
+      process.stderr.write(
+        'redis-server is not installed: run `npm start` or `npm test`, which install it.\n',
+      );
     }
   };
   child.on('error', onSpawnError);

@@ -1,0 +1,100 @@
+/**
+ * The error catalog. The first ten codes and their statuses are the seed contract's table; the
+ * rest are ours, added only where the seed has no code for a situation.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_ERROR: 400,
+  AUTH_ERROR: 401,
+  IP_NOT_ALLOWED: 403,
+  IDEMPOTENCY_CONFLICT: 409,
+  MOLONI_BUSINESS_ERROR: 422,
+  CUSTOMER_AMBIGUOUS: 422,
+  MOLONI_BAD_GATEWAY: 502,
+  MOLONI_UNAVAILABLE: 503,
+  MOLONI_TIMEOUT: 504,
+  // Ours:
+  REFERENCE_ALREADY_ISSUED: 409,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  /** A final document was requested, but Moloni's total differs from the request: left as a draft. */
+  TOTAL_MISMATCH: 422,
+  /** The API client has no Moloni connection to issue with. */
+  CONNECTION_NOT_CONFIGURED: 422,
+  /** Our own dependencies (Redis, the queue) are unavailable: nothing was done, retry. */
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+export type ErrorDetails = Record<string, unknown> | null;
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** Errors whose cause is transient: retrying the same request may succeed. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
+  'MOLONI_BAD_GATEWAY',
+  'MOLONI_UNAVAILABLE',
+  'MOLONI_TIMEOUT',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+]);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+/** The one error type of the domain: every edge maps it to its own output. */
+export class FaturadorError extends Error {
+  override readonly name = 'FaturadorError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): ErrorStatus {
+    return ERROR_STATUS[this.code];
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromJSON(value: SerializedError): FaturadorError {
+    return new FaturadorError(value.code, value.message, value.details);
+  }
+}
+
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetails;
+}
+
+export interface ErrorEnvelope {
+  success: false;
+  request_id: string;
+  error: SerializedError;
+}
+
+export function errorEnvelope(requestId: string, error: FaturadorError | SerializedError): ErrorEnvelope {
+  return {
+    success: false,
+    request_id: requestId,
+    error: { code: error.code, message: error.message, details: error.details ?? null },
+  };
+}
+
+export function isFaturadorError(error: unknown): error is FaturadorError {
+  return error instanceof FaturadorError;
+}

@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { FaturadorError } from './errors.ts';
+import { hasAtMostTwoDecimals, toCents } from './money.ts';
+import { FINAL_CONSUMER_NIF, NIF_PROBLEM_MESSAGES, nifProblem, normalizeNif } from './nif.ts';
+import {
+  ALL_VAT_RATES,
+  ANONYMOUS_BUYER_LIMIT_CENTS,
+  EXEMPTION_REASONS,
+  FISCAL_ZONES,
+  isExemptionReason,
+  ratesOf,
+  SIMPLIFIED_INVOICE_LIMIT_CENTS,
+} from './vat.ts';
+
+export const DOCUMENT_TYPES = ['invoice_receipt', 'invoice', 'simplified_invoice'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** SAF-T codes of the document types, as they prefix a document number (`FR M/32`). */
+export const DOCUMENT_TYPE_CODES: Record<DocumentType, string> = {
+  invoice_receipt: 'FR',
+  invoice: 'FT',
+  simplified_invoice: 'FS',
+};
+
+export const DOCUMENT_STATUSES = ['final', 'draft'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+const MAX_EUROS = 1_000_000;
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    .refine(
+      (value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value),
+      'must not contain control characters',
+    );
+
+const euros = z
+  .number({ error: 'must be a number' })
+  .positive('must be greater than 0')
+  .max(MAX_EUROS, `must be at most ${MAX_EUROS}`)
+  .refine(hasAtMostTwoDecimals, 'must have at most two decimals');
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'is not a real calendar date');
+
+const nif = z
+  .string({ error: 'must be a string of 9 digits' })
+  .transform(normalizeNif)
+  .superRefine((value, ctx) => {
+    const problem = nifProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: NIF_PROBLEM_MESSAGES[problem] });
+  });
+
+const customerSchema = z.strictObject({
+  name: text(100),
+  vat_number: nif.optional(),
+  email: z.email('must be an e-mail address').max(254).optional(),
+  address: text(200).optional(),
+  city: text(50).optional(),
+  zip_code: text(20).optional(),
+  /** ISO 3166-1 alpha-2; Portugal when omitted. */
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+    .transform((value) => value.toUpperCase())
+    .optional(),
+});
+
+const itemSchema = z.strictObject({
+  product: text(100),
+  description: text(500).optional(),
+  quantity: z
+    .number({ error: 'must be a number' })
+    .positive('must be greater than 0')
+    .max(1_000_000, 'must be at most 1000000')
+    .refine(
+      (value) => Number.isInteger(Math.round(value * 1000 * 1e6) / 1e6),
+      'must have at most three decimals',
+    )
+    .optional(),
+  gross_price: euros,
+  vat_rate: z
+    .number({ error: 'must be a number' })
+    .refine((value) => ALL_VAT_RATES.includes(value), `must be one of ${ALL_VAT_RATES.join(', ')}`),
+  exemption_reason: z
+    .string()
+    .refine(isExemptionReason, `must be an exemption code (${Object.keys(EXEMPTION_REASONS).join(', ')})`)
+    .optional(),
+});
+
+const bodySchema = z.strictObject({
+  reference: text(60),
+  customer: customerSchema,
+  items: z.array(itemSchema).min(1, 'must have at least one item').max(100, 'must have at most 100 items'),
+  document_type: z.enum(DOCUMENT_TYPES).optional(),
+  status: z.enum(DOCUMENT_STATUSES).optional(),
+  fiscal_zone: z.enum(FISCAL_ZONES).optional(),
+  date: isoDate.optional(),
+  due_date: isoDate.optional(),
+  series: text(30).optional(),
+  payment_method: text(60).optional(),
+  notes: text(1000).optional(),
+  currency: z.literal('EUR', 'must be EUR').optional(),
+});
+
+export type InvoiceRequestBody = z.input<typeof bodySchema>;
+
+export interface InvoiceLine {
+  product: string;
+  description: string | undefined;
+  quantity: number;
+  unitGrossCents: number;
+  lineGrossCents: number;
+  vatRate: number;
+  exemptionReason: string | undefined;
+}
+
+/** A request after validation: defaults applied, amounts in cents, NIF normalised. */
+export interface InvoiceRequest {
+  reference: string;
+  customer: {
+    name: string;
+    /** Always set: the final consumer's NIF when the caller gave none. */
+    vatNumber: string;
+    finalConsumer: boolean;
+    email: string | undefined;
+    address: string | undefined;
+    city: string | undefined;
+    zipCode: string | undefined;
+    country: string;
+  };
+  lines: InvoiceLine[];
+  documentType: DocumentType;
+  status: DocumentStatus;
+  fiscalZone: (typeof FISCAL_ZONES)[number];
+  date: string | undefined;
+  dueDate: string | undefined;
+  series: string | undefined;
+  paymentMethod: string | undefined;
+  notes: string | undefined;
+  totalGrossCents: number;
+}
+
+function toRequest(body: z.output<typeof bodySchema>): InvoiceRequest {
+  const lines = body.items.map((item) => {
+    const quantity = item.quantity ?? 1;
+    const unitGrossCents = toCents(item.gross_price);
+    return {
+      product: item.product,
+      description: item.description,
+      quantity,
+      unitGrossCents,
+      lineGrossCents: Math.round(unitGrossCents * quantity),
+      vatRate: item.vat_rate,
+      exemptionReason: item.exemption_reason,
+    };
+  });
+  return {
+    reference: body.reference,
+    customer: {
+      name: body.customer.name,
+      vatNumber: body.customer.vat_number ?? FINAL_CONSUMER_NIF,
+      finalConsumer: (body.customer.vat_number ?? FINAL_CONSUMER_NIF) === FINAL_CONSUMER_NIF,
+      email: body.customer.email,
+      address: body.customer.address,
+      city: body.customer.city,
+      zipCode: body.customer.zip_code,
+      country: body.customer.country ?? 'PT',
+    },
+    lines,
+    documentType: body.document_type ?? 'invoice_receipt',
+    status: body.status ?? 'final',
+    fiscalZone: body.fiscal_zone ?? 'PT',
+    date: body.date,
+    dueDate: body.due_date,
+    series: body.series,
+    paymentMethod: body.payment_method,
+    notes: body.notes,
+    totalGrossCents: lines.reduce((sum, line) => sum + line.lineGrossCents, 0),
+  };
+}
+
+/** Rules that span fields; each issue names the field a person would fix. */
+function crossFieldIssues(request: InvoiceRequest): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const zoneRates = ratesOf(request.fiscalZone);
+  request.lines.forEach((line, index) => {
+    if (!zoneRates.includes(line.vatRate)) {
+      issues.push({
+        path: `items[${index}].vat_rate`,
+        reason: `${line.vatRate} is not a VAT rate of fiscal zone ${request.fiscalZone} (${zoneRates.join(', ')})`,
+      });
+    }
+    if (line.vatRate === 0 && !line.exemptionReason) {
+      issues.push({ path: `items[${index}].exemption_reason`, reason: 'is required when vat_rate is 0' });
+    }
+    if (line.vatRate !== 0 && line.exemptionReason) {
+      issues.push({ path: `items[${index}].exemption_reason`, reason: 'is only allowed when vat_rate is 0' });
+    }
+    if (!Number.isInteger(line.unitGrossCents * line.quantity)) {
+      issues.push({
+        path: `items[${index}].quantity`,
+        reason: 'times gross_price must be a whole number of cents',
+      });
+    }
+  });
+  if (request.customer.finalConsumer && request.totalGrossCents >= ANONYMOUS_BUYER_LIMIT_CENTS) {
+    issues.push({
+      path: 'customer.vat_number',
+      reason: 'is required for documents of 1000.00 EUR or more (the buyer must be identified)',
+    });
+  }
+  if (
+    request.documentType === 'simplified_invoice' &&
+    request.totalGrossCents > SIMPLIFIED_INVOICE_LIMIT_CENTS
+  ) {
+    issues.push({ path: 'document_type', reason: 'simplified_invoice is limited to 1000.00 EUR' });
+  }
+  if (request.dueDate && request.documentType !== 'invoice') {
+    issues.push({ path: 'due_date', reason: 'is only allowed for document_type invoice' });
+  }
+  if (request.dueDate && request.date && request.dueDate < request.date) {
+    issues.push({ path: 'due_date', reason: 'must not be before date' });
+  }
+  return issues;
+}
+
+export interface ValidationIssue {
+  /** `items[0].vat_rate`, or `body` for the request as a whole. */
+  path: string;
+  reason: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return out === '' ? 'body' : out;
+}
+
+function zodIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.flatMap((issue): ValidationIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        reason: 'is not a known field',
+      }));
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return [{ path: formatPath(issue.path), reason: 'is required' }];
+    }
+    if (issue.code === 'invalid_type' && issue.path.length === 0) {
+      return [{ path: 'body', reason: 'must be a JSON object' }];
+    }
+    return [{ path: formatPath(issue.path), reason: issue.message }];
+  });
+}
+
+export function validationError(issues: readonly ValidationIssue[]): FaturadorError {
+  const [first] = issues;
+  const message = first ? `${first.path} is invalid: ${first.reason}.` : 'The request is invalid.';
+  return new FaturadorError('VALIDATION_ERROR', message, { issues: [...issues] });
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: FaturadorError };
+
+/**
+ * Validates a decoded JSON body against the seed contract (and its optional extensions). Never
+ * throws: any input gives either a request or a VALIDATION_ERROR naming every bad field.
+ */
+export function parseInvoiceRequest(input: unknown): ParseResult<InvoiceRequest> {
+  const parsed = bodySchema.safeParse(input);
+  if (!parsed.success) return { ok: false, error: validationError(zodIssues(parsed.error)) };
+  const request = toRequest(parsed.data);
+  const issues = crossFieldIssues(request);
+  if (issues.length > 0) return { ok: false, error: validationError(issues) };
+  return { ok: true, value: request };
+}
+
+/** The zod schema of the request body, for OpenAPI generation. */
+export const invoiceRequestBodySchema = bodySchema;

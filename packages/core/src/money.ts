@@ -1,0 +1,99 @@
+/**
+ * Money is integer cents in the domain. Only two conversions leave it: amounts read from JSON
+ * (euros with at most two decimals) and the net unit price sent to Moloni, which needs more.
+ */
+export type Cents = number;
+
+/** Decimals of the net unit price sent to Moloni; it accepts full-precision floats. */
+export const NET_PRICE_DECIMALS = 10;
+
+/** True when `amount` has at most two decimals (tolerating binary floating-point noise). */
+export function hasAtMostTwoDecimals(amount: number): boolean {
+  const scaled = amount * 100;
+  return Math.abs(scaled - Math.round(scaled)) < 1e-7 * Math.max(1, Math.abs(scaled));
+}
+
+export function toCents(euros: number): Cents {
+  if (!Number.isFinite(euros) || !hasAtMostTwoDecimals(euros)) {
+    throw new RangeError(`${euros} is not an amount in euros with at most two decimals`);
+  }
+  return Math.round(euros * 100);
+}
+
+export function fromCents(cents: Cents): number {
+  return cents / 100;
+}
+
+/** Half-up rounding to cents of a euro amount, robust to 1.005-style binary representations. */
+export function roundToCents(euros: number): Cents {
+  return Math.round(Number((euros * 100).toPrecision(12)));
+}
+
+function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(Number((value * factor).toPrecision(15))) / factor;
+}
+
+/**
+ * The net (VAT-exclusive) unit price to send to Moloni for a line whose gross total must be
+ * `quantity × unitGrossCents`. Ten decimals keep `qty × price × (1 + rate)` within far less than
+ * half a cent of the gross for any realistic quantity, so it rounds back to the exact gross.
+ */
+export function netUnitPrice(unitGrossCents: Cents, vatRatePercent: number, quantity = 1): number {
+  const lineGross = (unitGrossCents * quantity) / 100;
+  const lineNet = lineGross / (1 + vatRatePercent / 100);
+  return roundTo(lineNet / quantity, NET_PRICE_DECIMALS);
+}
+
+export interface PricedLine {
+  quantity: number;
+  /** Net unit price as sent to Moloni. */
+  price: number;
+  vatRatePercent: number;
+  /** Line discount in percent (0–100). */
+  discountPercent?: number;
+}
+
+/** Gross of one line computed without intermediate rounding: `round2(qty·price·(1−d)·(1+rate))`. */
+export function lineGrossCents(line: PricedLine): Cents {
+  const base = line.quantity * line.price * (1 - (line.discountPercent ?? 0) / 100);
+  return roundToCents(base * (1 + line.vatRatePercent / 100));
+}
+
+export interface DocumentTotals {
+  grossValueCents: Cents;
+  discountValueCents: Cents;
+  taxesValueCents: Cents;
+  /** Moloni's `net_value`: the amount payable, VAT included. */
+  netValueCents: Cents;
+}
+
+/**
+ * A document's totals as the Moloni reference models them (§4): VAT summed over the lines and
+ * rounded once, the payable total rounded once more. The worker never trusts this model: it
+ * compares the total Moloni returns with the request before closing a document.
+ */
+export function moloniDocumentTotals(lines: readonly PricedLine[]): DocumentTotals {
+  let gross = 0;
+  let discount = 0;
+  let vat = 0;
+  for (const line of lines) {
+    const lineGross = line.quantity * line.price;
+    const lineDiscount = lineGross * ((line.discountPercent ?? 0) / 100);
+    gross += lineGross;
+    discount += lineDiscount;
+    vat += (lineGross - lineDiscount) * (line.vatRatePercent / 100);
+  }
+  const taxesValueCents = roundToCents(vat);
+  return {
+    grossValueCents: roundToCents(gross),
+    discountValueCents: roundToCents(discount),
+    taxesValueCents,
+    netValueCents: roundToCents(gross - discount + taxesValueCents / 100),
+  };
+}
+
+/** `1234` → `12.34`, the form used in messages and in the seed's `total_gross`. */
+export function formatEuros(cents: Cents): string {
+  return (cents / 100).toFixed(2);
+}
