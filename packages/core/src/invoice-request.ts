@@ -254,7 +254,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? 'body' : out;
 }
 
-function zodIssues(error: z.ZodError): ValidationIssue[] {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function zodIssues(error: z.ZodError, input: unknown): ValidationIssue[] {
   return error.issues.flatMap((issue): ValidationIssue[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
@@ -262,11 +271,17 @@ function zodIssues(error: z.ZodError): ValidationIssue[] {
         reason: 'is not a known field',
       }));
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
-      return [{ path: formatPath(issue.path), reason: 'is required' }];
-    }
     if (issue.code === 'invalid_type' && issue.path.length === 0) {
       return [{ path: 'body', reason: 'must be a JSON object' }];
+    }
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+      return [{ path: formatPath(issue.path), reason: 'is required' }];
+    }
+    if (issue.code === 'invalid_type' && issue.expected === 'object') {
+      return [{ path: formatPath(issue.path), reason: 'must be an object' }];
+    }
+    if (issue.code === 'invalid_type' && issue.expected === 'array') {
+      return [{ path: formatPath(issue.path), reason: 'must be an array' }];
     }
     return [{ path: formatPath(issue.path), reason: issue.message }];
   });
@@ -286,7 +301,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: Fatura
  */
 export function parseInvoiceRequest(input: unknown): ParseResult<InvoiceRequest> {
   const parsed = bodySchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: validationError(zodIssues(parsed.error)) };
+  if (!parsed.success) return { ok: false, error: validationError(zodIssues(parsed.error, input)) };
   const request = toRequest(parsed.data);
   const issues = crossFieldIssues(request);
   if (issues.length > 0) return { ok: false, error: validationError(issues) };
