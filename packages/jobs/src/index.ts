@@ -1,0 +1,71 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+/** The queues of Faturador. `issue` talks to Moloni; `deliver` takes results back to their origin. */
+export const QUEUE_NAMES = { issue: 'issue', deliver: 'deliver' } as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export const jobSchemas = {
+  issue: z.strictObject({ requestId: z.string().regex(/^req_[0-9a-f]{16}$/), clientId: z.string().min(1) }),
+  deliver: z.strictObject({ requestId: z.string().regex(/^req_[0-9a-f]{16}$/) }),
+} as const satisfies Record<QueueName, z.ZodType>;
+
+export type JobData<N extends QueueName> = z.output<(typeof jobSchemas)[N]>;
+
+/**
+ * Retries with intent: transient failures back off exponentially with jitter; a business
+ * rejection is thrown as UnrecoverableError by the worker and fails at once. Failed jobs are
+ * kept: they are the audit trail.
+ */
+export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
+  issue: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: false,
+  },
+  deliver: {
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: false,
+  },
+};
+
+export type Queues = Record<QueueName, Queue>;
+
+export interface QueueDeps {
+  connection: Redis;
+  /** Hash-tagged (`{fat}`) so that every key of a queue lands in one Redis Cluster slot. */
+  prefix: string;
+}
+
+export function createQueues({ connection, prefix }: QueueDeps): Queues {
+  return {
+    issue: new Queue(QUEUE_NAMES.issue, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS.issue }),
+    deliver: new Queue(QUEUE_NAMES.deliver, {
+      connection,
+      prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS.deliver,
+    }),
+  };
+}
+
+/**
+ * The only way to add a job. The jobId is required: BullMQ ignores an add whose jobId exists,
+ * which is what makes "one request, one job" hold under concurrent retries.
+ */
+export async function enqueue<N extends QueueName>(
+  queues: Queues,
+  name: N,
+  data: JobData<N>,
+  options: { jobId: string } & Omit<JobsOptions, 'jobId'>,
+): Promise<void> {
+  const payload = jobSchemas[name].parse(data);
+  await queues[name].add(name, payload, options);
+}
+
+export function closeQueues(queues: Queues): Promise<void[]> {
+  return Promise.all(Object.values(queues).map((queue) => queue.close()));
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { ledgerKey, type NewLedgerEntry, serializeNewEntry } from './ledger.ts';
+
+export interface IdempotencyDeps {
+  redis: Redis;
+  prefix: string;
+  /** How long an Idempotency-Key is remembered (the contract promises at least 30 days). */
+  ttlSeconds: number;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; requestId: string }
+  /** The key was used before: same body → the same request; other body → a conflict. */
+  | { kind: 'existing'; requestId: string; sameBody: boolean }
+  /** Another request (another key) owns this reference and has not failed. */
+  | { kind: 'reference-taken'; requestId: string };
+
+/** A canonical form of a JSON value: object keys sorted, so key order never changes a fingerprint. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function fingerprint(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+const hashOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+
+// One script so that the key, the reference and the ledger entry are claimed together or not at all.
+const CLAIM = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return {'existing', existing} end
+local owner = redis.call('GET', KEYS[2])
+if owner then return {'reference-taken', owner} end
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'EX', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[4])))
+return {'claimed', ARGV[1] .. ' ' .. ARGV[2]}
+`;
+
+// Frees a reference only if the failed request still owns it.
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps) {
+  const idemKey = (clientId: string, key: string) => `${prefix}:idem:${clientId}:${hashOf(key)}`;
+  const refKey = (clientId: string, reference: string) => `${prefix}:ref:${clientId}:${hashOf(reference)}`;
+
+  return {
+    /**
+     * Claims an Idempotency-Key, the request's reference and a new ledger entry atomically. The
+     * reference guard has no expiry: a reference that produced a document is never issued again.
+     */
+    async claim(entry: NewLedgerEntry): Promise<ClaimResult> {
+      const fields = serializeNewEntry(entry, new Date().toISOString());
+      const reply = (await redis.eval(
+        CLAIM,
+        3,
+        idemKey(entry.clientId, entry.idempotencyKey),
+        refKey(entry.clientId, entry.reference),
+        ledgerKey(prefix, entry.requestId),
+        entry.requestId,
+        entry.fingerprint,
+        String(ttlSeconds),
+        JSON.stringify(Object.entries(fields).flat()),
+      )) as [string, string];
+      const [kind, value] = reply;
+      if (kind === 'reference-taken') return { kind, requestId: value };
+      const [requestId = '', storedFingerprint] = value.split(' ');
+      if (kind === 'claimed') return { kind, requestId };
+      return { kind: 'existing', requestId, sameBody: storedFingerprint === entry.fingerprint };
+    },
+
+    /** After a final failure that left no document, the reference may be issued by a new request. */
+    async releaseReference(clientId: string, reference: string, requestId: string): Promise<void> {
+      await redis.eval(RELEASE, 1, refKey(clientId, reference), requestId);
+    },
+
+    async referenceOwner(clientId: string, reference: string): Promise<string | null> {
+      return redis.get(refKey(clientId, reference));
+    },
+  };
+}
+
+export type Idempotency = ReturnType<typeof createIdempotency>;
