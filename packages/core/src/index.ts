@@ -7,3 +7,4 @@ export * from './money.ts';
 export * from './nif.ts';
 export * from './origin.ts';
 export * from './vat.ts';
+export * from './delivery.ts';
