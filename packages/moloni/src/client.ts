@@ -1,0 +1,157 @@
+import { type DocumentType, FaturadorError, type InvoiceRequest, type SecretBox } from '@faturador/core';
+import type { Redis } from 'ioredis';
+import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } from './document-model.ts';
+import { DocumentService } from './documents.ts';
+import { createRedisLock } from './lock.ts';
+import { ProductCatalog } from './products.ts';
+import { type MoloniLogger, redactingLogger, SecretRegistry, silentLogger } from './redact.ts';
+import { ReferenceData } from './reference-data.ts';
+import { MoloniSession } from './session.ts';
+import { type MoloniCredentials, TokenManager } from './tokens.ts';
+import {
+  type CallStats,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUTS,
+  type MoloniRetryPolicy,
+  type MoloniTimeouts,
+  MoloniTransport,
+} from './transport.ts';
+
+export const MOLONI_PRODUCTION_URL = 'https://api.moloni.pt/v1/';
+
+export interface MoloniClientOptions {
+  /** `https://api.moloni.pt/v1/` in production; the sandbox's URL in development and tests. */
+  baseUrl: string;
+  credentials: MoloniCredentials;
+  /** Identifies the Moloni account: one shared token per connection across every process. */
+  connectionId: string;
+  redis: Redis;
+  /** Namespace of the Redis keys (`<prefix>:moloni:token:<connectionId>`). */
+  prefix: string;
+  secretBox: SecretBox;
+  /** The company to issue for; by default the account's only company. */
+  companyId?: number;
+  logger?: MoloniLogger;
+  timeouts?: Partial<MoloniTimeouts>;
+  retry?: Partial<MoloniRetryPolicy>;
+  /** How long reference data (series, taxes, payment methods…) is cached in process. */
+  cacheTtlMs?: number;
+  /** Renew the access token this long before it expires. */
+  tokenRefreshMarginMs?: number;
+  /** Our clock, for token lifetimes and document dates; injectable for tests. */
+  now?: () => number;
+}
+
+export interface MoloniClient {
+  readonly connectionId: string;
+  /** Inserts a draft, checks its total, closes it when a final document is requested. */
+  issueDocument(input: IssueDocumentInput, hooks?: IssueHooks): Promise<IssuedDocument>;
+  /** Adopts an existing document (found by reference after a failure): verifies and closes it. */
+  completeDocument(documentId: number, request: InvoiceRequest): Promise<IssuedDocument>;
+  findByOurReference(
+    ourReference: string,
+    documentType?: DocumentType,
+    options?: { year?: number },
+  ): Promise<FoundDocument[]>;
+  getPdfLink(documentId: number, options?: { signed?: boolean }): Promise<string>;
+  /** The company issuances go to (resolved once from `companies/getAll` when not configured). */
+  companyId(): Promise<number>;
+  /** Moloni HTTP calls made by this client, per endpoint. */
+  stats(): CallStats;
+  resetStats(): void;
+  /** Forgets cached reference data. */
+  clearCache(): void;
+  /** Closes the HTTP connections (the Redis connection belongs to the caller). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_CACHE_TTL_MS = 10 * 60_000;
+
+export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
+  const secrets = new SecretRegistry();
+  const logger = redactingLogger(options.logger ?? silentLogger, secrets);
+  const now = options.now ?? Date.now;
+  const transport = new MoloniTransport({
+    baseUrl: options.baseUrl,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    logger,
+    secrets,
+  });
+  const lock = createRedisLock(options.redis);
+  const tokens = new TokenManager({
+    transport,
+    redis: options.redis,
+    lock,
+    prefix: options.prefix,
+    connectionId: options.connectionId,
+    secretBox: options.secretBox,
+    credentials: options.credentials,
+    secrets,
+    logger,
+    now,
+    ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
+  });
+  const session = new MoloniSession(transport, tokens);
+  const referenceData = new ReferenceData(
+    session,
+    options.connectionId,
+    options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
+  );
+
+  let company: Promise<number> | null = null;
+  const companyId = (): Promise<number> => {
+    if (options.companyId !== undefined) return Promise.resolve(options.companyId);
+    if (!company) {
+      company = pickCompany(referenceData);
+      company.catch(() => {
+        company = null;
+      });
+    }
+    return company;
+  };
+
+  const documents = new DocumentService({
+    session,
+    referenceData,
+    customers: {
+      session,
+      referenceData,
+      lock,
+      lockPrefix: `${options.prefix}:moloni:customer-lock:${options.connectionId}`,
+    },
+    catalog: new ProductCatalog(session, referenceData),
+    company: companyId,
+    now,
+  });
+
+  return {
+    connectionId: options.connectionId,
+    issueDocument: (input, hooks) => documents.issue(input, hooks),
+    completeDocument: (documentId, request) => documents.complete(documentId, request),
+    findByOurReference: (ourReference, documentType, findOptions) =>
+      documents.findByOurReference(ourReference, documentType, findOptions),
+    getPdfLink: (documentId, pdfOptions) => documents.pdfLink(documentId, pdfOptions),
+    companyId,
+    stats: () => transport.stats(),
+    resetStats: () => transport.resetStats(),
+    clearCache: () => {
+      referenceData.invalidate();
+      company = null;
+    },
+    close: () => transport.close(),
+  };
+}
+
+async function pickCompany(referenceData: ReferenceData): Promise<number> {
+  const companies = await referenceData.companies();
+  const [only] = companies;
+  if (companies.length === 1 && only) return only.company_id;
+  throw new FaturadorError(
+    'CONNECTION_NOT_CONFIGURED',
+    companies.length === 0
+      ? 'The Moloni account has no company.'
+      : 'The Moloni account has several companies: configure the company id of the connection.',
+    { companies: companies.map((item) => ({ company_id: item.company_id, name: item.name })) },
+  );
+}

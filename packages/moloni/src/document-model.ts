@@ -1,0 +1,173 @@
+import {
+  DOCUMENT_TYPE_CODES,
+  type DocumentType,
+  FaturadorError,
+  type InvoiceRequest,
+  roundToCents,
+  validationError,
+} from '@faturador/core';
+import { normalizeName } from './customers.ts';
+import { localBusinessError } from './errors.ts';
+import type {
+  MoloniDocumentSet,
+  MoloniDocumentSummary,
+  MoloniMaturityDate,
+  MoloniPaymentMethod,
+} from './moloni-types.ts';
+
+/** The API class of each document type (`invoiceReceipts/insert`, …). */
+export const DOCUMENT_CLASSES: Record<DocumentType, string> = {
+  invoice_receipt: 'invoiceReceipts',
+  invoice: 'invoices',
+  simplified_invoice: 'simplifiedInvoices',
+};
+
+/** FR and FS are paid on issue and carry `payments`; an FT is paid later. */
+export const PAID_ON_ISSUE: ReadonlySet<DocumentType> = new Set(['invoice_receipt', 'simplified_invoice']);
+
+// Moloni's document_type_id per type: FT 1 and FR 27 are seen in real responses, FS 20 comes from
+// the official plugin's enum. Only a fallback: the SAF-T code in `document_type` wins.
+const TYPE_IDS: Record<number, DocumentType> = {
+  1: 'invoice',
+  20: 'simplified_invoice',
+  27: 'invoice_receipt',
+};
+
+export type MoloniDocumentStatus = 'draft' | 'final' | 'cancelled';
+
+export interface IssueDocumentInput {
+  request: InvoiceRequest;
+  /** Our idempotency reference, written to the document's `our_reference` for reconciliation. */
+  ourReference: string;
+}
+
+export interface IssueHooks {
+  /** Awaited as soon as Moloni returns the draft's id, before anything else is called. */
+  onDraftInserted?(documentId: number): Promise<void>;
+}
+
+export interface IssuedDocument {
+  documentId: number;
+  documentType: DocumentType;
+  /** `FR M/32`; null while the document is a draft (numbers are assigned on closing). */
+  number: string | null;
+  series: string;
+  status: 'final' | 'draft';
+  /** Moloni's payable total (`net_value`), in cents. */
+  totalGrossCents: number;
+  currency: 'EUR';
+  createdAt: string;
+  companyId: number;
+}
+
+export interface FoundDocument {
+  documentId: number;
+  documentType: DocumentType | null;
+  status: MoloniDocumentStatus;
+  number: string | null;
+  series: string | null;
+  ourReference: string;
+  totalGrossCents: number | null;
+  date: string | null;
+  companyId: number;
+}
+
+export function documentTypeOf(document: MoloniDocumentSummary): DocumentType | null {
+  const code = document.document_type?.saft_code;
+  const byCode = (Object.keys(DOCUMENT_TYPE_CODES) as DocumentType[]).find(
+    (type) => DOCUMENT_TYPE_CODES[type] === code,
+  );
+  if (byCode) return byCode;
+  const id = Number(document.document_type_id ?? document.document_type?.document_type_id);
+  return TYPE_IDS[id] ?? null;
+}
+
+export function statusOf(document: MoloniDocumentSummary): MoloniDocumentStatus {
+  const status = Number(document.status);
+  if (status === 1) return 'final';
+  if (status === 0) return 'draft';
+  return 'cancelled';
+}
+
+export function seriesNameOf(document: MoloniDocumentSummary): string | null {
+  return document.document_set_name || document.document_set?.name || null;
+}
+
+/** The number people read and the seed returns: SAF-T code, series name, number (`FR M/32`). */
+export function humanNumber(type: DocumentType, series: string, number: unknown): string | null {
+  const value = Number(number);
+  if (!Number.isInteger(value) || value <= 0) return null;
+  return `${DOCUMENT_TYPE_CODES[type]} ${series}/${value}`;
+}
+
+export function totalCentsOf(document: MoloniDocumentSummary): number | null {
+  const value = Number(document.net_value);
+  return document.net_value === undefined || !Number.isFinite(value) ? null : roundToCents(value);
+}
+
+/** Today in Portugal: a document dated in UTC would be a day off around midnight. */
+export function lisbonDate(time: number): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Lisbon',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(time);
+}
+
+/** The requested series by name, else the account's default, never an invisible one. */
+export function pickDocumentSet(sets: MoloniDocumentSet[], name: string | undefined): MoloniDocumentSet {
+  const usable = sets.filter((set) => Number(set.is_invisible ?? 0) !== 1);
+  if (name !== undefined) {
+    const match = usable.find((set) => normalizeName(set.name) === normalizeName(name));
+    if (!match) {
+      const known = usable.map((set) => set.name).join(', ');
+      throw validationError([{ path: 'series', reason: `"${name}" is not a Moloni series (${known})` }]);
+    }
+    return match;
+  }
+  const chosen = usable.find((set) => Number(set.active_by_default) === 1) ?? usable[0];
+  if (!chosen)
+    throw localBusinessError('documentSets/getAll', 'document_set_id', 'The Moloni account has no series.');
+  return chosen;
+}
+
+export function pickPaymentMethod(
+  methods: MoloniPaymentMethod[],
+  name: string | undefined,
+): MoloniPaymentMethod | undefined {
+  if (name === undefined) return methods[0];
+  const match = methods.find((method) => normalizeName(method.name) === normalizeName(name));
+  if (!match) {
+    const known = methods.map((method) => method.name).join(', ');
+    throw validationError([
+      { path: 'payment_method', reason: `"${name}" is not a Moloni payment method (${known})` },
+    ]);
+  }
+  return match;
+}
+
+/** Immediate payment when the account has such a term, else its first term. */
+export function pickMaturityDate(dates: MoloniMaturityDate[]): MoloniMaturityDate | undefined {
+  return dates.find((date) => Number(date.days ?? -1) === 0) ?? dates[0];
+}
+
+export function totalMismatch(
+  documentId: number,
+  expectedCents: number,
+  actualCents: number | null,
+): FaturadorError {
+  const euros = (cents: number | null) => (cents === null ? null : (cents / 100).toFixed(2));
+  return new FaturadorError(
+    'TOTAL_MISMATCH',
+    `Moloni computed ${euros(actualCents) ?? 'no total'} EUR for document ${documentId} instead of ${euros(expectedCents)} EUR; it was left as a draft for review.`,
+    {
+      document_id: documentId,
+      expected: euros(expectedCents),
+      actual: euros(actualCents),
+      expectedCents,
+      actualCents,
+      status: 'draft',
+    },
+  );
+}

@@ -1,0 +1,311 @@
+import { type DocumentType, FaturadorError, type InvoiceRequest, netUnitPrice } from '@faturador/core';
+import { type CustomerContext, resolveCustomer } from './customers.ts';
+import {
+  DOCUMENT_CLASSES,
+  documentTypeOf,
+  type FoundDocument,
+  humanNumber,
+  type IssueDocumentInput,
+  type IssuedDocument,
+  type IssueHooks,
+  lisbonDate,
+  PAID_ON_ISSUE,
+  pickDocumentSet,
+  pickMaturityDate,
+  pickPaymentMethod,
+  seriesNameOf,
+  statusOf,
+  totalCentsOf,
+  totalMismatch,
+} from './document-model.ts';
+import { unexpectedShape } from './errors.ts';
+import type { MoloniDocument, MoloniDocumentSummary, MoloniPaymentMethod } from './moloni-types.ts';
+import { lineTaxes, type ProductCatalog } from './products.ts';
+import type { ReferenceData } from './reference-data.ts';
+import type { MoloniSession } from './session.ts';
+
+export interface DocumentServiceDeps {
+  session: MoloniSession;
+  referenceData: ReferenceData;
+  customers: CustomerContext;
+  catalog: ProductCatalog;
+  company: () => Promise<number>;
+  now: () => number;
+}
+
+/** Adds the document id to an error raised after the draft exists, so the caller can adopt it. */
+function withDocumentId(error: unknown, documentId: number): unknown {
+  if (!(error instanceof FaturadorError) || error.details?.document_id !== undefined) return error;
+  return new FaturadorError(
+    error.code,
+    error.message,
+    { ...error.details, document_id: documentId },
+    { cause: error },
+  );
+}
+
+function isMissingFields(error: unknown): boolean {
+  const errors = error instanceof FaturadorError ? error.details?.errors : undefined;
+  return (
+    error instanceof FaturadorError &&
+    error.code === 'MOLONI_BUSINESS_ERROR' &&
+    Array.isArray(errors) &&
+    errors.some((entry: { code?: unknown }) => entry.code === 1)
+  );
+}
+
+export class DocumentService {
+  constructor(private readonly deps: DocumentServiceDeps) {}
+
+  /**
+   * Issues a document the way the official plugin does: insert a draft, read Moloni's total back,
+   * and close it only if the total is the requested one to the cent. The draft's id is handed to
+   * `onDraftInserted` before anything else, so a crash later leaves a document the caller knows.
+   */
+  async issue(input: IssueDocumentInput, hooks: IssueHooks = {}): Promise<IssuedDocument> {
+    const { request } = input;
+    const companyId = await this.deps.company();
+    const body = await this.buildBody(companyId, input);
+    const documentClass = DOCUMENT_CLASSES[request.documentType];
+    const documentId = await this.deps.session.insert(`${documentClass}/insert`, body, 'document_id');
+    try {
+      await hooks.onDraftInserted?.(documentId);
+      return await this.finish(companyId, documentId, request, body);
+    } catch (error) {
+      throw withDocumentId(error, documentId);
+    }
+  }
+
+  /**
+   * Takes over a document found after an ambiguous failure: a draft is verified and closed (when
+   * a final document was requested), a closed one is returned as it is.
+   */
+  async complete(documentId: number, request: InvoiceRequest): Promise<IssuedDocument> {
+    const companyId = await this.deps.company();
+    try {
+      return await this.finish(companyId, documentId, request, undefined);
+    } catch (error) {
+      throw withDocumentId(error, documentId);
+    }
+  }
+
+  /**
+   * Documents whose `our_reference` is exactly `ourReference`. Goes through getAll (getOne would
+   * hide duplicates) and compares the reference itself, since Moloni's matching is undocumented.
+   */
+  async findByOurReference(
+    ourReference: string,
+    documentType?: DocumentType,
+    options: { year?: number } = {},
+  ): Promise<FoundDocument[]> {
+    const companyId = await this.deps.company();
+    const endpoint = documentType ? `${DOCUMENT_CLASSES[documentType]}/getAll` : 'documents/getAll';
+    const items = await this.deps.session.listAll<MoloniDocumentSummary>(endpoint, {
+      company_id: companyId,
+      our_reference: ourReference,
+      ...(options.year === undefined ? {} : { year: options.year }),
+    });
+    const found = items.filter((item) => item.our_reference === ourReference);
+    return Promise.all(
+      found.map(async (item): Promise<FoundDocument> => {
+        const type = documentTypeOf(item) ?? documentType ?? null;
+        const series = await this.seriesName(companyId, item);
+        const status = statusOf(item);
+        return {
+          documentId: item.document_id,
+          documentType: type,
+          status,
+          number: type && series && status !== 'draft' ? humanNumber(type, series, item.number) : null,
+          series,
+          ourReference: item.our_reference ?? '',
+          totalGrossCents: totalCentsOf(item),
+          date: item.date ?? null,
+          companyId,
+        };
+      }),
+    );
+  }
+
+  /** A download link for a closed document; fetched on demand, since its lifetime is unknown. */
+  async pdfLink(documentId: number, options: { signed?: boolean } = {}): Promise<string> {
+    const companyId = await this.deps.company();
+    const result = (await this.deps.session.read('documents/getPDFLink', {
+      company_id: companyId,
+      document_id: documentId,
+      ...(options.signed ? { signed: 1 } : {}),
+    })) as { url?: unknown } | null;
+    if (typeof result?.url !== 'string') throw unexpectedShape('documents/getPDFLink', 'read', 'a url');
+    return result.url;
+  }
+
+  private async buildBody(companyId: number, input: IssueDocumentInput): Promise<Record<string, unknown>> {
+    const { request, ourReference } = input;
+    const { referenceData, catalog } = this.deps;
+    const date = request.date ?? lisbonDate(this.deps.now());
+    const [sets, methods] = await Promise.all([
+      referenceData.documentSets(companyId),
+      referenceData.paymentMethods(companyId),
+    ]);
+    const set = pickDocumentSet(sets, request.series);
+    const payment = pickPaymentMethod(methods, request.paymentMethod);
+    // One lookup per distinct product, even if several lines name it.
+    const products = new Map<string, Promise<number>>();
+    const productId = (line: InvoiceRequest['lines'][number]) => {
+      let pending = products.get(line.product);
+      if (!pending) {
+        pending = catalog.resolve(companyId, { ...line, name: line.product, fiscalZone: request.fiscalZone });
+        products.set(line.product, pending);
+      }
+      return pending;
+    };
+    const [customer, lines] = await Promise.all([
+      resolveCustomer(this.deps.customers, companyId, request.customer, () =>
+        this.customerDefaults(companyId, payment),
+      ),
+      Promise.all(
+        request.lines.map(async (line, index) => ({
+          product_id: await productId(line),
+          name: line.product,
+          summary: line.description ?? '',
+          qty: line.quantity,
+          // Net of VAT with 10 decimals, so Moloni's VAT-inclusive total is the requested gross.
+          price: netUnitPrice(line.unitGrossCents, line.vatRate, line.quantity),
+          discount: 0,
+          order: index,
+          exemption_reason: line.vatRate === 0 ? (line.exemptionReason ?? '') : '',
+          taxes: await lineTaxes(referenceData, companyId, request.fiscalZone, line.vatRate),
+        })),
+      ),
+    ]);
+    const paidOnIssue = PAID_ON_ISSUE.has(request.documentType) && payment !== undefined;
+    return {
+      company_id: companyId,
+      date,
+      expiration_date: request.documentType === 'invoice' ? (request.dueDate ?? date) : date,
+      document_set_id: set.document_set_id,
+      customer_id: customer.customerId,
+      our_reference: ourReference,
+      your_reference: '',
+      financial_discount: 0,
+      special_discount: 0,
+      notes: request.notes ?? '',
+      // Always a draft first: closing is a separate step after the total is checked.
+      status: 0,
+      products: lines,
+      ...(paidOnIssue
+        ? {
+            payments: [
+              {
+                payment_method_id: payment.payment_method_id,
+                date,
+                value: request.totalGrossCents / 100,
+                notes: '',
+              },
+            ],
+          }
+        : {}),
+    };
+  }
+
+  private async customerDefaults(companyId: number, payment: MoloniPaymentMethod | undefined) {
+    const maturity = pickMaturityDate(await this.deps.referenceData.maturityDates(companyId));
+    return {
+      paymentMethodId: payment?.payment_method_id ?? ('' as const),
+      maturityDateId: maturity?.maturity_date_id ?? ('' as const),
+    };
+  }
+
+  private async finish(
+    companyId: number,
+    documentId: number,
+    request: InvoiceRequest,
+    insertBody: Record<string, unknown> | undefined,
+  ): Promise<IssuedDocument> {
+    let document = await this.getOne(companyId, documentId);
+    const type = documentTypeOf(document) ?? request.documentType;
+    if (type !== request.documentType) {
+      throw new FaturadorError(
+        'REFERENCE_ALREADY_ISSUED',
+        `Moloni document ${documentId} is a ${type}, not the requested ${request.documentType}.`,
+        { document_id: documentId, documentType: type },
+      );
+    }
+    const status = statusOf(document);
+    if (status === 'cancelled') {
+      throw new FaturadorError('REFERENCE_ALREADY_ISSUED', `Moloni document ${documentId} was cancelled.`, {
+        document_id: documentId,
+        status,
+      });
+    }
+    if (status === 'draft' && request.status === 'final') {
+      const actual = totalCentsOf(document);
+      if (actual !== request.totalGrossCents)
+        throw totalMismatch(documentId, request.totalGrossCents, actual);
+      await this.close(DOCUMENT_CLASSES[type], companyId, documentId, insertBody);
+      // The number and ATCUD are only final once the document is closed: read them again.
+      document = await this.getOne(companyId, documentId);
+      if (statusOf(document) !== 'final')
+        throw unexpectedShape('documents/getOne', 'read', 'a closed document');
+    }
+    return this.toIssued(companyId, type, document);
+  }
+
+  private async close(
+    documentClass: string,
+    companyId: number,
+    documentId: number,
+    insertBody: Record<string, unknown> | undefined,
+  ): Promise<void> {
+    const endpoint = `${documentClass}/update`;
+    try {
+      // What the official plugin sends to close a draft.
+      await this.deps.session.write(endpoint, { company_id: companyId, document_id: documentId, status: 1 });
+    } catch (error) {
+      // The docs list the insert's whole field set as required for update too: if Moloni insists,
+      // close with exactly what we inserted (a rejected update changed nothing).
+      if (!insertBody || !isMissingFields(error)) throw error;
+      await this.deps.session.write(endpoint, { ...insertBody, document_id: documentId, status: 1 });
+    }
+  }
+
+  private async getOne(companyId: number, documentId: number): Promise<MoloniDocument> {
+    const result = await this.deps.session.read('documents/getOne', {
+      company_id: companyId,
+      document_id: documentId,
+    });
+    const document = result as MoloniDocument | null;
+    if (document === null || typeof document !== 'object' || Number(document.document_id) !== documentId) {
+      throw new FaturadorError('NOT_FOUND', `Moloni has no document ${documentId}.`, {
+        document_id: documentId,
+      });
+    }
+    return document;
+  }
+
+  private async seriesName(companyId: number, document: MoloniDocumentSummary): Promise<string | null> {
+    const named = seriesNameOf(document);
+    if (named) return named;
+    const sets = await this.deps.referenceData.documentSets(companyId);
+    return sets.find((set) => set.document_set_id === document.document_set_id)?.name ?? null;
+  }
+
+  private async toIssued(
+    companyId: number,
+    type: DocumentType,
+    document: MoloniDocument,
+  ): Promise<IssuedDocument> {
+    const series = (await this.seriesName(companyId, document)) ?? '';
+    const final = statusOf(document) === 'final';
+    return {
+      documentId: document.document_id,
+      documentType: type,
+      number: final ? humanNumber(type, series, document.number) : null,
+      series,
+      status: final ? 'final' : 'draft',
+      totalGrossCents: totalCentsOf(document) ?? 0,
+      currency: 'EUR',
+      createdAt: new Date(this.deps.now()).toISOString(),
+      companyId,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+export {
+  createMoloniClient,
+  MOLONI_PRODUCTION_URL,
+  type MoloniClient,
+  type MoloniClientOptions,
+} from './client.ts';
+export { normalizeName, normalizeZip, UNKNOWN_ADDRESS, UNKNOWN_PT_ZIP } from './customers.ts';
+export {
+  DOCUMENT_CLASSES,
+  type FoundDocument,
+  humanNumber,
+  type IssueDocumentInput,
+  type IssuedDocument,
+  type IssueHooks,
+  type MoloniDocumentStatus,
+} from './document-model.ts';
+export {
+  type CallKind,
+  type CallOutcome,
+  type MoloniFieldError,
+  outcomeOf,
+  parseFieldErrors,
+} from './errors.ts';
+export { CATEGORY_NAME, pickVatTax, productReference } from './products.ts';
+export { type MoloniLogger, REDACTED } from './redact.ts';
+export type { MoloniCredentials } from './tokens.ts';
+export {
+  type CallStats,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUTS,
+  type MoloniRetryPolicy,
+  type MoloniTimeouts,
+} from './transport.ts';

@@ -1,0 +1,223 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaturadorError } from '@faturador/core';
+import { Agent, request } from 'undici';
+import {
+  authError,
+  businessError,
+  type CallKind,
+  httpFailure,
+  invalidBody,
+  isAuthBody,
+  networkError,
+  parseFieldErrors,
+  rateLimited,
+} from './errors.ts';
+import type { MoloniLogger, SecretRegistry } from './redact.ts';
+
+export interface MoloniTimeouts {
+  /** TCP/TLS connection establishment. */
+  connectMs: number;
+  /** Reads and the token grant: time to the response headers, and between body chunks. */
+  readMs: number;
+  /** Inserts and updates: Moloni can be slow to create a document, and a write is never retried. */
+  writeMs: number;
+}
+
+export interface MoloniRetryPolicy {
+  /** Attempts for a read (1 = no retry). Writes always get exactly one. */
+  readAttempts: number;
+  /** First backoff delay; doubles per attempt, with jitter. */
+  baseDelayMs: number;
+  /** A 429 asking to wait longer than this is handed to the caller instead of slept on. */
+  maxDelayMs: number;
+  /** Wait after a 429 without Retry-After (the official plugin sleeps 2 s). */
+  rateLimitDelayMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: MoloniTimeouts = { connectMs: 5_000, readMs: 15_000, writeMs: 45_000 };
+export const DEFAULT_RETRY: MoloniRetryPolicy = {
+  readAttempts: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 5_000,
+  rateLimitDelayMs: 2_000,
+};
+
+export interface CallStats {
+  total: number;
+  /** Attempts per endpoint (`grant`, `invoiceReceipts/insert`, …), retries included. */
+  byEndpoint: Record<string, number>;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeouts: MoloniTimeouts;
+  retry: MoloniRetryPolicy;
+  logger: MoloniLogger;
+  secrets: SecretRegistry;
+}
+
+const RETRYABLE_READ = new Set(['MOLONI_UNAVAILABLE', 'MOLONI_BAD_GATEWAY', 'MOLONI_TIMEOUT']);
+
+function retryAfterMs(header: string | string[] | undefined, fallbackMs: number): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return fallbackMs;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? fallbackMs : Math.max(0, date - Date.now());
+}
+
+/**
+ * The HTTP layer: one undici Agent per client (connections are reused across calls), JSON bodies,
+ * the access token in the query string as Moloni requires, and answers classified into
+ * FaturadorErrors. It never logs or reports a URL, since URLs carry credentials.
+ */
+export class MoloniTransport {
+  private readonly agent: Agent;
+  private readonly base: string;
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly options: TransportOptions) {
+    this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.agent = new Agent({ connect: { timeout: options.timeouts.connectMs }, keepAliveTimeout: 4_000 });
+  }
+
+  /** A company-scoped API call. Reads are retried on transient failures; writes never are. */
+  async call(endpoint: string, accessToken: string, body: object, kind: CallKind): Promise<unknown> {
+    const attempts = kind === 'read' ? Math.max(1, this.options.retry.readAttempts) : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(endpoint, accessToken, body, kind);
+      } catch (error) {
+        const delay = attempt < attempts ? this.retryDelay(error, attempt) : null;
+        if (delay === null) throw error;
+        this.options.logger.warn(
+          {
+            endpoint,
+            attempt,
+            delayMs: delay,
+            code: error instanceof FaturadorError ? error.code : undefined,
+          },
+          'moloni read failed, retrying',
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** The OAuth grant: a GET with the credentials in the query string (reference §2). */
+  async grant(params: Record<string, string>): Promise<unknown> {
+    const query = new URLSearchParams(params).toString();
+    return this.send('grant', `${this.base}grant/?${query}`, 'GET', undefined, 'read');
+  }
+
+  stats(): CallStats {
+    const byEndpoint = Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    const total = [...this.counts.values()].reduce((sum, count) => sum + count, 0);
+    return { total, byEndpoint };
+  }
+
+  resetStats(): void {
+    this.counts.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private retryDelay(error: unknown, attempt: number): number | null {
+    if (!(error instanceof FaturadorError) || !RETRYABLE_READ.has(error.code)) return null;
+    const { baseDelayMs, maxDelayMs } = this.options.retry;
+    const asked = error.details?.retryAfterMs;
+    if (typeof asked === 'number') return asked <= maxDelayMs ? asked : null;
+    const backoff = baseDelayMs * 2 ** (attempt - 1);
+    return Math.min(maxDelayMs, backoff / 2 + Math.random() * (backoff / 2));
+  }
+
+  private once(endpoint: string, accessToken: string, body: object, kind: CallKind): Promise<unknown> {
+    const query = new URLSearchParams({ access_token: accessToken, json: 'true', human_errors: 'true' });
+    return this.send(endpoint, `${this.base}${endpoint}/?${query}`, 'POST', JSON.stringify(body), kind);
+  }
+
+  private async send(
+    endpoint: string,
+    url: string,
+    method: 'GET' | 'POST',
+    body: string | undefined,
+    kind: CallKind,
+  ): Promise<unknown> {
+    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+    const timeout = kind === 'write' ? this.options.timeouts.writeMs : this.options.timeouts.readMs;
+    const started = performance.now();
+    let status = 0;
+    let contentType = '';
+    let text: string;
+    let retryAfter: string | string[] | undefined;
+    try {
+      const response = await request(url, {
+        dispatcher: this.agent,
+        method,
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      status = response.statusCode;
+      contentType = String(response.headers['content-type'] ?? '');
+      retryAfter = response.headers['retry-after'];
+      text = await response.body.text();
+    } catch (error) {
+      const failure = this.options.secrets.scrubError(networkError(endpoint, kind, error));
+      this.log(endpoint, kind, status, started, failure);
+      throw failure;
+    }
+    try {
+      const result = this.classify(endpoint, kind, status, contentType, text, retryAfter);
+      this.log(endpoint, kind, status, started);
+      return result;
+    } catch (error) {
+      this.log(endpoint, kind, status, started, error);
+      throw this.options.secrets.scrubError(error);
+    }
+  }
+
+  private classify(
+    endpoint: string,
+    kind: CallKind,
+    status: number,
+    contentType: string,
+    text: string,
+    retryAfter: string | string[] | undefined,
+  ): unknown {
+    if (status === 429)
+      throw rateLimited(endpoint, retryAfterMs(retryAfter, this.options.retry.rateLimitDelayMs));
+    if (status >= 500) throw httpFailure(endpoint, status, kind);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw invalidBody(endpoint, status, kind, contentType);
+    }
+    if (isAuthBody(parsed)) throw authError(endpoint, parsed);
+    const fieldErrors = parseFieldErrors(parsed);
+    if (fieldErrors) throw businessError(endpoint, fieldErrors);
+    if (status < 200 || status >= 300) throw httpFailure(endpoint, status, kind);
+    return parsed;
+  }
+
+  private log(endpoint: string, kind: CallKind, status: number, started: number, error?: unknown): void {
+    const entry = {
+      provider: 'moloni',
+      endpoint,
+      kind,
+      status: status || undefined,
+      durationMs: Math.round(performance.now() - started),
+      ...(error instanceof FaturadorError ? { code: error.code, details: error.details } : {}),
+    };
+    if (error) this.options.logger.warn(entry, 'moloni call failed');
+    else this.options.logger.debug(entry, 'moloni call');
+  }
+}
