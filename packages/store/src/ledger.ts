@@ -101,6 +101,11 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
       };
     },
 
+    /** Back to the queue for another run (after a transient final failure). */
+    async markQueued(requestId: string): Promise<void> {
+      await redis.hset(key(requestId), { state: 'queued', error: '', http_status: '', updated_at: touch() });
+    },
+
     async markIssuing(requestId: string): Promise<void> {
       await redis.hset(key(requestId), { state: 'issuing', updated_at: touch() });
     },

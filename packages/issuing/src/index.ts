@@ -1,0 +1,27 @@
+export { createPdfLinkSigner, type PdfLinkSigner } from './pdf-links.ts';
+export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
+export { type DeliverDeps, type Deliverer, type DeliverOutcome, processDeliver } from './process-deliver.ts';
+export {
+  type IssueAttempt,
+  type IssueDeps,
+  type IssueOutcome,
+  processIssue,
+  toDocumentView,
+} from './process-issue.ts';
+export {
+  type AcceptedBody,
+  finalAnswer,
+  type HttpAnswer,
+  isFinal,
+  type StatusBody,
+  statusAnswer,
+} from './responses.ts';
+export {
+  createSubmitter,
+  IDEMPOTENCY_KEY_PATTERN,
+  parseSubmission,
+  type SubmitDeps,
+  type SubmitInput,
+  type Submitter,
+} from './submit.ts';
+export { createResultWaiter, type ResultWaiter } from './waiter.ts';

@@ -1,0 +1,37 @@
+import type { DocumentType, InvoiceRequest } from '@faturador/core';
+
+/** A document as Moloni holds it after an issuance step. */
+export interface IssuedDocument {
+  documentId: number;
+  documentType: DocumentType;
+  /** `FR M/32`; null while the document is a draft. */
+  number: string | null;
+  series: string;
+  status: 'final' | 'draft';
+  totalGrossCents: number;
+  currency: 'EUR';
+  createdAt: string;
+}
+
+export interface FoundDocument {
+  documentId: number;
+}
+
+/**
+ * What the issuing layer needs from a Moloni account. `@faturador/moloni`'s client provides it;
+ * keeping the port here lets this layer state exactly which calls the exactly-once logic relies on.
+ */
+export interface MoloniPort {
+  issueDocument(
+    input: { request: InvoiceRequest; ourReference: string },
+    hooks?: { onDraftInserted?: (documentId: number) => Promise<void> },
+  ): Promise<IssuedDocument>;
+  /** Every document whose `our_reference` is exactly this one. */
+  findByOurReference(ourReference: string, documentType?: DocumentType): Promise<FoundDocument[]>;
+  /** Verifies and, if a final document was requested, closes a document found or inserted before. */
+  completeDocument(documentId: number, request: InvoiceRequest): Promise<IssuedDocument>;
+  getPdfLink(documentId: number): Promise<string>;
+}
+
+/** Resolves the Moloni account a request is issued with. */
+export type MoloniResolver = (connectionId: string | null) => Promise<MoloniPort>;

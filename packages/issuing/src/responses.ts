@@ -1,0 +1,108 @@
+import {
+  ERROR_STATUS,
+  type ErrorEnvelope,
+  errorEnvelope,
+  FaturadorError,
+  type SuccessEnvelope,
+} from '@faturador/core';
+import type { LedgerEntry } from '@faturador/store';
+import type { PdfLinkSigner } from './pdf-links.ts';
+
+export interface HttpAnswer {
+  status: number;
+  body: SuccessEnvelope | ErrorEnvelope | AcceptedBody | StatusBody;
+}
+
+export interface AcceptedBody {
+  success: true;
+  request_id: string;
+  reference: string;
+  state: LedgerEntry['state'];
+  status_url: string;
+}
+
+export interface StatusBody {
+  success: true;
+  request_id: string;
+  reference: string;
+  state: LedgerEntry['state'];
+  document: SuccessEnvelope['document'] | null;
+  error: ErrorEnvelope['error'] | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function isFinal(entry: LedgerEntry): boolean {
+  return entry.state === 'issued' || entry.state === 'failed';
+}
+
+function documentOf(entry: LedgerEntry, pdfLinks: PdfLinkSigner): SuccessEnvelope['document'] | null {
+  if (!entry.document) return null;
+  // Drafts have no PDF in Moloni; final documents get a fresh signed link on every answer.
+  const pdf_url = entry.document.status === 'final' ? pdfLinks.url(entry.requestId) : null;
+  return { ...entry.document, pdf_url };
+}
+
+/** The answer every caller of this request gets, the first time and on every retry. */
+export function finalAnswer(entry: LedgerEntry, pdfLinks: PdfLinkSigner): HttpAnswer {
+  const document = documentOf(entry, pdfLinks);
+  if (entry.state === 'issued' && document) {
+    return {
+      status: 201,
+      body: { success: true, request_id: entry.requestId, reference: entry.reference, document },
+    };
+  }
+  const error = entry.error ?? { code: 'INTERNAL_ERROR', message: 'The request failed.', details: null };
+  return {
+    status: entry.httpStatus ?? ERROR_STATUS[error.code],
+    body: errorEnvelope(entry.requestId, error),
+  };
+}
+
+export function statusUrl(publicUrl: string, requestId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/v1/invoices/${requestId}`;
+}
+
+/** The synchronous budget ran out: the request goes on, and a retry with the same key gets its result. */
+export function stillProcessingAnswer(entry: LedgerEntry, publicUrl: string): HttpAnswer {
+  const error = new FaturadorError(
+    'MOLONI_TIMEOUT',
+    'The document is still being issued. Retry with the same Idempotency-Key to get the final result.',
+    {
+      request_id: entry.requestId,
+      state: entry.state,
+      status_url: statusUrl(publicUrl, entry.requestId),
+      retry_with_same_idempotency_key: true,
+    },
+  );
+  return { status: 504, body: errorEnvelope(entry.requestId, error) };
+}
+
+export function acceptedAnswer(entry: LedgerEntry, publicUrl: string): HttpAnswer {
+  return {
+    status: 202,
+    body: {
+      success: true,
+      request_id: entry.requestId,
+      reference: entry.reference,
+      state: entry.state,
+      status_url: statusUrl(publicUrl, entry.requestId),
+    },
+  };
+}
+
+export function statusAnswer(entry: LedgerEntry, pdfLinks: PdfLinkSigner): HttpAnswer {
+  return {
+    status: 200,
+    body: {
+      success: true,
+      request_id: entry.requestId,
+      reference: entry.reference,
+      state: entry.state,
+      document: documentOf(entry, pdfLinks),
+      error: entry.state === 'failed' ? entry.error : null,
+      created_at: entry.createdAt,
+      updated_at: entry.updatedAt,
+    },
+  };
+}

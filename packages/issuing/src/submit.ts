@@ -1,0 +1,187 @@
+import {
+  ERROR_STATUS,
+  errorEnvelope,
+  FaturadorError,
+  type InvoiceRequest,
+  newId,
+  type Origin,
+  originSchema,
+  parseInvoiceRequest,
+  validationError,
+} from '@faturador/core';
+import { enqueue, type Queues } from '@faturador/jobs';
+import { fingerprint, type Idempotency, type Ledger, type LedgerEntry } from '@faturador/store';
+import { Job } from 'bullmq';
+import type { PdfLinkSigner } from './pdf-links.ts';
+import { acceptedAnswer, finalAnswer, type HttpAnswer, isFinal, stillProcessingAnswer } from './responses.ts';
+import type { ResultWaiter } from './waiter.ts';
+
+export interface SubmitInput {
+  clientId: string;
+  connectionId: string | null;
+  idempotencyKey: string;
+  /** The decoded JSON body: the seed contract, its optional extensions, and an optional `origin`. */
+  body: unknown;
+  /** Overrides `body.origin`: set by server-side triggers that know where the request came from. */
+  origin?: Origin;
+  wait: 'sync' | 'async';
+}
+
+export interface SubmitDeps {
+  ledger: Ledger;
+  idempotency: Idempotency;
+  queues: Queues;
+  waiter: ResultWaiter;
+  pdfLinks: PdfLinkSigner;
+  publicUrl: string;
+  /** The synchronous budget of the contract (10 s by default). */
+  syncBudgetMs: number;
+}
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
+
+function splitOrigin(body: unknown): { invoice: unknown; origin: unknown } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !('origin' in body)) {
+    return { invoice: body, origin: undefined };
+  }
+  const { origin, ...invoice } = body as Record<string, unknown>;
+  return { invoice, origin };
+}
+
+type Parsed = { ok: true; request: InvoiceRequest; origin: Origin } | { ok: false; error: FaturadorError };
+
+export function parseSubmission(body: unknown, forcedOrigin?: Origin): Parsed {
+  const { invoice, origin } = splitOrigin(body);
+  const parsedOrigin = originSchema.safeParse(origin ?? { kind: 'api' });
+  const parsedRequest = parseInvoiceRequest(invoice);
+  const issues = [
+    ...(parsedRequest.ok ? [] : ((parsedRequest.error.details?.issues as []) ?? [])),
+    ...(parsedOrigin.success
+      ? []
+      : parsedOrigin.error.issues.map((issue) => ({
+          path: ['origin', ...issue.path]
+            .map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : p))
+            .join(''),
+          reason: issue.message,
+        }))),
+  ];
+  if (!parsedRequest.ok || !parsedOrigin.success) return { ok: false, error: validationError(issues) };
+  return { ok: true, request: parsedRequest.value, origin: forcedOrigin ?? parsedOrigin.data };
+}
+
+function errorAnswer(error: FaturadorError, requestId = newId('req')): HttpAnswer {
+  return { status: error.status, body: errorEnvelope(requestId, error) };
+}
+
+/**
+ * The API side of issuance: validate, claim the Idempotency-Key and the reference atomically,
+ * enqueue one job, and wait for its result within the budget. Transport-free: it returns the
+ * status and body every caller of this request gets.
+ */
+export function createSubmitter(deps: SubmitDeps) {
+  async function ensureJob(entry: LedgerEntry): Promise<void> {
+    // BullMQ ignores an add whose jobId exists: re-adding is how a lost enqueue is repaired.
+    await enqueue(
+      deps.queues,
+      'issue',
+      { requestId: entry.requestId, clientId: entry.clientId },
+      { jobId: entry.requestId },
+    );
+  }
+
+  /** A transient failure (Moloni down for longer than our retries) may be run again: it reconciles first. */
+  async function rerun(entry: LedgerEntry): Promise<void> {
+    await deps.ledger.markQueued(entry.requestId);
+    const job = await Job.fromId(deps.queues.issue, entry.requestId);
+    if (job && (await job.isFailed())) {
+      await job.retry('failed').catch(() => {});
+      return;
+    }
+    await ensureJob(entry);
+  }
+
+  async function answerFor(entry: LedgerEntry, wait: SubmitInput['wait']): Promise<HttpAnswer> {
+    if (isFinal(entry)) return finalAnswer(entry, deps.pdfLinks);
+    if (wait === 'async') return acceptedAnswer(entry, deps.publicUrl);
+    const settled = await deps.waiter.wait(entry.requestId, deps.syncBudgetMs);
+    if (settled && isFinal(settled)) return finalAnswer(settled, deps.pdfLinks);
+    return stillProcessingAnswer(settled ?? entry, deps.publicUrl);
+  }
+
+  return {
+    async submit(input: SubmitInput): Promise<HttpAnswer> {
+      if (!IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey)) {
+        return errorAnswer(
+          validationError([
+            {
+              path: 'Idempotency-Key',
+              reason: 'is required: 8–128 characters of letters, digits and - _ : .',
+            },
+          ]),
+        );
+      }
+      const parsed = parseSubmission(input.body, input.origin);
+      if (!parsed.ok) return errorAnswer(parsed.error);
+
+      const claim = await deps.idempotency.claim({
+        requestId: newId('req'),
+        clientId: input.clientId,
+        idempotencyKey: input.idempotencyKey,
+        fingerprint: fingerprint(input.body),
+        reference: parsed.request.reference,
+        request: parsed.request,
+        origin: parsed.origin,
+        connectionId: input.connectionId,
+      });
+
+      if (claim.kind === 'reference-taken') {
+        const owner = await deps.ledger.get(claim.requestId);
+        return errorAnswer(
+          new FaturadorError(
+            'REFERENCE_ALREADY_ISSUED',
+            `Reference ${parsed.request.reference} was already used by request ${claim.requestId}.`,
+            { request_id: claim.requestId, state: owner?.state ?? null, document: owner?.document ?? null },
+          ),
+        );
+      }
+      if (claim.kind === 'existing' && !claim.sameBody) {
+        return errorAnswer(
+          new FaturadorError(
+            'IDEMPOTENCY_CONFLICT',
+            'This Idempotency-Key was already used with a different body.',
+            {
+              request_id: claim.requestId,
+            },
+          ),
+        );
+      }
+
+      const entry = await deps.ledger.get(claim.requestId);
+      if (!entry)
+        throw new FaturadorError(
+          'INTERNAL_ERROR',
+          'The request was claimed but its ledger entry is missing.',
+        );
+      if (claim.kind === 'claimed' || entry.state === 'queued') {
+        await ensureJob(entry);
+      } else if (entry.state === 'failed' && entry.error && isRetryableFailure(entry)) {
+        await rerun(entry);
+        return answerFor({ ...entry, state: 'queued' }, input.wait);
+      }
+      return answerFor(entry, input.wait);
+    },
+
+    async status(clientId: string, requestId: string): Promise<LedgerEntry | null> {
+      const entry = await deps.ledger.get(requestId);
+      // Another client's request is reported as absent, not as forbidden: ids are not an oracle.
+      return entry && entry.clientId === clientId ? entry : null;
+    },
+  };
+}
+
+function isRetryableFailure(entry: LedgerEntry): boolean {
+  const code = entry.error?.code;
+  return code !== undefined && new FaturadorError(code, '').retryable && ERROR_STATUS[code] >= 500;
+}
+
+export type Submitter = ReturnType<typeof createSubmitter>;
