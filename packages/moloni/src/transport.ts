@@ -56,6 +56,7 @@ export interface TransportOptions {
   secrets: SecretRegistry;
 }
 
+const AUTH_STATUSES = new Set([200, 400, 401, 403]);
 const RETRYABLE_READ = new Set(['MOLONI_UNAVAILABLE', 'MOLONI_BAD_GATEWAY', 'MOLONI_TIMEOUT']);
 
 function retryAfterMs(header: string | string[] | undefined, fallbackMs: number): number {
@@ -201,7 +202,9 @@ export class MoloniTransport {
     } catch {
       throw invalidBody(endpoint, status, kind, contentType);
     }
-    if (isAuthBody(parsed)) throw authError(endpoint, parsed);
+    // An `error` key is how Moloni reports auth failures (HTTP 400); the same shape on a 404 is
+    // an unknown method, which no token renewal would fix.
+    if (isAuthBody(parsed) && AUTH_STATUSES.has(status)) throw authError(endpoint, parsed);
     const fieldErrors = parseFieldErrors(parsed);
     if (fieldErrors) throw businessError(endpoint, fieldErrors);
     if (status < 200 || status >= 300) throw httpFailure(endpoint, status, kind);

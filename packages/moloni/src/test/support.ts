@@ -1,0 +1,137 @@
+// Shared setup of the client's tests: a real sandbox over HTTP, the run's real Redis with a random
+// prefix, and clients wired like production ones.
+import { randomBytes } from 'node:crypto';
+import {
+  createSecretBox,
+  type InvoiceRequest,
+  type InvoiceRequestBody,
+  parseInvoiceRequest,
+  type SecretBox,
+} from '@faturador/core';
+import { randomPrefix, testRedis } from '@faturador/dev/testing';
+import {
+  type Customer,
+  type FaultSpec,
+  type RunningMoloniSandbox,
+  type StartOptions,
+  startMoloniSandbox,
+} from '@faturador/moloni-sandbox';
+import type { Redis } from 'ioredis';
+import { onTestFinished } from 'vitest';
+import { createMoloniClient, type MoloniClient, type MoloniClientOptions } from '../client.ts';
+
+export const CREDENTIALS = {
+  clientId: 'faturador-sandbox',
+  clientSecret: 'sandbox-secret',
+  username: 'demo@faturador.test',
+  password: 'sandbox-password',
+};
+
+export interface Harness {
+  running: RunningMoloniSandbox;
+  redis: Redis;
+  prefix: string;
+  secretBox: SecretBox;
+  /** A client of the sandbox; each call builds a new one (a new "process") sharing Redis. */
+  client(overrides?: Partial<MoloniClientOptions>): MoloniClient;
+  fault(spec: FaultSpec): void;
+  /** Successful grants by type, from the sandbox. */
+  grants(): Record<string, number>;
+  /** Sandbox calls to one endpoint. */
+  calls(endpoint: string): number;
+}
+
+export async function harness(options: StartOptions = {}): Promise<Harness> {
+  const running = await startMoloniSandbox(options);
+  onTestFinished(() => running.close());
+  const redis = testRedis();
+  const prefix = randomPrefix();
+  const secretBox = createSecretBox(randomBytes(32));
+  return {
+    running,
+    redis,
+    prefix,
+    secretBox,
+    client(overrides = {}) {
+      const client = createMoloniClient({
+        baseUrl: running.baseUrl,
+        credentials: CREDENTIALS,
+        connectionId: 'con_test',
+        redis,
+        prefix,
+        secretBox,
+        retry: { baseDelayMs: 10, rateLimitDelayMs: 50 },
+        ...overrides,
+      });
+      onTestFinished(() => client.close());
+      return client;
+    },
+    fault(spec) {
+      running.sandbox.faults.add(spec);
+    },
+    grants: () => running.sandbox.snapshot().grants,
+    calls: (endpoint) => running.sandbox.stats.count(endpoint),
+  };
+}
+
+let counter = 0;
+
+/** A validated request (as the API layer would hand it over) from a seed-style body. */
+export function invoiceRequest(overrides: Partial<InvoiceRequestBody> = {}): InvoiceRequest {
+  counter += 1;
+  const parsed = parseInvoiceRequest({
+    reference: `TI-TEST-${counter}`,
+    customer: {
+      name: 'Eduardo Costa',
+      vat_number: '509999999',
+      email: 'eduardo.costa@example.pt',
+      address: 'Rua do Campo Grande 45, Lisboa',
+    },
+    items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
+    ...overrides,
+  });
+  if (!parsed.ok) throw new Error(`invalid test request: ${parsed.error.message}`);
+  return parsed.value;
+}
+
+/** Adds a customer straight into the sandbox's state (to set up shared NIFs, say). */
+export function seedCustomer(
+  running: RunningMoloniSandbox,
+  fields: Partial<Customer> & { name: string; vat: string },
+) {
+  const { state } = running.sandbox;
+  const customer: Customer = {
+    customer_id: state.nextId('customer'),
+    company_id: running.sandbox.companyId,
+    number: String(900 + state.customers.size),
+    language_id: 1,
+    address: 'Rua Antiga 1',
+    city: 'Porto',
+    zip_code: '4000-001',
+    country_id: 1,
+    email: '',
+    website: '',
+    phone: '',
+    fax: '',
+    contact_name: '',
+    contact_email: '',
+    contact_phone: '',
+    notes: '',
+    salesman_id: 0,
+    price_class_id: 0,
+    maturity_date_id: 0,
+    payment_day: 0,
+    discount: 0,
+    credit_limit: 0,
+    payment_method_id: 0,
+    delivery_method_id: 0,
+    field_notes: '',
+    ...fields,
+  };
+  state.customers.set(customer.customer_id, customer);
+  return customer;
+}
+
+export function documentsOf(running: RunningMoloniSandbox) {
+  return [...running.sandbox.state.documents.values()];
+}
