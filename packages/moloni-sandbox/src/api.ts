@@ -1,0 +1,165 @@
+// The Moloni-facing routes: `/v1/grant/`, `/v1/<class>/<method>/` and the PDF download link.
+import type { Hono } from 'hono';
+import type { TokenStore } from './auth.ts';
+import type { SandboxClock } from './clock.ts';
+import type { Behaviour, CallContext, Handler, HandlerMap } from './context.ts';
+import { documentHandlers } from './documents/handlers.ts';
+import { documentLabel, documentPdf } from './documents/pdf-document.ts';
+import { MoloniAuthError, MoloniValidationError } from './errors.ts';
+import { type FaultInjector, proxyErrorPage } from './faults.ts';
+import { customerHandlers } from './resources/customers.ts';
+import { productHandlers } from './resources/products.ts';
+import { referenceHandlers } from './resources/reference.ts';
+import type { SandboxState } from './state.ts';
+import type { CallRecord, CallStats } from './stats.ts';
+import {
+  BodyParseError,
+  drop,
+  hang,
+  jsonResponse,
+  queryFlag,
+  readParams,
+  type SandboxContext,
+  type SandboxEnv,
+  sleep,
+} from './transport.ts';
+
+export interface ApiParts {
+  state: SandboxState;
+  tokens: TokenStore;
+  faults: FaultInjector;
+  clock: SandboxClock;
+  stats: CallStats;
+  behaviour: Behaviour;
+  /** Overrides the origin used in PDF links (default: the one the caller used). */
+  publicUrl: string | undefined;
+}
+
+export const HANDLERS: HandlerMap = {
+  ...referenceHandlers,
+  ...customerHandlers,
+  ...productHandlers,
+  ...documentHandlers,
+};
+
+const BY_LOWERCASE = new Map(
+  Object.entries(HANDLERS).map(([name, handler]) => [name.toLowerCase(), handler]),
+);
+
+/** PHP routing is case-insensitive on class and method names. */
+function findHandler(endpoint: string): Handler | undefined {
+  return HANDLERS[endpoint] ?? BY_LOWERCASE.get(endpoint.toLowerCase());
+}
+
+async function runCall(c: SandboxContext, parts: ApiParts, endpoint: string): Promise<Response> {
+  const url = new URL(c.req.url);
+  try {
+    parts.tokens.verify(url.searchParams.get('access_token'));
+  } catch (error) {
+    if (error instanceof MoloniAuthError) return jsonResponse(error.toBody(), 400);
+    throw error;
+  }
+  const handler = findHandler(endpoint);
+  if (!handler) {
+    return jsonResponse({ error: 'invalid_request', error_description: `Unknown method ${endpoint}` }, 404);
+  }
+  let params: CallContext['params'];
+  try {
+    params = await readParams(c, queryFlag(url, 'json'));
+  } catch (error) {
+    if (error instanceof BodyParseError) {
+      return jsonResponse({ error: 'invalid_request', error_description: error.message }, 400);
+    }
+    throw error;
+  }
+  const ctx: CallContext = {
+    params,
+    state: parts.state,
+    clock: parts.clock,
+    origin: parts.publicUrl ?? url.origin,
+    behaviour: parts.behaviour,
+  };
+  try {
+    return jsonResponse(handler(ctx));
+  } catch (error) {
+    // Data errors are HTTP 200 with the error array, as clients of the real API expect.
+    if (error instanceof MoloniValidationError)
+      return jsonResponse(error.toBody(queryFlag(url, 'human_errors')));
+    throw error;
+  }
+}
+
+/** Applies the faults planned for this call around `execute`. */
+async function withFaults(
+  c: SandboxContext,
+  parts: ApiParts,
+  endpoint: string,
+  execute: () => Promise<Response>,
+): Promise<Response> {
+  const call: CallRecord = parts.stats.record(endpoint, parts.clock.now());
+  const plan = parts.faults.take(endpoint);
+  if (plan.fault) call.fault = plan.fault.kind;
+  if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+  const fault = plan.fault;
+  if (fault?.kind === 'status') {
+    call.outcome = fault.status;
+    return c.html(proxyErrorPage(fault.status), fault.status as 429 | 500 | 502 | 503 | 504);
+  }
+  if (fault?.kind === 'hang') {
+    call.outcome = 'hung';
+    return hang(c);
+  }
+  if (fault?.kind === 'drop') {
+    call.outcome = 'dropped';
+    return drop(c);
+  }
+  const response = await execute();
+  if (fault?.kind === 'commitThenDrop') {
+    call.outcome = 'dropped';
+    return drop(c);
+  }
+  if (fault?.kind === 'commitThenHang') {
+    call.outcome = 'hung';
+    return hang(c);
+  }
+  call.outcome = response.status;
+  return response;
+}
+
+export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
+  // Production reads the grant parameters from the query string only, whatever the method: a POST
+  // form body is "missing parameters" (reference §2).
+  app.on(['GET', 'POST'], '/v1/grant', (c) =>
+    withFaults(c, parts, 'grant', async () => {
+      try {
+        return jsonResponse(parts.tokens.grant(new URL(c.req.url).searchParams));
+      } catch (error) {
+        if (error instanceof MoloniAuthError) return jsonResponse(error.toBody(), 400);
+        throw error;
+      }
+    }),
+  );
+
+  app.post('/v1/:class/:method', (c) => {
+    const endpoint = `${c.req.param('class')}/${c.req.param('method')}`;
+    return withFaults(c, parts, endpoint, () => runCall(c, parts, endpoint));
+  });
+
+  app.get('/downloads/index.php', (c) => {
+    const call = parts.stats.record('download', parts.clock.now());
+    const documentId = parts.state.pdfLinks.get(c.req.query('h') ?? '');
+    const document = documentId === undefined ? undefined : parts.state.documents.get(documentId);
+    if (c.req.query('action') !== 'getDownload' || !document) {
+      call.outcome = 404;
+      return c.html('<html><body><h1>Documento não encontrado</h1></body></html>', 404);
+    }
+    call.outcome = 200;
+    const filename = `${documentLabel(document, parts.state).replace(/[^\w-]+/g, '_')}.pdf`;
+    return new Response(documentPdf(document, parts.state), {
+      headers: {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="${filename}"`,
+      },
+    });
+  });
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { FINAL_CONSUMER_NIF } from '@faturador/core';
+import { type CallContext, type Handler, requireCompany } from '../context.ts';
+import { ErrorList, reject } from '../errors.ts';
+import { isBlank, type Params, toInteger } from '../params.ts';
+import type { Company, DocumentEntity, SandboxDocument } from '../types.ts';
+import type { DocumentTypeInfo } from './document-types.ts';
+import { type ParsedDocument, parseDocument } from './parse.ts';
+import { documentTotals } from './totals.ts';
+
+const CLOSED_REASON = 'Closed documents cannot be changed or deleted; issue a credit note instead.';
+
+/** CIVA art. 36 nº 15 / error 16: the markers Moloni treats as an unidentified buyer. */
+export function isAnonymousBuyer(entity: DocumentEntity): boolean {
+  const same = (a: string, b: string) => a.trim().toLowerCase() === b.toLowerCase();
+  return (
+    entity.vat.trim() === FINAL_CONSUMER_NIF ||
+    same(entity.name, 'Consumidor Final') ||
+    same(entity.address, 'Desconhecido') ||
+    same(entity.city, 'Desconhecido') ||
+    entity.zip_code.trim() === '0000-000'
+  );
+}
+
+function numberingKey(document: SandboxDocument): string {
+  return `${document.document_set_id}:${document.document_type_id}`;
+}
+
+/**
+ * The checks Moloni runs when a document becomes final, then the sequential number. Mutates
+ * `document` only when every check passes.
+ */
+function closeDocument(ctx: CallContext, document: SandboxDocument): void {
+  const { state } = ctx;
+  const totals = documentTotals(document.lines, document.financial_discount, (id) => state.taxes.get(id));
+  const errors = new ErrorList();
+  if (totals.net_value <= 0) errors.add(2, 'net_value');
+  if (totals.net_value >= ctx.behaviour.anonymousBuyerLimit && isAnonymousBuyer(document.entity)) {
+    errors.add(16, 'customer_id');
+  }
+  // AT requires non-decreasing dates within a series and document type.
+  let lastDate = '';
+  for (const other of state.documents.values()) {
+    if (other.status === 1 && numberingKey(other) === numberingKey(document) && other.date > lastDate) {
+      lastDate = other.date;
+    }
+  }
+  if (lastDate && document.date < lastDate) errors.add(12, 'date', ['>=', lastDate]);
+  errors.throwIfAny();
+
+  const key = numberingKey(document);
+  const number = (state.numbering.get(key) ?? 0) + 1;
+  state.numbering.set(key, number);
+  const set = state.documentSets.get(document.document_set_id);
+  document.status = 1;
+  document.number = number;
+  document.atcud = `${set?.at_codes[document.document_type_id] ?? '0'}-${number}`;
+  document.rsa_hash = randomBytes(96).toString('base64');
+}
+
+function applyParsed(document: SandboxDocument, parsed: ParsedDocument): void {
+  const { status: _status, ...fields } = parsed;
+  Object.assign(document, fields);
+}
+
+/** The request fields worth keeping for a later draft update (not the routing ones). */
+function sourceOf(params: Params): Params {
+  const { company_id: _company, document_id: _document, send_email: _email, ...rest } = params;
+  return rest;
+}
+
+function requireDocument(
+  ctx: CallContext,
+  company: Company,
+  type: DocumentTypeInfo | undefined,
+): SandboxDocument {
+  if (isBlank(ctx.params.document_id)) reject(1, 'document_id');
+  const document = ctx.state.documents.get(toInteger(ctx.params.document_id) ?? -1);
+  const wrongType = type !== undefined && document?.document_type_id !== type.document_type_id;
+  if (!document || document.company_id !== company.company_id || wrongType) reject(2, 'document_id');
+  return document;
+}
+
+export function findDocument(ctx: CallContext, company: Company, type?: DocumentTypeInfo): SandboxDocument {
+  return requireDocument(ctx, company, type);
+}
+
+export function insertHandler(type: DocumentTypeInfo): Handler {
+  return (ctx) => {
+    const company = requireCompany(ctx);
+    const source = sourceOf(ctx.params);
+    const parsed = parseDocument(ctx, company, type, source);
+    const now = ctx.clock.now();
+    const document: SandboxDocument = {
+      ...parsed,
+      document_id: ctx.state.nextId('document'),
+      company_id: company.company_id,
+      document_type_id: type.document_type_id,
+      number: 0,
+      status: 0,
+      atcud: '',
+      rsa_hash: '',
+      created_at: now,
+      lastmodified: now,
+      source,
+    };
+    if (parsed.status === 1) closeDocument(ctx, document);
+    ctx.state.documents.set(document.document_id, document);
+    return { valid: 1, document_id: document.document_id };
+  };
+}
+
+/**
+ * Draft update. `{document_id, status: 1}` alone closes a draft (what the official plugin sends);
+ * other fields replace the stored ones and the whole document is validated again.
+ */
+export function updateHandler(type: DocumentTypeInfo): Handler {
+  return (ctx) => {
+    const company = requireCompany(ctx);
+    const current = requireDocument(ctx, company, type);
+    if (current.status !== 0) reject(5, 'status', [], CLOSED_REASON);
+    const source = { ...current.source, ...sourceOf(ctx.params) };
+    const parsed = parseDocument(ctx, company, type, source);
+    const next: SandboxDocument = { ...current, source, lastmodified: ctx.clock.now() };
+    applyParsed(next, parsed);
+    if (parsed.status === 1) closeDocument(ctx, next);
+    ctx.state.documents.set(next.document_id, next);
+    return { valid: 1, document_id: next.document_id };
+  };
+}
+
+export function deleteHandler(type: DocumentTypeInfo): Handler {
+  return (ctx) => {
+    const company = requireCompany(ctx);
+    const document = requireDocument(ctx, company, type);
+    if (document.status !== 0) reject(5, 'status', [], CLOSED_REASON);
+    ctx.state.documents.delete(document.document_id);
+    return { valid: 1 };
+  };
+}

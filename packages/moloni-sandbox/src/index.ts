@@ -1,0 +1,38 @@
+export {
+  DEFAULT_CREDENTIALS,
+  DEFAULT_LIFETIMES,
+  type GrantType,
+  type SandboxCredentials,
+  type TokenLifetimes,
+  type TokenResponse,
+  TokenStore,
+} from './auth.ts';
+export { createClock, type SandboxClock } from './clock.ts';
+export { DOCUMENT_TYPES, type DocumentTypeInfo, documentTypeById } from './documents/document-types.ts';
+export { documentLabel } from './documents/pdf-document.ts';
+export { type DocumentTotals, documentTotals, type LineTotals } from './documents/totals.ts';
+export { isAnonymousBuyer } from './documents/write.ts';
+export { MoloniAuthError, MoloniValidationError } from './errors.ts';
+export {
+  type ActiveFault,
+  FaultInjector,
+  type FaultKind,
+  type FaultSpec,
+  FaultValidationError,
+} from './faults.ts';
+export { encodePhpForm, type FormValue, parsePhpForm } from './form.ts';
+export { renderPdf } from './pdf.ts';
+export { createMoloniSandbox, type MoloniSandbox, type MoloniSandboxOptions } from './sandbox.ts';
+export {
+  DEFAULT_CATEGORY_ID,
+  DEFAULT_COMPANY_ID,
+  DEFAULT_DOCUMENT_SET_ID,
+  DEFAULT_MATURITY_DATE_ID,
+  DEFAULT_PAYMENT_METHOD_ID,
+  DEFAULT_UNIT_ID,
+  SECONDARY_DOCUMENT_SET_ID,
+} from './seed.ts';
+export { type RunningMoloniSandbox, type StartOptions, startMoloniSandbox } from './server.ts';
+export { SandboxState } from './state.ts';
+export { type CallRecord, CallStats, type StatsSnapshot } from './stats.ts';
+export type * from './types.ts';

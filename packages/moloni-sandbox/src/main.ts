@@ -1,0 +1,38 @@
+// `pnpm --filter @faturador/moloni-sandbox start`: the sandbox on its own, for demos and manual
+// testing. The port comes from MOLONI_SANDBOX_PORT (default 8765).
+import { startMoloniSandbox } from './server.ts';
+
+const DEFAULT_PORT = 8765;
+
+async function main(): Promise<void> {
+  const port = Number(process.env.MOLONI_SANDBOX_PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`MOLONI_SANDBOX_PORT must be a port number, got "${process.env.MOLONI_SANDBOX_PORT}"`);
+  }
+  const running = await startMoloniSandbox({ port });
+  const { credentials, companyId, documentSetId } = running.sandbox;
+  const lines = [
+    `Moloni sandbox listening on ${running.baseUrl}`,
+    `  client_id      ${credentials.clientId}`,
+    `  client_secret  ${credentials.clientSecret}`,
+    `  username       ${credentials.username}`,
+    `  password       ${credentials.password}`,
+    `  company_id     ${companyId}   document_set_id ${documentSetId} (series M)`,
+    `  control        ${running.origin}/_sandbox/{faults,stats,clock,reset}`,
+    'Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `moloni-sandbox failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

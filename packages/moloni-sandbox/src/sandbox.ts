@@ -1,0 +1,101 @@
+import { Hono } from 'hono';
+import { mountApi } from './api.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIFETIMES, type SandboxCredentials, TokenStore } from './auth.ts';
+import { createClock, type SandboxClock } from './clock.ts';
+import { mountControl } from './control.ts';
+import { FaultInjector } from './faults.ts';
+import { DEFAULT_COMPANY_ID, DEFAULT_DOCUMENT_SET_ID } from './seed.ts';
+import { SandboxState } from './state.ts';
+import { CallStats, type StatsSnapshot } from './stats.ts';
+import { jsonResponse, type SandboxEnv } from './transport.ts';
+
+export interface MoloniSandboxOptions {
+  /** Seeded OAuth client and user; each field defaults to DEFAULT_CREDENTIALS. */
+  credentials?: Partial<SandboxCredentials>;
+  /** Shared clock (token lifetimes); default: real time, adjustable. */
+  clock?: SandboxClock;
+  /** `expires_in` of access tokens, seconds (default 3600). */
+  accessTokenTtlSeconds?: number;
+  /** Refresh token lifetime, seconds (default 14 days). */
+  refreshTokenTtlSeconds?: number;
+  /** company_id of the seeded company (default 240211). */
+  companyId?: number;
+  /** Name of the default series (default `M`, so documents read `FR M/1`). */
+  documentSetName?: string;
+  /** Documents of this total or more need an identified buyer (error 16; default 1000). */
+  anonymousBuyerLimit?: number;
+  /** Origin for PDF links, e.g. `http://localhost:8765`; default: the origin the caller used. */
+  publicUrl?: string;
+}
+
+export interface MoloniSandbox {
+  /** The Hono app: serve it, or call `app.request()` in-process. */
+  readonly app: Hono<SandboxEnv>;
+  readonly state: SandboxState;
+  readonly tokens: TokenStore;
+  readonly faults: FaultInjector;
+  readonly clock: SandboxClock;
+  readonly stats: CallStats;
+  readonly credentials: SandboxCredentials;
+  readonly companyId: number;
+  /** The default series (`active_by_default`). */
+  readonly documentSetId: number;
+  /** Calls per endpoint plus successful grants by type. */
+  snapshot(): StatsSnapshot;
+  /** Back to the seed: data, tokens, faults and stats (the clock is kept). */
+  reset(): void;
+}
+
+export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniSandbox {
+  const credentials: SandboxCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
+  const clock = options.clock ?? createClock();
+  const companyId = options.companyId ?? DEFAULT_COMPANY_ID;
+  const state = new SandboxState({ companyId, documentSetName: options.documentSetName ?? 'M' });
+  const tokens = new TokenStore(credentials, clock, {
+    accessTokenSeconds: options.accessTokenTtlSeconds ?? DEFAULT_LIFETIMES.accessTokenSeconds,
+    refreshTokenSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_LIFETIMES.refreshTokenSeconds,
+  });
+  const faults = new FaultInjector();
+  const stats = new CallStats();
+  const reset = () => {
+    state.reset();
+    tokens.revokeAll();
+    faults.clear();
+    stats.reset();
+  };
+
+  // Moloni's URLs end in `/` (`…/v1/invoiceReceipts/insert/`); non-strict routing accepts both.
+  const app = new Hono<SandboxEnv>({ strict: false });
+  mountApi(app, {
+    state,
+    tokens,
+    faults,
+    clock,
+    stats,
+    behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? 1000 },
+    publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+  });
+  mountControl(app, { faults, stats, clock, tokens, reset });
+  app.notFound(() => jsonResponse({ error: 'not_found', error_description: 'No such route' }, 404));
+  app.onError((error) => {
+    console.error('[moloni-sandbox]', error);
+    return new Response('<html><body><h1>500 Internal Server Error</h1></body></html>', {
+      status: 500,
+      headers: { 'content-type': 'text/html' },
+    });
+  });
+
+  return {
+    app,
+    state,
+    tokens,
+    faults,
+    clock,
+    stats,
+    credentials,
+    companyId,
+    documentSetId: DEFAULT_DOCUMENT_SET_ID,
+    snapshot: () => stats.snapshot(tokens.grants),
+    reset,
+  };
+}

@@ -1,0 +1,108 @@
+import {
+  COUNTRIES,
+  DEFAULT_COMPANY_ID,
+  type SeedOptions,
+  seedCategories,
+  seedCompany,
+  seedDocumentSets,
+  seedMaturityDates,
+  seedPaymentMethods,
+  seedTaxes,
+  seedUnits,
+} from './seed.ts';
+import type {
+  Company,
+  Country,
+  Customer,
+  DocumentSet,
+  MaturityDate,
+  MeasurementUnit,
+  PaymentMethod,
+  Product,
+  ProductCategory,
+  SandboxDocument,
+  Tax,
+} from './types.ts';
+
+// Id ranges in the magnitude real accounts show, so clients do not get away with small ints.
+const FIRST_IDS = {
+  customer: 120003193,
+  product: 159975925,
+  document: 974989624,
+  category: 3125142,
+  tax: 2564400,
+} as const;
+
+type IdKind = keyof typeof FIRST_IDS;
+
+/** Everything a Moloni account holds, in memory. `reset()` returns it to the seed. */
+export class SandboxState {
+  readonly companies = new Map<number, Company>();
+  readonly documentSets = new Map<number, DocumentSet>();
+  readonly taxes = new Map<number, Tax>();
+  readonly paymentMethods = new Map<number, PaymentMethod>();
+  readonly units = new Map<number, MeasurementUnit>();
+  readonly maturityDates = new Map<number, MaturityDate>();
+  readonly categories = new Map<number, ProductCategory>();
+  readonly countries = new Map<number, Country>();
+  readonly customers = new Map<number, Customer>();
+  readonly products = new Map<number, Product>();
+  readonly documents = new Map<number, SandboxDocument>();
+  /** Last number issued per `document_set_id:document_type_id`. */
+  readonly numbering = new Map<string, number>();
+  /** PDF download hash → document_id. */
+  readonly pdfLinks = new Map<string, number>();
+  private readonly nextIds = new Map<IdKind, number>();
+
+  constructor(readonly seed: SeedOptions = { companyId: DEFAULT_COMPANY_ID, documentSetName: 'M' }) {
+    this.reset();
+  }
+
+  reset(): void {
+    for (const map of [
+      this.companies,
+      this.documentSets,
+      this.taxes,
+      this.paymentMethods,
+      this.units,
+      this.maturityDates,
+      this.categories,
+      this.countries,
+      this.customers,
+      this.products,
+      this.documents,
+      this.numbering,
+      this.pdfLinks,
+      this.nextIds,
+    ]) {
+      map.clear();
+    }
+    const company = seedCompany(this.seed);
+    this.companies.set(company.company_id, company);
+    for (const set of seedDocumentSets(this.seed)) this.documentSets.set(set.document_set_id, set);
+    for (const tax of seedTaxes(this.seed)) this.taxes.set(tax.tax_id, tax);
+    for (const method of seedPaymentMethods(this.seed))
+      this.paymentMethods.set(method.payment_method_id, method);
+    for (const unit of seedUnits(this.seed)) this.units.set(unit.unit_id, unit);
+    for (const maturity of seedMaturityDates(this.seed))
+      this.maturityDates.set(maturity.maturity_date_id, maturity);
+    for (const category of seedCategories(this.seed)) this.categories.set(category.category_id, category);
+    for (const country of COUNTRIES) this.countries.set(country.country_id, country);
+  }
+
+  nextId(kind: IdKind): number {
+    const id = this.nextIds.get(kind) ?? FIRST_IDS[kind];
+    // Real ids are not contiguous; a stride keeps clients from computing them.
+    this.nextIds.set(kind, id + 7);
+    return id;
+  }
+
+  /** Records of one company, in insertion order. */
+  ofCompany<T extends { company_id: number }>(map: Map<number, T>, companyId: number): T[] {
+    return [...map.values()].filter((item) => item.company_id === companyId);
+  }
+
+  defaultCompany(): Company | undefined {
+    return this.companies.get(this.seed.companyId);
+  }
+}
