@@ -1,4 +1,49 @@
-export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
+export {
+  type ApiClient,
+  type ApiClientOps,
+  type ApiClientStatus,
+  type ApiClientStore,
+  CLIENT_ID_PATTERN,
+  type CreateClientInput,
+  createApiClientStore,
+} from './api-clients.ts';
+export {
+  API_SCOPES,
+  type ApiKey,
+  type ApiKeyOps,
+  type ApiKeySecretInfo,
+  type ApiScope,
+  type CreateKeyInput,
+  DEFAULT_OLD_SECRET_TTL_SECONDS,
+  DEFAULT_SCOPES,
+  type IssuedSecret,
+  KEY_ID_PATTERN,
+  type RotateSecretOptions,
+  SECRET_PATTERN,
+} from './api-keys.ts';
+export {
+  AUTH_ERROR_MESSAGE,
+  type AuthenticatedClient,
+  type AuthenticateInput,
+  type Authenticator,
+  type AuthenticatorOptions,
+  type AuthRejection,
+  type AuthRejectionContext,
+  authError,
+  createAuthenticator,
+  hasScope,
+  IP_NOT_ALLOWED_MESSAGE,
+} from './authenticate.ts';
+export { checkMasterKey, MasterKeyMismatchError } from './canary.ts';
+export {
+  type ConnectionKind,
+  type ConnectionStore,
+  type CreateConnectionInput,
+  createConnectionStore,
+  MOLONI_BASE_URL,
+  type MoloniConnection,
+  type MoloniConnectionWithSecrets,
+} from './connections.ts';
 export {
   type ClaimResult,
   canonicalJson,
@@ -7,6 +52,15 @@ export {
   type Idempotency,
   type IdempotencyDeps,
 } from './idempotency.ts';
+export {
+  createIpMatcher,
+  type IpMatcher,
+  ipAllowed,
+  normalizeIp,
+  normalizeIpList,
+  type ResolveClientIpInput,
+  resolveClientIp,
+} from './ip.ts';
 export {
   createLedger,
   doneChannel,
@@ -17,11 +71,17 @@ export {
   type NewLedgerEntry,
   type RequestState,
 } from './ledger.ts';
-export * from './api-clients.ts';
-export * from './api-keys.ts';
-export * from './authenticate.ts';
-export * from './canary.ts';
-export * from './connections.ts';
-export * from './ip.ts';
-export * from './redis-keys.ts';
-export * from './signing.ts';
+export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
+export { type StoreDeps, securityKeys } from './redis-keys.ts';
+export {
+  bodySha256Hex,
+  canonicalRequest,
+  NONCE_PATTERN,
+  randomNonce,
+  SIGNATURE_HEADERS,
+  SIGNATURE_WINDOW_SECONDS,
+  type SignedHeadersInput,
+  type SignRequestInput,
+  signedHeaders,
+  signRequest,
+} from './signing.ts';
