@@ -1,0 +1,18 @@
+export {
+  BillingApiError,
+  type BillingClientOptions,
+  createBillingClient,
+  isValidIdempotencyKey,
+} from './client.ts';
+export {
+  type AcceptedBody,
+  type AirtableRecordRef,
+  type ApiResult,
+  type BillingClient,
+  type BillingResult,
+  type InvoiceStatusBody,
+  type IssueOptions,
+  isAccepted,
+  type RequestState,
+  type StatusResult,
+} from './types.ts';
