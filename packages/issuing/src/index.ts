@@ -1,3 +1,4 @@
+export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createPdfLinkSigner, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 export { type DeliverDeps, type Deliverer, type DeliverOutcome, processDeliver } from './process-deliver.ts';
@@ -16,6 +17,7 @@ export {
   type StatusBody,
   statusAnswer,
 } from './responses.ts';
+export { createRuntime, type Runtime, type RuntimeConfig } from './runtime.ts';
 export {
   createSubmitter,
   IDEMPOTENCY_KEY_PATTERN,

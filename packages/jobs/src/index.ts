@@ -39,15 +39,18 @@ export interface QueueDeps {
   connection: Redis;
   /** Hash-tagged (`{fat}`) so that every key of a queue lands in one Redis Cluster slot. */
   prefix: string;
+  /** Overrides of the default job options (tests shorten the retry backoff). */
+  jobOptions?: Partial<Record<QueueName, JobsOptions>>;
 }
 
-export function createQueues({ connection, prefix }: QueueDeps): Queues {
+export function createQueues({ connection, prefix, jobOptions = {} }: QueueDeps): Queues {
+  const optionsOf = (name: QueueName) => ({ ...DEFAULT_JOB_OPTIONS[name], ...jobOptions[name] });
   return {
-    issue: new Queue(QUEUE_NAMES.issue, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS.issue }),
+    issue: new Queue(QUEUE_NAMES.issue, { connection, prefix, defaultJobOptions: optionsOf('issue') }),
     deliver: new Queue(QUEUE_NAMES.deliver, {
       connection,
       prefix,
-      defaultJobOptions: DEFAULT_JOB_OPTIONS.deliver,
+      defaultJobOptions: optionsOf('deliver'),
     }),
   };
 }

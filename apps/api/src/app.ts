@@ -1,0 +1,57 @@
+import { FaturadorError } from '@faturador/core';
+import type { PdfLinkSigner, Submitter } from '@faturador/issuing';
+import type { Authenticator, Ledger } from '@faturador/store';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AppEnv } from './context.ts';
+import { onError, sendError } from './errors.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { registerDocs } from './routes/docs.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerInvoiceRoutes } from './routes/invoices/index.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  redis: Redis;
+  authenticator: Authenticator;
+  submitter: Submitter;
+  ledger: Ledger;
+  pdfLinks: PdfLinkSigner;
+  pdfLinkOf: (connectionId: string | null, documentId: number) => Promise<string>;
+  trustedProxies: readonly string[];
+  bodyLimitBytes: number;
+  /** Extra route modules (the record triggers) mounted on the same app and middleware. */
+  mount?: Array<(app: OpenAPIHono<AppEnv>) => void>;
+  /** Whether the worker side answers; /readyz reports it. */
+  isReady?: () => Promise<boolean>;
+}
+
+/** The one factory of the API: `main.ts` and the tests both build the app through it. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  // strict: false — the contract's path has a trailing slash, and callers may drop it.
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
+  app.use('*', requestContext(deps.logger, deps.trustedProxies));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) =>
+        sendError(
+          c,
+          new FaturadorError('PAYLOAD_TOO_LARGE', `The body is larger than ${deps.bodyLimitBytes} bytes.`),
+        ),
+    }),
+  );
+  registerHealth(app as unknown as Hono<AppEnv>, deps);
+  registerInvoiceRoutes(app, deps);
+  for (const mount of deps.mount ?? []) mount(app);
+  registerDocs(app);
+  app.notFound((c) =>
+    sendError(c, new FaturadorError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)),
+  );
+  app.onError(onError);
+  return app;
+}

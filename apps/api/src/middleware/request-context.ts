@@ -1,0 +1,41 @@
+import { newId } from '@faturador/core';
+import { resolveClientIp } from '@faturador/store';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { AppEnv } from '../context.ts';
+
+/** Request id (header and logs), client IP (socket, or X-Forwarded-For via trusted proxies only). */
+export function requestContext(logger: Logger, trustedProxies: readonly string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const requestId = newId('req');
+    c.set('requestId', requestId);
+    let socketIp = '';
+    try {
+      socketIp = getConnInfo(c).remote.address ?? '';
+    } catch {
+      // app.request() in tests has no socket.
+      socketIp = c.req.header('x-test-remote-address') ?? '127.0.0.1';
+    }
+    const clientIp = resolveClientIp({
+      socketIp,
+      forwardedFor: c.req.header('x-forwarded-for'),
+      trustedProxies: [...trustedProxies],
+    });
+    c.set('clientIp', clientIp);
+    c.set('logger', logger.child({ requestId }));
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    await next();
+    c.get('logger').info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        ip: clientIp,
+      },
+      'request',
+    );
+  };
+}

@@ -1,0 +1,95 @@
+import { FaturadorError, isId } from '@faturador/core';
+import type { Submitter } from '@faturador/issuing';
+import { type PdfLinkSigner, statusAnswer } from '@faturador/issuing';
+import type { Authenticator, Ledger } from '@faturador/store';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { request } from 'undici';
+import type { AppEnv } from '../../context.ts';
+import { sendError } from '../../errors.ts';
+import { authenticate } from '../../middleware/auth.ts';
+import { createInvoiceRoute, getInvoiceRoute, getPdfRoute } from './schema.ts';
+
+export interface InvoiceRouteDeps {
+  authenticator: Authenticator;
+  submitter: Submitter;
+  ledger: Ledger;
+  pdfLinks: PdfLinkSigner;
+  /** The Moloni PDF link of a document, asked on demand (Moloni's links are not stored). */
+  pdfLinkOf: (connectionId: string | null, documentId: number) => Promise<string>;
+}
+
+function wantsAsync(prefer: string | undefined): boolean {
+  return (prefer ?? '').split(',').some((part) => part.trim().toLowerCase() === 'respond-async');
+}
+
+/**
+ * The routes are declared once with @hono/zod-openapi (the spec comes from them) and handled
+ * here; the body is validated by core's parser so that every error names its field the same way.
+ */
+export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRouteDeps): void {
+  for (const route of [createInvoiceRoute, getInvoiceRoute, getPdfRoute])
+    app.openAPIRegistry.registerPath(route);
+
+  app.post('/api/v1/invoices', authenticate(deps.authenticator, 'invoices:write'), async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\b/i.test(type)) {
+      throw new FaturadorError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer()));
+    } catch {
+      throw new FaturadorError('VALIDATION_ERROR', 'body is invalid: it is not valid JSON.', {
+        issues: [{ path: 'body', reason: 'is not valid JSON' }],
+      });
+    }
+    const client = c.get('client');
+    const answer = await deps.submitter.submit({
+      clientId: client.clientId,
+      connectionId: client.connectionId ?? null,
+      idempotencyKey: c.req.header('idempotency-key') ?? '',
+      body,
+      wait: wantsAsync(c.req.header('prefer')) ? 'async' : 'sync',
+    });
+    const requestId = (answer.body as { request_id: string }).request_id;
+    c.header('X-Request-Id', requestId);
+    c.get('logger').info({ ledgerRequestId: requestId, status: answer.status }, 'invoice request answered');
+    return c.json(answer.body, answer.status as ContentfulStatusCode);
+  });
+
+  app.get('/api/v1/invoices/:request_id', authenticate(deps.authenticator, 'invoices:read'), async (c) => {
+    const requestId = c.req.param('request_id');
+    const entry = isId(requestId, 'req')
+      ? await deps.submitter.status(c.get('client').clientId, requestId)
+      : null;
+    if (!entry)
+      return sendError(c, new FaturadorError('NOT_FOUND', `No request ${requestId} for this client.`));
+    const answer = statusAnswer(entry, deps.pdfLinks);
+    return c.json(answer.body, 200);
+  });
+
+  app.get('/api/v1/invoices/:request_id/pdf', async (c) => {
+    const requestId = c.req.param('request_id');
+    if (!deps.pdfLinks.verify(requestId, c.req.query('expires'), c.req.query('signature'))) {
+      return sendError(c, new FaturadorError('AUTH_ERROR', 'This PDF link is invalid or has expired.'));
+    }
+    const entry = await deps.ledger.get(requestId);
+    if (entry?.document?.status !== 'final' || !entry.document) {
+      return sendError(c, new FaturadorError('NOT_FOUND', 'There is no final document for this request.'));
+    }
+    const link = await deps.pdfLinkOf(entry.connectionId, entry.document.moloni_document_id);
+    const pdf = await request(link, { method: 'GET', headersTimeout: 15_000, bodyTimeout: 30_000 });
+    if (pdf.statusCode !== 200) {
+      await pdf.body.dump();
+      throw new FaturadorError('MOLONI_BAD_GATEWAY', 'Moloni did not return the PDF.');
+    }
+    const bytes = new Uint8Array(await pdf.body.arrayBuffer());
+    const name = (entry.document.number ?? requestId).replace(/[^A-Za-z0-9_-]+/g, '_');
+    return c.body(bytes, 200, {
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `inline; filename="${name}.pdf"`,
+      'Cache-Control': 'private, no-store',
+    });
+  });
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import {
+  createPdfLinkSigner,
+  createResultWaiter,
+  createRuntime,
+  createSubmitter,
+  type Runtime,
+  type RuntimeConfig,
+} from '@faturador/issuing';
+import { createAuthenticator, createRedis } from '@faturador/store';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import type { AppEnv } from './context.ts';
+
+export interface ApiConfig {
+  redisUrl: string;
+  masterKey: string;
+  prefix: string;
+  publicUrl: string;
+  syncBudgetMs: number;
+  idempotencyTtlDays: number;
+  bodyLimitBytes: number;
+  trustedProxies: readonly string[];
+  pdfLinkTtlSeconds: number;
+  logger: Logger;
+  jobOptions?: RuntimeConfig['jobOptions'];
+  mount?: Array<
+    (app: OpenAPIHono<AppEnv>, runtime: Runtime, submitter: ReturnType<typeof createSubmitter>) => void
+  >;
+}
+
+export interface Api {
+  app: OpenAPIHono<AppEnv>;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/** Builds every client once and the app on top of them; used by main.ts and by the tests. */
+export async function buildApi(config: ApiConfig): Promise<Api> {
+  const runtime = await createRuntime({
+    redisUrl: config.redisUrl,
+    masterKey: config.masterKey,
+    prefix: config.prefix,
+    mode: 'request',
+    idempotencyTtlSeconds: config.idempotencyTtlDays * 86_400,
+    jobOptions: config.jobOptions,
+  });
+  const subscriber = createRedis(config.redisUrl, 'worker');
+  const waiter = await createResultWaiter({ subscriber, ledger: runtime.ledger, prefix: config.prefix });
+  // PDF links are signed with a key derived from the master key, never with the key itself.
+  const pdfKey = createHash('sha256').update(runtime.masterKey).update('pdf-links').digest();
+  const pdfLinks = createPdfLinkSigner({
+    publicUrl: config.publicUrl,
+    key: pdfKey,
+    ttlSeconds: config.pdfLinkTtlSeconds,
+  });
+  const submitter = createSubmitter({
+    ledger: runtime.ledger,
+    idempotency: runtime.idempotency,
+    queues: runtime.queues,
+    waiter,
+    pdfLinks,
+    publicUrl: config.publicUrl,
+    syncBudgetMs: config.syncBudgetMs,
+  });
+  const authenticator = createAuthenticator({
+    redis: runtime.redis,
+    prefix: config.prefix,
+    secretBox: runtime.secretBox,
+    onRejected: (reason, context) => config.logger.warn({ reason, ...context }, 'authentication refused'),
+  });
+  const app = createApp({
+    logger: config.logger,
+    redis: runtime.redis,
+    authenticator,
+    submitter,
+    ledger: runtime.ledger,
+    pdfLinks,
+    pdfLinkOf: async (connectionId, documentId) =>
+      (await runtime.moloni.resolve(connectionId)).getPdfLink(documentId),
+    trustedProxies: config.trustedProxies,
+    bodyLimitBytes: config.bodyLimitBytes,
+    mount: (config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
+    isReady: async () => (await runtime.queues.issue.getWorkers()).length > 0,
+  });
+  return {
+    app,
+    runtime,
+    async close() {
+      await waiter.close();
+      await runtime.close();
+    },
+  };
+}

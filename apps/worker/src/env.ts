@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  REDIS_URL: z.string().url('REDIS_URL must be a redis:// URL'),
+  FATURADOR_MASTER_KEY: z
+    .string()
+    .min(32, 'FATURADOR_MASTER_KEY must be 32 bytes as 64 hex characters or base64'),
+  FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
+  /** Issue jobs run at once per process; each holds one Moloni call at a time. */
+  ISSUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a graceful shutdown waits for active jobs before handing them back. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
+  LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
+  STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  /** Points the Slack Web API client elsewhere (the local fake, in development). */
+  SLACK_API_URL: z.string().url().optional(),
+  SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WorkerEnv = z.output<typeof schema>;
+
+/** The only place that reads the environment. Exits with a clear message on bad config. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues
+    .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    .join('\n');
+  process.stderr.write(`Invalid configuration of the worker:\n${problems}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,44 @@
+import { createRuntime } from '@faturador/issuing';
+import { pino } from 'pino';
+import { buildDeliverers } from './deliverers.ts';
+import { loadEnv } from './env.ts';
+import { startWorkers } from './workers.ts';
+
+const env = loadEnv();
+const logger = pino({
+  level: env.LOG_LEVEL,
+  base: { service: 'worker' },
+  redact: {
+    paths: ['*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.token', '*.pat'],
+    censor: '[redacted]',
+  },
+});
+
+const runtime = await createRuntime({
+  redisUrl: env.REDIS_URL,
+  masterKey: env.FATURADOR_MASTER_KEY,
+  prefix: env.FATURADOR_PREFIX,
+  mode: 'worker',
+});
+const workers = startWorkers({
+  runtime,
+  logger,
+  issueConcurrency: env.ISSUE_CONCURRENCY,
+  deliverConcurrency: env.DELIVER_CONCURRENCY,
+  deliverers: buildDeliverers(env, runtime),
+  lockDurationMs: env.LOCK_DURATION_MS,
+  stalledIntervalMs: env.STALLED_INTERVAL_MS,
+});
+logger.info({ issueConcurrency: env.ISSUE_CONCURRENCY, prefix: env.FATURADOR_PREFIX }, 'worker started');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await workers.close(env.SHUTDOWN_GRACE_MS);
+  await runtime.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

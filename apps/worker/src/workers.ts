@@ -1,0 +1,115 @@
+import { type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
+import { QUEUE_NAMES } from '@faturador/jobs';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+
+export interface WorkerOptions {
+  runtime: Runtime;
+  logger: Logger;
+  issueConcurrency: number;
+  deliverConcurrency: number;
+  deliverers: Partial<Record<'slack' | 'airtable' | 'api', Deliverer>>;
+  /** How long a job's lock lives without renewal: after a crash, the job is re-run this much later. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface Workers {
+  issue: Worker;
+  deliver: Worker;
+  /** Stops taking jobs, waits for active ones up to the deadline, then hands the rest back. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** Delivery honours a service's Retry-After (Slack, Airtable's 30 s) instead of a blind backoff. */
+function deliveryBackoff(attemptsMade: number, _type?: string, error?: Error): number {
+  const retryAfter = error && 'retryAfterMs' in error ? Number(error.retryAfterMs) : Number.NaN;
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter;
+  const base = Math.min(1000 * 2 ** attemptsMade, 5 * 60_000);
+  return Math.round(base * (0.5 + Math.random() / 2));
+}
+
+export function startWorkers(options: WorkerOptions): Workers {
+  const { runtime, logger } = options;
+  const connection = runtime.queueConnection;
+  const prefix = runtime.prefix;
+
+  const issue = new Worker(
+    QUEUE_NAMES.issue,
+    async (job: Job) => {
+      const outcome = await processIssue(
+        {
+          requestId: job.data.requestId,
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+        },
+        {
+          ...runtime,
+          moloniFor: runtime.moloni.resolve,
+          logger: logger.child({ jobId: job.id, queue: 'issue' }),
+        },
+      );
+      if (outcome.kind === 'retry') throw outcome.error;
+      // A final failure is recorded in the ledger; the job fails without retries, as the audit trail.
+      if (outcome.kind === 'failed')
+        throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`);
+    },
+    {
+      connection,
+      prefix,
+      concurrency: options.issueConcurrency,
+      // A worker that dies mid-job loses its lock; the job is re-run (and reconciles) elsewhere.
+      lockDuration: options.lockDurationMs ?? 60_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 5,
+    },
+  );
+
+  const deliver = new Worker(
+    QUEUE_NAMES.deliver,
+    async (job: Job) => {
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = await processDeliver(job.data.requestId, lastAttempt, {
+        ledger: runtime.ledger,
+        deliverers: options.deliverers,
+      });
+      if (outcome.kind === 'retry') throw outcome.error;
+      if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.error.message);
+    },
+    {
+      connection,
+      prefix,
+      concurrency: options.deliverConcurrency,
+      settings: { backoffStrategy: deliveryBackoff },
+    },
+  );
+
+  for (const [name, worker] of [
+    ['issue', issue],
+    ['deliver', deliver],
+  ] as const) {
+    worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
+    worker.on('failed', (job, error) =>
+      logger.warn(
+        { jobId: job?.id, queue: name, attempts: job?.attemptsMade, err: error.message },
+        'job attempt failed',
+      ),
+    );
+  }
+
+  return {
+    issue,
+    deliver,
+    async close(graceMs) {
+      const closing = Promise.all([issue.close(), deliver.close()]);
+      const deadline = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), graceMs).unref(),
+      );
+      if ((await Promise.race([closing, deadline])) === 'timeout') {
+        logger.warn({ graceMs }, 'active jobs did not finish in time: handing them back');
+        // Force-closing releases the locks; the jobs become stalled and are re-run (and reconcile).
+        await Promise.all([issue.close(true), deliver.close(true)]);
+      }
+    },
+  };
+}

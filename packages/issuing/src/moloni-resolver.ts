@@ -1,0 +1,78 @@
+import { FaturadorError, type SecretBox } from '@faturador/core';
+import { createMoloniClient, type MoloniClient, type MoloniLogger } from '@faturador/moloni';
+import type { ConnectionStore } from '@faturador/store';
+import type { Redis } from 'ioredis';
+import type { MoloniResolver } from './ports.ts';
+
+export interface MoloniRegistry {
+  resolve: MoloniResolver;
+  /** Every client built so far (for call statistics in benchmarks). */
+  clients(): MoloniClient[];
+  close(): Promise<void>;
+}
+
+/**
+ * One Moloni client per connection per process, built on first use: its HTTP pool, reference-data
+ * cache and token handling are reused by every job of that account.
+ */
+export function createMoloniRegistry(deps: {
+  connections: ConnectionStore;
+  redis: Redis;
+  prefix: string;
+  secretBox: SecretBox;
+  logger?: MoloniLogger;
+}): MoloniRegistry {
+  const built = new Map<string, Promise<MoloniClient>>();
+  const ready: MoloniClient[] = [];
+
+  async function build(connectionId: string): Promise<MoloniClient> {
+    const connection = await deps.connections.getConnection(connectionId);
+    if (!connection) {
+      throw new FaturadorError(
+        'CONNECTION_NOT_CONFIGURED',
+        `Moloni connection ${connectionId} does not exist.`,
+      );
+    }
+    const client = createMoloniClient({
+      baseUrl: connection.base_url,
+      credentials: {
+        clientId: connection.client_id,
+        clientSecret: connection.client_secret,
+        username: connection.username,
+        password: connection.password,
+      },
+      connectionId,
+      redis: deps.redis,
+      prefix: deps.prefix,
+      secretBox: deps.secretBox,
+      ...(connection.company_id ? { companyId: connection.company_id } : {}),
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    });
+    ready.push(client);
+    return client;
+  }
+
+  return {
+    async resolve(connectionId) {
+      if (!connectionId) {
+        throw new FaturadorError(
+          'CONNECTION_NOT_CONFIGURED',
+          'This API client has no Moloni connection. An operator links one with `faturador clients connect`.',
+        );
+      }
+      let client = built.get(connectionId);
+      if (!client) {
+        client = build(connectionId);
+        built.set(connectionId, client);
+        // A failed build (e.g. Redis blip) must not be cached forever.
+        client.catch(() => built.delete(connectionId));
+      }
+      return client;
+    },
+    clients: () => [...ready],
+    async close() {
+      const clients = await Promise.allSettled(built.values());
+      await Promise.all(clients.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { createSecretBox, parseMasterKey, type SecretBox } from '@faturador/core';
+import { closeQueues, createQueues, type QueueDeps, type Queues } from '@faturador/jobs';
+import {
+  assertNoEviction,
+  createConnectionStore,
+  createIdempotency,
+  createLedger,
+  createRedis,
+  type Idempotency,
+  type Ledger,
+  type RedisMode,
+} from '@faturador/store';
+import type { Redis } from 'ioredis';
+import { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
+
+export interface RuntimeConfig {
+  redisUrl: string;
+  masterKey: string;
+  prefix: string;
+  mode: RedisMode;
+  idempotencyTtlSeconds?: number;
+  jobOptions?: QueueDeps['jobOptions'];
+}
+
+/** The clients both the API and the worker build once at boot and pass around. */
+export interface Runtime {
+  redis: Redis;
+  /** BullMQ needs a connection that waits out outages (maxRetriesPerRequest: null). */
+  queueConnection: Redis;
+  secretBox: SecretBox;
+  masterKey: Buffer;
+  prefix: string;
+  ledger: Ledger;
+  idempotency: Idempotency;
+  queues: Queues;
+  moloni: MoloniRegistry;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
+  const masterKey = parseMasterKey(config.masterKey);
+  const secretBox = createSecretBox(masterKey);
+  const redis = createRedis(config.redisUrl, config.mode);
+  const queueConnection = createRedis(config.redisUrl, 'worker');
+  // Refuse a Redis that could evict queue or idempotency keys before doing anything else.
+  await assertNoEviction(queueConnection);
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  const { prefix } = config;
+  const ledger = createLedger({ redis, prefix });
+  const idempotency = createIdempotency({
+    redis,
+    prefix,
+    ttlSeconds: config.idempotencyTtlSeconds ?? 30 * 86_400,
+  });
+  const queues = createQueues({ connection: queueConnection, prefix, jobOptions: config.jobOptions });
+  const connections = createConnectionStore({ redis, prefix, secretBox });
+  const moloni = createMoloniRegistry({ connections, redis: queueConnection, prefix, secretBox });
+  return {
+    redis,
+    queueConnection,
+    secretBox,
+    masterKey,
+    prefix,
+    ledger,
+    idempotency,
+    queues,
+    moloni,
+    async close() {
+      await moloni.close();
+      await closeQueues(queues);
+      redis.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}
