@@ -1,0 +1,113 @@
+import { DeliveryError, type DocumentView, type SerializedError } from '@faturador/core';
+import type { LedgerEntry } from '@faturador/store';
+import { AirtableApiError, type AirtableClientFactory } from './client.ts';
+import { describeErrorInPortuguese } from './messages.ts';
+import type { AirtableBaseSettingsStore } from './settings.ts';
+import type { AirtableBaseSettings, FieldRole } from './settings-schema.ts';
+
+type Settings = Pick<AirtableBaseSettings, 'fields' | 'status_values'>;
+
+/** What a record should show about its request. */
+export type RecordOutcome =
+  | { kind: 'issuing' }
+  | {
+      kind: 'issued';
+      document: Pick<DocumentView, 'number' | 'status'>;
+      pdfUrl: string | null;
+      issuedAt: string | null;
+    }
+  | {
+      kind: 'failed';
+      error: Pick<SerializedError, 'code' | 'message'>;
+      document?: Pick<DocumentView, 'number'> | null;
+    };
+
+/** Cell values for an outcome, keyed as the settings name the fields; unmapped result fields are skipped. */
+export function outcomeFields(settings: Settings, outcome: RecordOutcome): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  const set = (role: FieldRole, value: unknown) => {
+    const ref = settings.fields[role];
+    if (ref !== undefined) fields[ref] = value;
+  };
+  const { status_values: status } = settings;
+  if (outcome.kind === 'issuing') {
+    set('status', status.issuing);
+    // A new attempt after a failure: the old error no longer describes the record.
+    set('error', null);
+  } else if (outcome.kind === 'issued') {
+    set('status', outcome.document.status === 'draft' ? status.draft : status.issued);
+    if (outcome.document.number) set('number', outcome.document.number);
+    if (outcome.pdfUrl) set('pdf_url', outcome.pdfUrl);
+    if (outcome.issuedAt) set('issued_at', outcome.issuedAt);
+    set('error', null);
+  } else {
+    // A draft left for review (total mismatch) is both: the document exists, and someone must act.
+    set('status', outcome.document ? status.draft : status.failed);
+    set('error', describeErrorInPortuguese(outcome.error));
+  }
+  return fields;
+}
+
+export function outcomeOfEntry(entry: LedgerEntry, pdfUrl: string | null): RecordOutcome {
+  if (entry.state === 'issued' && entry.document) {
+    return { kind: 'issued', document: entry.document, pdfUrl, issuedAt: entry.issuedAt ?? entry.updatedAt };
+  }
+  if (entry.state === 'failed') {
+    return {
+      kind: 'failed',
+      error: entry.error ?? { code: 'INTERNAL_ERROR', message: 'The request failed.' },
+      document: entry.document,
+    };
+  }
+  return { kind: 'issuing' };
+}
+
+/** Maps a Web API failure to what the worker should do: wait and retry, or give up. */
+export function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof AirtableApiError) {
+    return new DeliveryError(error.message, {
+      retryable: error.retryable,
+      retryAfterMs: error.retryAfterMs,
+      cause: error,
+    });
+  }
+  if (error instanceof DeliveryError) return error;
+  return new DeliveryError(error instanceof Error ? error.message : String(error), {
+    retryable: true,
+    cause: error,
+  });
+}
+
+export interface DeliverToAirtableDeps {
+  settings: Pick<AirtableBaseSettingsStore, 'get'>;
+  airtable: AirtableClientFactory;
+  /** The PDF link written to the record. Default: the document's `pdf_url` in the ledger. */
+  pdfUrl?: (entry: LedgerEntry) => string | null;
+}
+
+/**
+ * The `deliver` job of an Airtable request: writes status, number, PDF link and issue time (or the
+ * error in words) to the record it came from. Throws DeliveryError: retryable after a 429 (with
+ * the 30 s wait), a 5xx or no answer; final after a 401/403/404/422.
+ */
+export async function deliverToAirtable(entry: LedgerEntry, deps: DeliverToAirtableDeps): Promise<void> {
+  const { origin } = entry;
+  if (origin.kind !== 'airtable') {
+    throw new DeliveryError(`Request ${entry.requestId} did not come from Airtable.`, { retryable: false });
+  }
+  const settings = await deps.settings.get(origin.base_id);
+  if (!settings) {
+    throw new DeliveryError(`Airtable base ${origin.base_id} has no settings any more.`, {
+      retryable: false,
+    });
+  }
+  const pdfUrl = deps.pdfUrl ? deps.pdfUrl(entry) : (entry.document?.pdf_url ?? null);
+  const fields = outcomeFields(settings, outcomeOfEntry(entry, pdfUrl));
+  try {
+    await deps
+      .airtable(origin.base_id)
+      .updateRecords(origin.table_id, [{ id: origin.record_id, fields }], { typecast: settings.typecast });
+  } catch (error) {
+    throw toDeliveryError(error);
+  }
+}
