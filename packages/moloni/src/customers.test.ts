@@ -73,8 +73,7 @@ describe('customer resolution', () => {
     const h = await harness();
     seedCustomer(h.running, { name: 'Outra Pessoa', vat: '999999990', email: 'outra@example.pt' });
     const client = h.client();
-    const anonymous = (email: string) =>
-      invoiceRequest({ customer: { name: 'Ana Silva', email } });
+    const anonymous = (email: string) => invoiceRequest({ customer: { name: 'Ana Silva', email } });
     await client.issueDocument({ request: anonymous('ana@example.pt'), ourReference: 'F-1' });
     await client.issueDocument({ request: anonymous('ANA@example.pt'), ourReference: 'F-2' });
     await client.issueDocument({ request: anonymous('rui@example.pt'), ourReference: 'F-3' });

@@ -24,6 +24,8 @@ export interface CustomerContext {
 export interface ResolvedCustomer {
   customerId: number;
   action: 'reused' | 'updated' | 'created';
+  /** Whether Moloni will accept the customer on a document above the anonymous-buyer limit. */
+  identified: boolean;
 }
 
 /** What a plugin fills in when the buyer gave no address (reference §3, Customers). */
@@ -43,6 +45,27 @@ export function normalizeZip(zip: string, country: string): string {
   const digits = zip.replace(/\s/g, '');
   if (country === 'PT' && /^\d{7}$/.test(digits)) return `${digits.slice(0, 4)}-${digits.slice(4)}`;
   return zip.trim();
+}
+
+/**
+ * The markers of an unidentified buyer under CIVA art. 36 nº 15 (Moloni error 16): our own
+ * placeholders count, since they are exactly what Moloni looks for.
+ */
+export function isIdentified(customer: {
+  vat?: unknown;
+  name?: unknown;
+  address?: unknown;
+  city?: unknown;
+  zip_code?: unknown;
+}): boolean {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
+  return (
+    normalizeNif(text(customer.vat)) !== FINAL_CONSUMER_NIF &&
+    text(customer.name) !== 'consumidor final' &&
+    !['', UNKNOWN_ADDRESS.toLowerCase()].includes(text(customer.address)) &&
+    !['', UNKNOWN_ADDRESS.toLowerCase()].includes(text(customer.city)) &&
+    text(customer.zip_code) !== '0000-000'
+  );
 }
 
 function lowestId<T extends { customer_id: number }>(items: T[]): T | undefined {
@@ -154,7 +177,9 @@ async function update(
   loadDefaults: () => Promise<CustomerDefaults>,
 ): Promise<ResolvedCustomer> {
   const changed = changes(existing, desired);
-  if (Object.keys(changed).length === 0) return { customerId: existing.customer_id, action: 'reused' };
+  if (Object.keys(changed).length === 0) {
+    return { customerId: existing.customer_id, action: 'reused', identified: isIdentified(existing) };
+  }
   const defaults = await loadDefaults();
   const body: Record<string, unknown> = {
     company_id: companyId,
@@ -175,8 +200,9 @@ async function update(
     const value = existing[field];
     if (typeof value === 'string' || typeof value === 'number') body[field] = value;
   }
-  await ctx.session.write('customers/update', { ...body, ...changed });
-  return { customerId: existing.customer_id, action: 'updated' };
+  const merged = { ...body, ...changed };
+  await ctx.session.write('customers/update', merged);
+  return { customerId: existing.customer_id, action: 'updated', identified: isIdentified(merged) };
 }
 
 export interface CustomerDefaults {
@@ -199,26 +225,23 @@ async function insert(
     if (typeof number !== 'string' && typeof number !== 'number') {
       throw unexpectedShape('customers/getNextNumber', 'read', 'a number');
     }
+    const body = {
+      company_id: companyId,
+      vat: desired.vat,
+      number: String(number),
+      name: desired.name,
+      language_id: desired.languageId,
+      address: desired.address ?? UNKNOWN_ADDRESS,
+      city: desired.city ?? UNKNOWN_ADDRESS,
+      zip_code: desired.zipCode ?? (isPortugal ? UNKNOWN_PT_ZIP : ''),
+      country_id: desired.countryId,
+      email: desired.email ?? '',
+      maturity_date_id: defaults.maturityDateId,
+      payment_method_id: defaults.paymentMethodId,
+    };
     try {
-      const customerId = await ctx.session.insert(
-        'customers/insert',
-        {
-          company_id: companyId,
-          vat: desired.vat,
-          number: String(number),
-          name: desired.name,
-          language_id: desired.languageId,
-          address: desired.address ?? UNKNOWN_ADDRESS,
-          city: desired.city ?? UNKNOWN_ADDRESS,
-          zip_code: desired.zipCode ?? (isPortugal ? UNKNOWN_PT_ZIP : ''),
-          country_id: desired.countryId,
-          email: desired.email ?? '',
-          maturity_date_id: defaults.maturityDateId,
-          payment_method_id: defaults.paymentMethodId,
-        },
-        'customer_id',
-      );
-      return { customerId, action: 'created' };
+      const customerId = await ctx.session.insert('customers/insert', body, 'customer_id');
+      return { customerId, action: 'created', identified: isIdentified(body) };
     } catch (error) {
       // Another process took the number between getNextNumber and insert (reference pitfall 7).
       if (attempt < NUMBER_ATTEMPTS && hasFieldError(error, 4, 'number')) continue;

@@ -1,4 +1,11 @@
-import { type DocumentType, FaturadorError, type InvoiceRequest, netUnitPrice } from '@faturador/core';
+import {
+  ANONYMOUS_BUYER_LIMIT_CENTS,
+  type DocumentType,
+  FaturadorError,
+  type InvoiceRequest,
+  netUnitPrice,
+  validationError,
+} from '@faturador/core';
 import { type CustomerContext, resolveCustomer } from './customers.ts';
 import {
   DOCUMENT_CLASSES,
@@ -177,6 +184,18 @@ export class DocumentService {
         })),
       ),
     ]);
+    if (!customer.identified && request.totalGrossCents >= ANONYMOUS_BUYER_LIMIT_CENTS) {
+      // Moloni would accept the draft and refuse to close it (error 16), leaving a draft behind.
+      const { finalConsumer, address } = request.customer;
+      const path = finalConsumer ? 'customer.vat_number' : address ? 'customer.city' : 'customer.address';
+      throw validationError([
+        {
+          path,
+          reason:
+            'the buyer must be identified (NIF, name, address and city) on documents of 1000.00 EUR or more',
+        },
+      ]);
+    }
     const paidOnIssue = PAID_ON_ISSUE.has(request.documentType) && payment !== undefined;
     return {
       company_id: companyId,

@@ -107,7 +107,10 @@ describe('Moloni tokens', () => {
 
   it('reports refused credentials as AUTH_ERROR without retrying them', async () => {
     const { h } = await clockedHarness();
-    const client = h.client({ companyId: COMPANY_ID, credentials: { ...CREDENTIALS, password: 'wrong-password-123' } });
+    const client = h.client({
+      companyId: COMPANY_ID,
+      credentials: { ...CREDENTIALS, password: 'wrong-password-123' },
+    });
     const error = await ping(client).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(FaturadorError);
     expect(error).toMatchObject({
@@ -121,7 +124,10 @@ describe('Moloni tokens', () => {
       companyId: COMPANY_ID,
       credentials: { ...CREDENTIALS, clientSecret: 'not-the-secret' },
     });
-    await expect(ping(badClient)).rejects.toMatchObject({ code: 'AUTH_ERROR', details: { error: 'invalid_client' } });
+    await expect(ping(badClient)).rejects.toMatchObject({
+      code: 'AUTH_ERROR',
+      details: { error: 'invalid_client' },
+    });
   });
 
   it('ignores a token it cannot open (another master key) and logs in again', async () => {

@@ -1,0 +1,226 @@
+import { DOCUMENT_TYPES, FaturadorError } from '@faturador/core';
+import { describe, expect, it } from 'vitest';
+import { DOCUMENT_CLASSES } from './document-model.ts';
+import { documentsOf, harness, invoiceRequest } from './test/support.ts';
+
+const CODES = { invoice_receipt: 'FR', invoice: 'FT', simplified_invoice: 'FS' } as const;
+const TYPE_IDS = { invoice_receipt: 27, invoice: 1, simplified_invoice: 20 } as const;
+
+describe('issuing documents', () => {
+  for (const documentType of DOCUMENT_TYPES) {
+    it(`issues a final ${documentType}: draft, total checked, closed, numbered`, async () => {
+      const h = await harness();
+      const client = h.client();
+      const seen: Array<{ id: number; getOnes: number }> = [];
+      const issued = await client.issueDocument(
+        { request: invoiceRequest({ document_type: documentType }), ourReference: `T-${documentType}` },
+        {
+          async onDraftInserted(id) {
+            seen.push({ id, getOnes: h.calls('documents/getOne') });
+          },
+        },
+      );
+      expect(issued).toMatchObject({
+        documentType,
+        number: `${CODES[documentType]} M/1`,
+        series: 'M',
+        status: 'final',
+        totalGrossCents: 1000,
+        currency: 'EUR',
+        companyId: 240211,
+      });
+      expect(Number.isNaN(Date.parse(issued.createdAt))).toBe(false);
+      // The hook ran with the id before the document was even read back.
+      expect(seen).toEqual([{ id: issued.documentId, getOnes: 0 }]);
+      const [stored, ...others] = documentsOf(h.running);
+      expect(others).toEqual([]);
+      expect(stored).toMatchObject({
+        document_id: issued.documentId,
+        document_type_id: TYPE_IDS[documentType],
+        status: 1,
+        number: 1,
+        our_reference: `T-${documentType}`,
+      });
+      // FR and FS are paid on issue; an invoice is not.
+      if (documentType === 'invoice') expect(stored?.payments ?? []).toEqual([]);
+      else expect(stored?.payments).toMatchObject([{ payment_method_id: 1753478, value: 10 }]);
+    });
+
+    it(`issues a draft ${documentType} without closing it`, async () => {
+      const h = await harness();
+      const issued = await h.client().issueDocument({
+        request: invoiceRequest({ document_type: documentType, status: 'draft' }),
+        ourReference: `D-${documentType}`,
+      });
+      expect(issued).toMatchObject({ status: 'draft', number: null, series: 'M', totalGrossCents: 1000 });
+      expect(documentsOf(h.running)[0]).toMatchObject({ status: 0, number: 0 });
+      expect(h.calls(`${DOCUMENT_CLASSES[documentType]}/update`)).toBe(0);
+    });
+  }
+
+  it('numbers documents in sequence per series and uses the requested series and payment method', async () => {
+    const h = await harness();
+    const client = h.client();
+    const first = await client.issueDocument({ request: invoiceRequest(), ourReference: 'S-1' });
+    const second = await client.issueDocument({ request: invoiceRequest(), ourReference: 'S-2' });
+    const shop = await client.issueDocument({
+      request: invoiceRequest({ series: 'loja', payment_method: 'MB WAY' }),
+      ourReference: 'S-3',
+    });
+    expect([first.number, second.number, shop.number]).toEqual(['FR M/1', 'FR M/2', 'FR LOJA/1']);
+    expect(documentsOf(h.running).at(-1)?.payments).toMatchObject([{ payment_method_id: 1753482 }]);
+  });
+
+  it('refuses an unknown series or payment method before inserting anything', async () => {
+    const h = await harness();
+    const client = h.client();
+    await expect(
+      client.issueDocument({ request: invoiceRequest({ series: 'NOPE' }), ourReference: 'S-4' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ path: 'series' }] } });
+    await expect(
+      client.issueDocument({ request: invoiceRequest({ payment_method: 'Bitcoin' }), ourReference: 'S-5' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ path: 'payment_method' }] } });
+    expect(h.calls('invoiceReceipts/insert')).toBe(0);
+  });
+
+  it('leaves a draft and reports TOTAL_MISMATCH when Moloni’s total differs from the request', async () => {
+    const h = await harness();
+    const request = { ...invoiceRequest(), totalGrossCents: 1001 };
+    const drafts: number[] = [];
+    const error = await h
+      .client()
+      .issueDocument(
+        { request, ourReference: 'M-1' },
+        {
+          async onDraftInserted(id) {
+            drafts.push(id);
+          },
+        },
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FaturadorError);
+    expect(error).toMatchObject({
+      code: 'TOTAL_MISMATCH',
+      details: {
+        document_id: drafts[0],
+        expected: '10.01',
+        actual: '10.00',
+        expectedCents: 1001,
+        actualCents: 1000,
+      },
+    });
+    expect(documentsOf(h.running)).toMatchObject([{ status: 0 }]);
+    expect(h.calls('invoiceReceipts/update')).toBe(0);
+  });
+
+  it('refuses an unidentified buyer at 1000.00 EUR before inserting a draft Moloni would not close', async () => {
+    const h = await harness();
+    const client = h.client();
+    const big = (customer: Parameters<typeof invoiceRequest>[0]['customer']) =>
+      invoiceRequest({ customer, items: [{ product: 'Equipamento', gross_price: 1000, vat_rate: 23 }] });
+    await expect(
+      client.issueDocument({
+        request: big({ name: 'Eduardo Costa', vat_number: '509999999', address: 'Rua A 1' }),
+        ourReference: 'B-1',
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ path: 'customer.city' }] } });
+    expect(h.calls('invoiceReceipts/insert')).toBe(0);
+    // Once Moloni knows the customer's city, the request no longer needs to repeat it.
+    const known = [...h.running.sandbox.state.customers.values()][0];
+    if (known) known.city = 'Lisboa';
+    const issued = await client.issueDocument({
+      request: big({ name: 'Eduardo Costa', vat_number: '509999999', address: 'Rua A 1' }),
+      ourReference: 'B-2',
+    });
+    expect(issued).toMatchObject({ status: 'final', totalGrossCents: 100_000 });
+  });
+
+  it('gives a PDF link for a final document that downloads a PDF, and refuses drafts', async () => {
+    const h = await harness();
+    const client = h.client();
+    const final = await client.issueDocument({ request: invoiceRequest(), ourReference: 'PDF-1' });
+    const url = await client.getPdfLink(final.documentId);
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('%PDF');
+
+    const draft = await client.issueDocument({
+      request: invoiceRequest({ status: 'draft' }),
+      ourReference: 'PDF-2',
+    });
+    await expect(client.getPdfLink(draft.documentId)).rejects.toMatchObject({
+      code: 'MOLONI_BUSINESS_ERROR',
+    });
+  });
+});
+
+describe('reconciliation', () => {
+  it('finds documents by our reference exactly, not by Moloni’s looser match', async () => {
+    const h = await harness();
+    const client = h.client();
+    const one = await client.issueDocument({ request: invoiceRequest(), ourReference: 'R-1' });
+    await client.issueDocument({ request: invoiceRequest(), ourReference: 'R-10' });
+    await client.issueDocument({ request: invoiceRequest(), ourReference: 'XR-1' });
+    const found = await client.findByOurReference('R-1');
+    expect(found).toEqual([
+      {
+        documentId: one.documentId,
+        documentType: 'invoice_receipt',
+        status: 'final',
+        number: 'FR M/1',
+        series: 'M',
+        ourReference: 'R-1',
+        totalGrossCents: 1000,
+        date: expect.any(String),
+        companyId: 240211,
+      },
+    ]);
+    expect(await client.findByOurReference('R-1', 'invoice')).toEqual([]);
+    expect(await client.findByOurReference('R-1', 'invoice_receipt')).toHaveLength(1);
+    expect(await client.findByOurReference('R-2')).toEqual([]);
+  });
+
+  it('pages through more than 50 loose matches to find the exact one', async () => {
+    const h = await harness();
+    const client = h.client();
+    const request = invoiceRequest({ status: 'draft' });
+    const target = await client.issueDocument({ request, ourReference: 'PAGE-' });
+    // The sandbox lists newest first and matches substrings: 55 newer look-alikes push the target
+    // to the second page of 50.
+    for (let index = 0; index < 55; index++) {
+      await client.issueDocument({ request, ourReference: `PAGE-${index}` });
+    }
+    h.running.sandbox.stats.reset();
+    const found = await client.findByOurReference('PAGE-');
+    expect(found.map((item) => item.documentId)).toEqual([target.documentId]);
+    expect(found[0]).toMatchObject({ status: 'draft', number: null });
+    expect(h.calls('documents/getAll')).toBe(2);
+  });
+
+  it('completes an adopted draft: verifies, closes and numbers it', async () => {
+    const h = await harness();
+    const client = h.client();
+    const request = invoiceRequest();
+    const draft = await client.issueDocument({
+      request: { ...request, status: 'draft' },
+      ourReference: 'AD-1',
+    });
+    const completed = await client.completeDocument(draft.documentId, request);
+    expect(completed).toMatchObject({ documentId: draft.documentId, status: 'final', number: 'FR M/1' });
+    // Completing again is harmless: the document is already final.
+    const again = await client.completeDocument(draft.documentId, request);
+    expect(again).toMatchObject({ status: 'final', number: 'FR M/1' });
+    expect(h.calls('invoiceReceipts/update')).toBe(1);
+    await expect(client.completeDocument(123, request)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      details: { document_id: 123 },
+    });
+    await expect(
+      client.completeDocument(draft.documentId, { ...request, documentType: 'invoice' }),
+    ).rejects.toMatchObject({ code: 'REFERENCE_ALREADY_ISSUED' });
+  });
+});
