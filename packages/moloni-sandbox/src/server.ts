@@ -33,15 +33,19 @@ export async function startMoloniSandbox(options: StartOptions = {}): Promise<Ru
     },
   );
   const origin = `http://${hostname}:${port}`;
+  let closing: Promise<void> | undefined;
   return {
     baseUrl: `${origin}/v1/`,
     origin,
     port,
     sandbox,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    // Idempotent: a test may close early and its cleanup hook close again.
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      });
+      return closing;
+    },
   };
 }
