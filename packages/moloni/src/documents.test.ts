@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPES, FaturadorError } from '@faturador/core';
+import { DOCUMENT_TYPES, FaturadorError, type InvoiceRequestBody } from '@faturador/core';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_CLASSES } from './document-model.ts';
 import { documentsOf, harness, invoiceRequest } from './test/support.ts';
@@ -116,7 +116,7 @@ describe('issuing documents', () => {
   it('refuses an unidentified buyer at 1000.00 EUR before inserting a draft Moloni would not close', async () => {
     const h = await harness();
     const client = h.client();
-    const big = (customer: Parameters<typeof invoiceRequest>[0]['customer']) =>
+    const big = (customer: InvoiceRequestBody['customer']) =>
       invoiceRequest({ customer, items: [{ product: 'Equipamento', gross_price: 1000, vat_rate: 23 }] });
     await expect(
       client.issueDocument({
