@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { freePort } from '@faturador/dev';
+import { createRuntime, type Runtime } from '@faturador/issuing';
+import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
+import { createApiClientStore, createConnectionStore } from '@faturador/store';
+import { startWorkers, type Workers } from '@faturador/worker/workers';
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { request } from 'undici';
+import { type Api, buildApi } from '../server.ts';
+
+/** The seed contract's demo credentials: the demo client reproduces its cURL example as printed. */
+export const DEMO_CLIENT = {
+  clientId: 'airtable_ops_prod',
+  apiKey: 'ak_demo_9f83b7d1a5c40c22',
+  apiSecret: 'as_demo_5baf4f0f613949f0863b83de8f4c4f90',
+} as const;
+
+export const SEED_BODY = {
+  reference: 'TI-2026-05-18-0007',
+  customer: {
+    name: 'Eduardo Costa',
+    vat_number: '509999999',
+    email: 'eduardo.costa@example.pt',
+    address: 'Rua do Campo Grande 45, Lisboa',
+  },
+  items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
+};
+
+export interface StackOptions {
+  redisUrl: string;
+  prefix: string;
+  syncBudgetMs?: number;
+  /** Run the worker in this process (default), or not at all (the test runs its own). */
+  worker?: boolean;
+  /** Short retries by default, so that tests of transient failures do not wait minutes. */
+  issueAttempts?: number;
+  logLevel?: string;
+}
+
+export interface Stack {
+  url: string;
+  api: Api;
+  sandbox: RunningMoloniSandbox;
+  workers: Workers | null;
+  workerRuntime: Runtime | null;
+  masterKey: string;
+  connectionId: string;
+  env: Record<string, string>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  /** POSTs to the API with the demo client's headers. */
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, string> }>;
+  get(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, string> }>;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const logger = pino({ level: options.logLevel ?? 'silent' });
+  const masterKey = randomBytes(32).toString('hex');
+  const sandbox = await startMoloniSandbox();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const jobOptions = {
+    issue: { attempts: options.issueAttempts ?? 3, backoff: { type: 'fixed', delay: 100 } },
+    deliver: { attempts: 3, backoff: { type: 'fixed', delay: 100 } },
+  };
+  const api = await buildApi({
+    redisUrl: options.redisUrl,
+    masterKey,
+    prefix: options.prefix,
+    publicUrl: url,
+    syncBudgetMs: options.syncBudgetMs ?? 10_000,
+    idempotencyTtlDays: 30,
+    bodyLimitBytes: 64 * 1024,
+    trustedProxies: [],
+    pdfLinkTtlSeconds: 600,
+    logger,
+    jobOptions,
+  });
+  const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+
+  const deps = { redis: api.runtime.redis, prefix: options.prefix, secretBox: api.runtime.secretBox };
+  const connection = await createConnectionStore(deps).createConnection({
+    name: 'Sandbox',
+    kind: 'sandbox',
+    base_url: sandbox.baseUrl,
+    client_id: sandbox.sandbox.credentials.clientId,
+    client_secret: sandbox.sandbox.credentials.clientSecret,
+    username: sandbox.sandbox.credentials.username,
+    password: sandbox.sandbox.credentials.password,
+  });
+  const clients = createApiClientStore(deps);
+  await clients.createClient({
+    client_id: DEMO_CLIENT.clientId,
+    name: 'Airtable ops',
+    connection_id: connection.connection_id,
+  });
+  await clients.createKey(DEMO_CLIENT.clientId, {
+    key_id: DEMO_CLIENT.apiKey,
+    secret: DEMO_CLIENT.apiSecret,
+  });
+
+  const stack: Stack = {
+    url,
+    api,
+    sandbox,
+    workers: null,
+    workerRuntime: null,
+    masterKey,
+    connectionId: connection.connection_id,
+    env: {
+      REDIS_URL: options.redisUrl,
+      FATURADOR_MASTER_KEY: masterKey,
+      FATURADOR_PREFIX: options.prefix,
+    },
+    async startWorker() {
+      const runtime = await createRuntime({
+        redisUrl: options.redisUrl,
+        masterKey,
+        prefix: options.prefix,
+        mode: 'worker',
+        jobOptions,
+      });
+      stack.workerRuntime = runtime;
+      stack.workers = startWorkers({
+        runtime,
+        logger,
+        issueConcurrency: 16,
+        deliverConcurrency: 4,
+        deliverers: {},
+      });
+    },
+    async stopWorker() {
+      await stack.workers?.close(5_000);
+      await stack.workerRuntime?.close();
+      stack.workers = null;
+      stack.workerRuntime = null;
+    },
+    async post(path, body, headers = {}) {
+      const response = await request(`${url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-client-id': DEMO_CLIENT.clientId,
+          'x-api-key': DEMO_CLIENT.apiKey,
+          'x-api-secret': DEMO_CLIENT.apiSecret,
+          ...headers,
+        },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      return {
+        status: response.statusCode,
+        body: text ? JSON.parse(text) : null,
+        headers: response.headers as Record<string, string>,
+      };
+    },
+    async get(path, headers = {}) {
+      const response = await request(`${url}${path}`, {
+        headers: {
+          'x-client-id': DEMO_CLIENT.clientId,
+          'x-api-key': DEMO_CLIENT.apiKey,
+          'x-api-secret': DEMO_CLIENT.apiSecret,
+          ...headers,
+        },
+      });
+      const type = String(response.headers['content-type'] ?? '');
+      const body = type.includes('json')
+        ? await response.body.json()
+        : Buffer.from(await response.body.arrayBuffer());
+      return { status: response.statusCode, body, headers: response.headers as Record<string, string> };
+    },
+    async close() {
+      await stack.stopWorker();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await api.close();
+      await sandbox.close();
+    },
+  };
+  if (options.worker !== false) await stack.startWorker();
+  return stack;
+}
+
+/** Documents the sandbox holds, by our_reference. */
+export function documentsWithReference(stack: Stack, reference: string): number {
+  return [...stack.sandbox.sandbox.state.documents.values()].filter((d) => d.our_reference === reference)
+    .length;
+}
