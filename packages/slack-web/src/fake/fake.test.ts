@@ -1,0 +1,158 @@
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callSlack, SlackCallError } from '../web-api.ts';
+import { type FakeSlack, startFakeSlack } from './index.ts';
+
+const TOKEN = 'xoxb-fake-1';
+let slack: FakeSlack;
+beforeEach(async () => {
+  slack = await startFakeSlack({ token: TOKEN, channels: ['C0123ABCD'] });
+});
+afterEach(async () => {
+  await slack.close();
+});
+
+const call = (method: string, args: Record<string, unknown>, token = TOKEN) =>
+  callSlack(method, args, { token, apiUrl: slack.apiUrl }).catch((error: unknown) => error);
+
+/** The way @slack/web-api sends: form-urlencoded, objects JSON-encoded, token as Bearer. */
+async function formCall(method: string, args: Record<string, string>) {
+  const response = await request(`${slack.apiUrl}${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(args).toString(),
+  });
+  return (await response.body.json()) as Record<string, unknown>;
+}
+
+describe('fake Slack Web API', () => {
+  it('refuses missing and wrong tokens like Slack', async () => {
+    expect(await call('auth.test', {}, 'xoxb-other')).toMatchObject({ error: 'invalid_auth' });
+    const response = await request(`${slack.apiUrl}auth.test`, { method: 'POST' });
+    expect(await response.body.json()).toEqual({ ok: false, error: 'not_authed' });
+    expect(await call('auth.test', {})).toMatchObject({
+      ok: true,
+      user_id: slack.botUserId,
+      team_id: slack.teamId,
+    });
+  });
+
+  it('checks chat.postMessage: channel, text or blocks, thread_ts, block limits', async () => {
+    expect(await call('chat.postMessage', { channel: 'C9999999', text: 'x' })).toMatchObject({
+      error: 'channel_not_found',
+    });
+    expect(await call('chat.postMessage', { channel: 'C0123ABCD' })).toMatchObject({ error: 'no_text' });
+    expect(
+      await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x', thread_ts: 'yesterday' }),
+    ).toMatchObject({
+      error: 'invalid_thread_ts',
+    });
+    expect(
+      await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x', thread_ts: '1700000000.000001' }),
+    ).toMatchObject({
+      error: 'invalid_thread_ts',
+    });
+    const tooLong = {
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'x' }, value: 'v'.repeat(2001) }],
+    };
+    expect(await call('chat.postMessage', { channel: 'C0123ABCD', blocks: [tooLong] })).toMatchObject({
+      error: 'invalid_blocks',
+    });
+
+    const parent = await call('chat.postMessage', { channel: 'C0123ABCD', text: 'parent' });
+    expect(parent).toMatchObject({
+      ok: true,
+      channel: 'C0123ABCD',
+      ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+    });
+    const ts = (parent as { ts: string }).ts;
+    await call('chat.postMessage', { channel: 'C0123ABCD', text: 'reply', thread_ts: ts });
+    expect(slack.thread('C0123ABCD', ts).map((m) => m.text)).toEqual(['reply']);
+  });
+
+  it('accepts the official client form encoding with JSON-encoded blocks', async () => {
+    const blocks = JSON.stringify([{ type: 'section', text: { type: 'mrkdwn', text: '*hi*' } }]);
+    const answer = await formCall('chat.postMessage', { channel: 'C0123ABCD', text: 'hi', blocks });
+    expect(answer.ok).toBe(true);
+    expect(slack.messages[0]?.blocks).toEqual(JSON.parse(blocks));
+  });
+
+  it('chat.update needs an existing message and keeps its history', async () => {
+    expect(
+      await call('chat.update', { channel: 'C0123ABCD', ts: '1700000000.000001', text: 'x' }),
+    ).toMatchObject({
+      error: 'message_not_found',
+    });
+    const { ts } = (await call('chat.postMessage', { channel: 'C0123ABCD', text: 'v1' })) as { ts: string };
+    expect(await call('chat.update', { channel: 'C0123ABCD', ts })).toMatchObject({ error: 'no_text' });
+    expect(await call('chat.update', { channel: 'C0123ABCD', ts, text: 'v2' })).toMatchObject({
+      ok: true,
+      ts,
+      text: 'v2',
+    });
+    expect(slack.messages[0]).toMatchObject({ text: 'v2', history: [{ text: 'v1' }] });
+  });
+
+  it('views.open checks the view and uses each trigger_id once', async () => {
+    const view = {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Emitir fatura' },
+      submit: { type: 'plain_text', text: 'Emitir' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'name',
+          label: { type: 'plain_text', text: 'Nome' },
+          element: { type: 'plain_text_input', action_id: 'v' },
+        },
+      ],
+    };
+    const opened = await call('views.open', { trigger_id: '123.456.abc', view });
+    expect(opened).toMatchObject({ ok: true, view: { id: expect.stringMatching(/^V/) } });
+    expect(await call('views.open', { trigger_id: '123.456.abc', view })).toMatchObject({
+      error: 'exchanged_trigger_id',
+    });
+    const { submit: _submit, ...noSubmit } = view;
+    expect(await call('views.open', { trigger_id: '123.456.abd', view: noSubmit })).toMatchObject({
+      error: 'invalid_arguments',
+    });
+    const longTitle = { ...view, title: { type: 'plain_text', text: 'x'.repeat(25) } };
+    expect(await call('views.open', { trigger_id: '123.456.abe', view: longTitle })).toMatchObject({
+      error: 'invalid_arguments',
+    });
+  });
+
+  it('injects faults: ratelimited is HTTP 429 with Retry-After, others are ok:false', async () => {
+    slack.failNext('chat.postMessage', 'ratelimited', { retryAfter: 3 });
+    slack.failNext('chat.postMessage', 'not_in_channel');
+    const limited = await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x' });
+    expect(limited).toBeInstanceOf(SlackCallError);
+    expect(limited).toMatchObject({ error: 'ratelimited', status: 429, retryAfterMs: 3000, retryable: true });
+    expect(await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x' })).toMatchObject({
+      error: 'not_in_channel',
+      retryable: false,
+    });
+    expect(await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x' })).toMatchObject({ ok: true });
+  });
+
+  it('receives response_url posts, at most 5 per URL', async () => {
+    const url = slack.responseUrl('abc');
+    for (let i = 0; i < 6; i++) {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: `n${i}` }),
+      });
+      expect(response.statusCode).toBe(i < 5 ? 200 : 404);
+      await response.body.text();
+    }
+    expect(slack.responses.map((r) => r.body)).toHaveLength(5);
+  });
+
+  it('serves its records over HTTP for other processes', async () => {
+    await call('chat.postMessage', { channel: 'C0123ABCD', text: 'hello' });
+    const response = await request(`${slack.url}/_fake/messages`);
+    expect(await response.body.json()).toMatchObject([{ channel: 'C0123ABCD', text: 'hello' }]);
+  });
+});

@@ -1,0 +1,278 @@
+import { blocksProblem, CHANNEL_ID, TS, viewProblem } from './validate.ts';
+
+export interface FakeSlackOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  host?: string;
+  /** The only bot token accepted; when absent, any `xoxb-…` token is. */
+  token?: string;
+  /** The channels that exist; when absent, every well-formed channel id does. */
+  channels?: string[];
+  teamId?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+export interface FakeCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** Whether the token came as a Bearer header (what Slack recommends) or a form field. */
+  tokenIn: 'header' | 'body' | 'none';
+  contentType: string;
+  status: number;
+  response: Record<string, unknown>;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks?: unknown[];
+  user: string;
+  bot_id: string;
+  /** Earlier versions, oldest first, each time chat.update changed the message. */
+  history: Array<{ text: string; blocks?: unknown[] }>;
+}
+
+export interface FakeView {
+  id: string;
+  trigger_id: string | null;
+  hash: string;
+  view: Record<string, unknown>;
+}
+
+export interface FakeEphemeral {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+}
+
+export interface FakeFault {
+  /** Slack's error code; `ratelimited` answers HTTP 429 with `Retry-After`. */
+  error: string;
+  /** An HTTP status other than 200 (e.g. 503) for the answer. */
+  status?: number;
+  /** Seconds, for `ratelimited`. Default 1. */
+  retryAfter?: number;
+}
+
+export interface FakeAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+const TRIGGER_ID = /^\d+\.\d+\.[0-9a-zA-Z]+$/;
+
+const fail = (error: string, extra: Record<string, unknown> = {}): FakeAnswer => ({
+  status: 200,
+  body: { ok: false, error, ...extra },
+});
+
+export function createFakeState(options: FakeSlackOptions) {
+  const teamId = options.teamId ?? 'T0FAKE';
+  const botUserId = options.botUserId ?? 'U0FAKEBOT';
+  const botId = options.botId ?? 'B0FAKEBOT';
+  const calls: FakeCall[] = [];
+  const messages: FakeMessage[] = [];
+  const views: FakeView[] = [];
+  const ephemerals: FakeEphemeral[] = [];
+  const faults = new Map<string, FakeFault[]>();
+  const usedTriggers = new Set<string>();
+  const baseSeconds = Math.floor(Date.now() / 1000);
+  let counter = 100;
+  const nextTs = () => `${baseSeconds}.${String(++counter).padStart(6, '0')}`;
+
+  const channelExists = (channel: unknown): channel is string =>
+    typeof channel === 'string' &&
+    CHANNEL_ID.test(channel) &&
+    (options.channels === undefined || options.channels.includes(channel));
+
+  const find = (channel: string, ts: string) => messages.find((m) => m.channel === channel && m.ts === ts);
+
+  function contentProblem(args: Record<string, unknown>): FakeAnswer | null {
+    const text = typeof args.text === 'string' ? args.text : '';
+    const hasBlocks = Array.isArray(args.blocks) && args.blocks.length > 0;
+    if (text === '' && !hasBlocks) return fail('no_text');
+    if (text.length > 40_000) return fail('msg_too_long');
+    if (args.blocks !== undefined) {
+      const problem = blocksProblem(args.blocks, 50);
+      if (problem) return fail('invalid_blocks', { errors: [problem] });
+    }
+    return null;
+  }
+
+  function publicMessage(message: FakeMessage): Record<string, unknown> {
+    const { history: _history, channel: _channel, ...rest } = message;
+    return { type: 'message', ...rest };
+  }
+
+  const methods: Record<string, (args: Record<string, unknown>) => FakeAnswer> = {
+    'auth.test': () => ({
+      status: 200,
+      body: {
+        ok: true,
+        url: 'https://fake.slack.test/',
+        team: 'Fake',
+        user: 'faturador',
+        team_id: teamId,
+        user_id: botUserId,
+        bot_id: botId,
+        is_enterprise_install: false,
+      },
+    }),
+
+    'chat.postMessage': (args) => {
+      if (!channelExists(args.channel)) return fail('channel_not_found');
+      const content = contentProblem(args);
+      if (content) return content;
+      let threadTs: string | undefined;
+      if (args.thread_ts !== undefined && args.thread_ts !== '') {
+        // Stricter than Slack, on purpose: a reply to a parent this workspace never had is a bug.
+        if (typeof args.thread_ts !== 'string' || !TS.test(args.thread_ts)) return fail('invalid_thread_ts');
+        const parent = find(args.channel, args.thread_ts);
+        if (!parent) return fail('invalid_thread_ts');
+        threadTs = parent.thread_ts ?? parent.ts;
+      }
+      const message: FakeMessage = {
+        channel: args.channel,
+        ts: nextTs(),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        text: typeof args.text === 'string' ? args.text : '',
+        ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
+        user: botUserId,
+        bot_id: botId,
+        history: [],
+      };
+      messages.push(message);
+      return {
+        status: 200,
+        body: { ok: true, channel: message.channel, ts: message.ts, message: publicMessage(message) },
+      };
+    },
+
+    'chat.update': (args) => {
+      if (!channelExists(args.channel)) return fail('channel_not_found');
+      if (typeof args.ts !== 'string' || args.ts === '') return fail('message_not_found');
+      const message = find(args.channel, args.ts);
+      if (!message) return fail('message_not_found');
+      if (message.user !== botUserId) return fail('cant_update_message');
+      const content = contentProblem(args);
+      if (content) return content;
+      message.history.push({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+      message.text = typeof args.text === 'string' ? args.text : '';
+      if (Array.isArray(args.blocks)) message.blocks = args.blocks;
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          channel: message.channel,
+          ts: message.ts,
+          text: message.text,
+          message: publicMessage(message),
+        },
+      };
+    },
+
+    'chat.postEphemeral': (args) => {
+      if (!channelExists(args.channel)) return fail('channel_not_found');
+      if (typeof args.user !== 'string' || args.user === '') return fail('user_not_in_channel');
+      const content = contentProblem(args);
+      if (content) return content;
+      ephemerals.push({
+        channel: args.channel,
+        user: args.user,
+        text: typeof args.text === 'string' ? args.text : '',
+        ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
+      });
+      return { status: 200, body: { ok: true, message_ts: nextTs() } };
+    },
+
+    'views.open': (args) => openView(args),
+    'views.push': (args) => openView(args),
+
+    'views.update': (args) => {
+      const view = views.find(
+        (v) => v.id === args.view_id || (args.external_id && v.view.external_id === args.external_id),
+      );
+      if (!view) return fail('not_found');
+      if (typeof args.hash === 'string' && args.hash !== view.hash) return fail('hash_conflict');
+      const problem = viewProblem(args.view);
+      if (problem)
+        return fail('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${problem}`] } });
+      view.view = args.view as Record<string, unknown>;
+      view.hash = `${Date.now()}.${++counter}`;
+      return { status: 200, body: { ok: true, view: renderView(view) } };
+    },
+  };
+
+  function renderView(view: FakeView): Record<string, unknown> {
+    return {
+      ...view.view,
+      id: view.id,
+      team_id: teamId,
+      hash: view.hash,
+      state: { values: {} },
+      bot_id: botId,
+    };
+  }
+
+  function openView(args: Record<string, unknown>): FakeAnswer {
+    if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return fail('invalid_arguments');
+    if (!TRIGGER_ID.test(args.trigger_id)) return fail('invalid_trigger_id');
+    if (usedTriggers.has(args.trigger_id)) return fail('exchanged_trigger_id');
+    const problem = viewProblem(args.view);
+    if (problem)
+      return fail('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${problem}`] } });
+    usedTriggers.add(args.trigger_id);
+    const view: FakeView = {
+      id: `V${String(++counter).padStart(8, '0')}`,
+      trigger_id: args.trigger_id,
+      hash: `${Date.now()}.${counter}`,
+      view: args.view as Record<string, unknown>,
+    };
+    views.push(view);
+    return { status: 200, body: { ok: true, view: renderView(view) } };
+  }
+
+  function takeFault(method: string): FakeAnswer | null {
+    const queue = faults.get(method);
+    const fault = queue?.shift();
+    if (!fault) return null;
+    if (fault.error === 'ratelimited') {
+      return {
+        status: 429,
+        headers: { 'retry-after': String(fault.retryAfter ?? 1) },
+        body: { ok: false, error: 'ratelimited' },
+      };
+    }
+    return { status: fault.status ?? 200, body: { ok: false, error: fault.error } };
+  }
+
+  return {
+    calls,
+    messages,
+    views,
+    ephemerals,
+    teamId,
+    botUserId,
+    botId,
+    failNext(method: string, error: string, extra: Omit<FakeFault, 'error'> = {}): void {
+      const queue = faults.get(method) ?? [];
+      queue.push({ error, ...extra });
+      faults.set(method, queue);
+    },
+    handle(method: string, args: Record<string, unknown>, token: string | null): FakeAnswer {
+      if (!token) return fail('not_authed');
+      if (options.token ? token !== options.token : !token.startsWith('xoxb-')) return fail('invalid_auth');
+      const fault = takeFault(method);
+      if (fault) return fault;
+      const handler = methods[method];
+      return handler ? handler(args) : fail('unknown_method');
+    },
+  };
+}
+
+export type FakeState = ReturnType<typeof createFakeState>;
