@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({
+    redisUrl: testRedisUrl(),
+    prefix: randomPrefix(),
+    syncBudgetMs: 5_000,
+    issueAttempts: 3,
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+afterEach(() => {
+  stack.sandbox.sandbox.faults.clear();
+});
+
+const key = () => ({ 'idempotency-key': randomUUID() });
+const body = (reference: string, extra: Record<string, unknown> = {}) => ({
+  ...SEED_BODY,
+  reference,
+  ...extra,
+});
+
+function addCustomer(name: string, vat: string): void {
+  const { state, companyId } = stack.sandbox.sandbox;
+  const id = state.nextId('customer' as never);
+  const [template] = [...state.customers.values()];
+  state.customers.set(id, {
+    ...(template ?? ({} as never)),
+    customer_id: id,
+    company_id: companyId,
+    number: `T${id}`,
+    name,
+    vat,
+    email: '',
+    address: 'Rua A 1',
+    city: 'Lisboa',
+    zip_code: '1000-100',
+    country_id: 1,
+  } as never);
+}
+
+describe("the seed's error table, produced for real", () => {
+  it('422 MOLONI_BUSINESS_ERROR with Moloni’s codes, not retried, reference freed', async () => {
+    const request = body('BIZ-1', {
+      customer: { ...SEED_BODY.customer, vat_number: '123456789', zip_code: '12345', name: 'Zé Postal' },
+    });
+    const response = await stack.post('/api/v1/invoices/', request, key());
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('MOLONI_BUSINESS_ERROR');
+    expect(JSON.stringify(response.body.error.details)).toContain('zip_code');
+    expect(documentsWithReference(stack, 'BIZ-1')).toBe(0);
+    // A corrected request with a new key may use the reference again.
+    const fixed = await stack.post(
+      '/api/v1/invoices/',
+      { ...request, customer: { ...request.customer, zip_code: '1000-001' } },
+      key(),
+    );
+    expect(fixed.status).toBe(201);
+  });
+
+  it('422 CUSTOMER_AMBIGUOUS when several customers share the NIF under other names', async () => {
+    addCustomer('Ana Ambígua', '500000000');
+    addCustomer('Bruno Ambíguo', '500000000');
+    const response = await stack.post(
+      '/api/v1/invoices/',
+      body('AMB-1', { customer: { name: 'Carla Terceira', vat_number: '500000000' } }),
+      key(),
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('CUSTOMER_AMBIGUOUS');
+    expect(response.body.error.details.candidates).toHaveLength(2);
+  });
+
+  it('502 MOLONI_BAD_GATEWAY after retries when a proxy keeps answering HTML', async () => {
+    stack.sandbox.sandbox.faults.add({ kind: 'status', status: 502, endpoint: 'customers/getByVat' });
+    const response = await stack.post('/api/v1/invoices/', body('BGW-1'), key());
+    expect(response.status).toBe(502);
+    expect(response.body.error.code).toBe('MOLONI_BAD_GATEWAY');
+  });
+
+  it('503 MOLONI_UNAVAILABLE, and a retry with the same key re-runs it once Moloni is back', async () => {
+    stack.sandbox.sandbox.faults.add({ kind: 'status', status: 503, endpoint: 'customers/getByVat' });
+    const headers = key();
+    const response = await stack.post('/api/v1/invoices/', body('UNAV-1'), headers);
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('MOLONI_UNAVAILABLE');
+    stack.sandbox.sandbox.faults.clear();
+    const retry = await stack.post('/api/v1/invoices/', body('UNAV-1'), headers);
+    expect(retry.status).toBe(201);
+    expect(retry.body.request_id).toBe(response.body.request_id);
+    expect(documentsWithReference(stack, 'UNAV-1')).toBe(1);
+  });
+
+  it('a transient failure followed by success within the retries is invisible to the caller', async () => {
+    stack.sandbox.sandbox.faults.add({
+      kind: 'status',
+      status: 503,
+      endpoint: 'customers/getByVat',
+      times: 1,
+    });
+    const response = await stack.post('/api/v1/invoices/', body('BLIP-1'), key());
+    expect(response.status).toBe(201);
+  });
+
+  it('504 MOLONI_TIMEOUT when the budget runs out; the same key later returns the one document', async () => {
+    stack.sandbox.sandbox.faults.add({
+      kind: 'latency',
+      ms: 6_500,
+      endpoint: 'invoiceReceipts/insert',
+      times: 1,
+    });
+    const headers = key();
+    const response = await stack.post('/api/v1/invoices/', body('SLOW-1'), headers);
+    expect(response.status).toBe(504);
+    expect(response.body.error).toMatchObject({
+      code: 'MOLONI_TIMEOUT',
+      details: { retry_with_same_idempotency_key: true, request_id: response.body.request_id },
+    });
+    const later = await stack.post('/api/v1/invoices/', body('SLOW-1'), headers);
+    expect(later.status).toBe(201);
+    expect(later.body.request_id).toBe(response.body.request_id);
+    expect(documentsWithReference(stack, 'SLOW-1')).toBe(1);
+  }, 30_000);
+});
+
+describe('exactly once under ambiguous failures', () => {
+  it('"commit then drop" on insert: the retry finds the document by reference and adopts it', async () => {
+    stack.sandbox.sandbox.faults.add({
+      kind: 'commitThenDrop',
+      endpoint: 'invoiceReceipts/insert',
+      times: 1,
+    });
+    const response = await stack.post('/api/v1/invoices/', body('DROP-1'), key());
+    expect(response.status).toBe(201);
+    expect(response.body.document.status).toBe('final');
+    expect(documentsWithReference(stack, 'DROP-1')).toBe(1);
+  });
+
+  it('"commit then drop" on closing: the closed document is adopted, not re-issued', async () => {
+    stack.sandbox.sandbox.faults.add({
+      kind: 'commitThenDrop',
+      endpoint: 'invoiceReceipts/update',
+      times: 1,
+    });
+    const response = await stack.post('/api/v1/invoices/', body('DROP-2'), key());
+    expect(response.status).toBe(201);
+    expect(response.body.document.number).toMatch(/^FR M\//);
+    expect(documentsWithReference(stack, 'DROP-2')).toBe(1);
+  });
+});
