@@ -13,6 +13,15 @@ import {
   WriteError,
 } from './model.ts';
 
+export {
+  BOOKING_FIELDS,
+  BOOKINGS_BASE_ID,
+  BOOKINGS_PAT,
+  BOOKINGS_TABLE_ID,
+  booking,
+  bookingSettings,
+  bookingsBaseSeed,
+} from './bookings.ts';
 export type { FakeBaseSeed, FakeFieldSeed, FakeFieldType, FakeRecordSeed, FakeTableSeed } from './model.ts';
 
 /**
@@ -134,6 +143,8 @@ export async function startFakeAirtable(options: FakeAirtableOptions = {}): Prom
     recent.set(baseId, window);
     if (window.length > perSecond) {
       penaltyUntil.set(baseId, now + penaltyMs);
+      // Once the penalty is served the base starts afresh, as after Airtable's 30 s.
+      recent.set(baseId, []);
       return rateLimited();
     }
     return null;
@@ -262,6 +273,7 @@ export async function startFakeAirtable(options: FakeAirtableOptions = {}): Prom
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         // Keep-alive sockets of clients would hold close() open.
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
