@@ -146,6 +146,14 @@ export function rateLimited(endpoint: string, retryAfterMs: number): FaturadorEr
 export function httpFailure(endpoint: string, status: number, kind: CallKind): FaturadorError {
   const outcome: CallOutcome = kind === 'write' && status >= 500 ? 'unknown' : 'not_applied';
   const details = { provider: 'moloni', endpoint, status, outcome };
+  if (status === 504) {
+    // A proxy gave up waiting for Moloni: as much a timeout as our own.
+    return new FaturadorError(
+      'MOLONI_TIMEOUT',
+      `Moloni timed out behind its gateway (HTTP 504) on ${endpoint}.`,
+      details,
+    );
+  }
   if (status === 503) {
     return new FaturadorError(
       'MOLONI_UNAVAILABLE',
@@ -187,6 +195,8 @@ const CONNECT_TIMEOUT = 'UND_ERR_CONNECT_TIMEOUT';
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    // Our overall deadline (AbortSignal.timeout) rejects with a DOMException named TimeoutError.
+    if ((current as { name?: unknown }).name === 'TimeoutError') return 'DEADLINE_EXCEEDED';
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
     current = (current as { cause?: unknown }).cause;
@@ -211,7 +221,7 @@ export function networkError(endpoint: string, kind: CallKind, error: unknown): 
       details,
     );
   }
-  const what = /TIMEOUT/.test(code) ? 'timed out' : 'dropped the connection';
+  const what = /TIMEOUT|DEADLINE/.test(code) ? 'timed out' : 'dropped the connection';
   const unknown = outcome === 'unknown' ? ' The write may have been applied: reconcile before retrying.' : '';
   return new FaturadorError('MOLONI_TIMEOUT', `Moloni ${what} (${code}) on ${endpoint}.${unknown}`, details);
 }

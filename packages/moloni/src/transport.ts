@@ -163,8 +163,11 @@ export class MoloniTransport {
             ? { accept: 'application/json' }
             : { 'content-type': 'application/json', accept: 'application/json' },
         body,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
+        // undici's own timers tick about once a second and the body timeout is per chunk: the
+        // signal is the call's real deadline, the others are a backstop.
+        signal: AbortSignal.timeout(timeout),
+        headersTimeout: timeout + 1_000,
+        bodyTimeout: timeout + 1_000,
       });
       status = response.statusCode;
       contentType = String(response.headers['content-type'] ?? '');

@@ -60,8 +60,9 @@ export async function harness(options: StartOptions = {}): Promise<Harness> {
         redis,
         prefix,
         secretBox,
-        retry: { baseDelayMs: 10, rateLimitDelayMs: 50 },
         ...overrides,
+        // Short waits keep the tests fast; a test may still set any of these.
+        retry: { baseDelayMs: 10, rateLimitDelayMs: 50, ...overrides.retry },
       });
       onTestFinished(() => client.close());
       return client;
