@@ -9,6 +9,7 @@ import {
 import { normalizeName } from './customers.ts';
 import { localBusinessError } from './errors.ts';
 import type {
+  MoloniDocument,
   MoloniDocumentSet,
   MoloniDocumentSummary,
   MoloniMaturityDate,
@@ -55,6 +56,8 @@ export interface IssuedDocument {
   status: 'final' | 'draft';
   /** Moloni's payable total (`net_value`), in cents. */
   totalGrossCents: number;
+  /** Moloni's breakdown: amount before VAT (after discounts), VAT, payable total. */
+  totals: { beforeVatCents: number; vatCents: number; totalCents: number };
   currency: 'EUR';
   createdAt: string;
   companyId: number;
@@ -98,6 +101,19 @@ export function humanNumber(type: DocumentType, series: string, number: unknown)
   const value = Number(number);
   if (!Number.isInteger(value) || value <= 0) return null;
   return `${DOCUMENT_TYPE_CODES[type]} ${series}/${value}`;
+}
+
+const cents = (value: unknown): number => {
+  const number = Number(value ?? 0);
+  return Number.isFinite(number) ? roundToCents(number) : 0;
+};
+
+export function totalsOf(document: MoloniDocument): IssuedDocument['totals'] {
+  return {
+    beforeVatCents: cents(document.gross_value) - cents(document.comercial_discount_value),
+    vatCents: cents(document.taxes_value),
+    totalCents: cents(document.net_value),
+  };
 }
 
 export function totalCentsOf(document: MoloniDocumentSummary): number | null {

@@ -26,6 +26,7 @@ describe('issuing documents', () => {
         series: 'M',
         status: 'final',
         totalGrossCents: 1000,
+        totals: { beforeVatCents: 813, vatCents: 187, totalCents: 1000 },
         currency: 'EUR',
         companyId: 240211,
       });

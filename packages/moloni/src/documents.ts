@@ -24,6 +24,7 @@ import {
   statusOf,
   totalCentsOf,
   totalMismatch,
+  totalsOf,
 } from './document-model.ts';
 import { unexpectedShape } from './errors.ts';
 import type { MoloniDocument, MoloniDocumentSummary, MoloniPaymentMethod } from './moloni-types.ts';
@@ -322,6 +323,7 @@ export class DocumentService {
       series,
       status: final ? 'final' : 'draft',
       totalGrossCents: totalCentsOf(document) ?? 0,
+      totals: totalsOf(document),
       currency: 'EUR',
       createdAt: new Date(this.deps.now()).toISOString(),
       companyId,

@@ -1,0 +1,98 @@
+// `pnpm --filter @faturador/moloni demo`: issues the seed contract's example invoice-receipt
+// against a local Moloni sandbox, with a private Redis holding the shared token, and reports how
+// many Moloni calls an issuance takes with cold and with warm caches.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecretBox, formatEuros, type InvoiceRequest, parseInvoiceRequest } from '@faturador/core';
+import { startEmbeddedRedis } from '@faturador/dev';
+import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
+import { Redis } from 'ioredis';
+import { request as httpRequest } from 'undici';
+import { createMoloniClient } from './client.ts';
+import type { CallStats } from './transport.ts';
+
+/** The seed's example payload (its e-mail is elided in the seed; any address does). */
+const SEED_PAYLOAD = {
+  reference: 'TI-2026-05-18-0007',
+  customer: {
+    name: 'Eduardo Costa',
+    vat_number: '509999999',
+    email: 'eduardo.costa@example.pt',
+    address: 'Rua do Campo Grande 45, Lisboa',
+  },
+  items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
+};
+
+function parse(payload: unknown): InvoiceRequest {
+  const parsed = parseInvoiceRequest(payload);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+function printCalls(label: string, stats: CallStats): void {
+  console.log(`\n${label}: ${stats.total} Moloni calls`);
+  for (const [endpoint, count] of Object.entries(stats.byEndpoint)) {
+    console.log(`  ${String(count).padStart(2)} × ${endpoint}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'faturador-moloni-demo-'));
+  const embeddedRedis = await startEmbeddedRedis({ dataDir });
+  const sandbox = await startMoloniSandbox();
+  const redis = new Redis(embeddedRedis.url, { maxRetriesPerRequest: null });
+  const client = createMoloniClient({
+    baseUrl: sandbox.baseUrl,
+    credentials: DEFAULT_CREDENTIALS,
+    connectionId: 'con_demo',
+    redis,
+    prefix: '{demo}',
+    secretBox: createSecretBox(randomBytes(32)),
+  });
+  try {
+    console.log(`Moloni sandbox at ${sandbox.baseUrl}, Redis at ${embeddedRedis.url}`);
+    const request = parse(SEED_PAYLOAD);
+    const issued = await client.issueDocument(
+      { request, ourReference: request.reference },
+      { onDraftInserted: async (id) => console.log(`draft inserted: document_id ${id}`) },
+    );
+    const cold = client.stats();
+
+    console.log(`\n${issued.number}  (document_id ${issued.documentId}, ${issued.status})`);
+    console.log(`  before VAT  ${formatEuros(issued.totals.beforeVatCents)} EUR`);
+    console.log(`  VAT 23%     ${formatEuros(issued.totals.vatCents)} EUR`);
+    console.log(`  total       ${formatEuros(issued.totals.totalCents)} EUR`);
+
+    const url = await client.getPdfLink(issued.documentId);
+    const pdf = await httpRequest(url);
+    const bytes = Buffer.from(await pdf.body.arrayBuffer());
+    const isPdf = bytes.subarray(0, 4).toString() === '%PDF';
+    console.log(`  PDF         ${url}`);
+    console.log(`              HTTP ${pdf.statusCode}, ${bytes.length} bytes, starts with %PDF: ${isPdf}`);
+    if (!isPdf) throw new Error('the PDF link did not download a PDF');
+
+    client.resetStats();
+    const second = await client.issueDocument({
+      request: parse({ ...SEED_PAYLOAD, reference: 'TI-2026-05-18-0008' }),
+      ourReference: 'TI-2026-05-18-0008',
+    });
+    const warm = client.stats();
+    console.log(`\nsecond document: ${second.number}, ${formatEuros(second.totalGrossCents)} EUR`);
+
+    printCalls('Issuance with cold caches (first ever: login, settings, new customer and product)', cold);
+    printCalls('Issuance with warm caches (token, settings, customer and product known)', warm);
+  } finally {
+    await client.close();
+    redis.disconnect();
+    await sandbox.close();
+    await embeddedRedis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
