@@ -1,0 +1,218 @@
+import type { AddressInfo } from 'node:net';
+import { type FaturadorError, parseInvoiceRequest, type ValidationIssue } from '@faturador/core';
+import { type BillingClient, createBillingClient } from '@faturador/sdk';
+import { decodeRetryValue, PDF_ACTION_ID, RETRY_ACTION_ID } from '@faturador/slack-web';
+import { App, type BlockButtonAction, type CustomRoute } from '@slack/bolt';
+import { mayIssue } from './access.ts';
+import { createMemorySeen, type SeenStore } from './dedupe.ts';
+import type { SlackAppConfig } from './env.ts';
+import { createIssuer } from './issue.ts';
+import { boltLogger, createLogger, type Logger } from './logger.ts';
+import {
+  BLOCK,
+  invoiceModal,
+  MODAL_CALLBACK_ID,
+  modalErrors,
+  readMetadata,
+  readSubmission,
+} from './modal.ts';
+import { parseCommandText } from './quick.ts';
+import { botTexts } from './texts.ts';
+
+export const COMMAND = '/fatura';
+
+export interface SlackAppDeps {
+  /** Built from `config.api` when absent. */
+  billing?: BillingClient;
+  logger?: Logger;
+  /** Which interactions were already taken; in memory by default (one bot process). */
+  seen?: SeenStore;
+}
+
+export interface SlackBot {
+  app: App;
+  /** Listens (HTTP mode: on `port`, 0 for any) or connects (Socket Mode). */
+  start(port?: number): Promise<{ port: number | null }>;
+  stop(): Promise<void>;
+}
+
+const healthz: CustomRoute = {
+  path: '/healthz',
+  method: ['GET'],
+  handler: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  },
+};
+
+function issuesText(error: FaturadorError): string {
+  const issues = (error.details?.issues ?? []) as ValidationIssue[];
+  if (issues.length === 0) return error.message;
+  return issues.map((issue) => `• \`${issue.path}\` ${issue.reason}`).join('\n');
+}
+
+// A placeholder that passes the reference rules: the real one is made from the parent's ts.
+const CHECK_REFERENCE = 'SLACK-CHECK';
+
+export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}): SlackBot {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const seen = deps.seen ?? createMemorySeen();
+  const billing =
+    deps.billing ??
+    createBillingClient({
+      baseUrl: config.api.url,
+      clientId: config.api.clientId,
+      apiKey: config.api.apiKey,
+      apiSecret: config.api.apiSecret,
+      signed: config.api.signed,
+    });
+  const issuer = createIssuer({ billing, logger, locale: config.locale });
+  const t = botTexts(config.locale);
+
+  const app = new App({
+    token: config.botToken,
+    ...(config.socketMode
+      ? { socketMode: true, appToken: config.appToken }
+      : { signingSecret: config.signingSecret, processBeforeResponse: false }),
+    port: config.port,
+    customRoutes: [healthz],
+    logger: boltLogger(logger),
+    deferInitialization: true,
+    clientOptions: {
+      ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+      // A few quick retries: a person is waiting in the channel, and the worker retries deliveries.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
+    },
+  });
+
+  app.command(COMMAND, async ({ command, ack, respond, client, context }) => {
+    const intent = parseCommandText(command.text ?? '', config.locale);
+    if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: t.help });
+    if (intent.kind === 'error') return ack({ response_type: 'ephemeral', text: intent.message });
+    if (!mayIssue(config, { userId: command.user_id, channel: command.channel_id })) {
+      return ack({ response_type: 'ephemeral', text: t.notAllowed });
+    }
+    // trigger_id is unique per invocation: a redelivery of the same payload is answered and dropped.
+    if (!(await seen.first(`cmd:${command.team_id}:${command.trigger_id}`))) {
+      logger.info({ retryNum: context.retryNum ?? null }, 'duplicate /fatura delivery ignored');
+      return ack();
+    }
+    if (intent.kind === 'modal') {
+      await ack();
+      // The trigger_id expires 3 s after the command: the modal opens before anything slow.
+      await client.views
+        .open({
+          trigger_id: command.trigger_id,
+          view: invoiceModal({ channel: command.channel_id, locale: config.locale }),
+        })
+        .catch(async (error: unknown) => {
+          logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'views.open failed');
+          await respond({ response_type: 'ephemeral', text: t.openModalFailed });
+        });
+      return;
+    }
+    const checked = parseInvoiceRequest({ ...intent.draft, reference: CHECK_REFERENCE });
+    if (!checked.ok) {
+      return ack({ response_type: 'ephemeral', text: `${t.invalidRequest}\n${issuesText(checked.error)}` });
+    }
+    await ack();
+    await issuer.start(client, {
+      channel: command.channel_id,
+      userId: command.user_id,
+      teamId: command.team_id,
+      idempotencyKey: `slack:${command.team_id}:${command.trigger_id}`,
+      draft: intent.draft,
+      notify: async (text) => {
+        await respond({ response_type: 'ephemeral', text });
+      },
+    });
+  });
+
+  app.view(MODAL_CALLBACK_ID, async ({ ack, view, body, client }) => {
+    const metadata = readMetadata(view);
+    if (!metadata) return ack();
+    const texts = botTexts(metadata.locale);
+    if (!mayIssue(config, { userId: body.user.id, channel: metadata.channel })) {
+      return ack({ response_action: 'errors', errors: { [BLOCK.name]: texts.modal.notAllowed } });
+    }
+    const submission = readSubmission(view.state.values, metadata.locale);
+    if (!submission.ok) return ack({ response_action: 'errors', errors: submission.errors });
+    const checked = parseInvoiceRequest({ ...submission.draft, reference: CHECK_REFERENCE });
+    if (!checked.ok) {
+      return ack({
+        response_action: 'errors',
+        errors: modalErrors(checked.error, submission.lines, metadata.locale),
+      });
+    }
+    const team = body.team?.id ?? view.team_id;
+    // Only a submission that passed validation is remembered: a corrected one must go through.
+    if (!(await seen.first(`view:${team}:${view.id}`))) return ack();
+    await ack();
+    await issuer.start(client, {
+      channel: metadata.channel,
+      userId: body.user.id,
+      teamId: team,
+      idempotencyKey: `slack:${team}:view:${view.id}`,
+      draft: submission.draft,
+      notify: async (text) => {
+        await client.chat
+          .postEphemeral({ channel: metadata.channel, user: body.user.id, text })
+          .catch(() => logger.warn('could not tell the requester'));
+      },
+    });
+  });
+
+  app.action<BlockButtonAction>(
+    { action_id: RETRY_ACTION_ID },
+    async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const notify = async (text: string) => {
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+      };
+      const payload = decodeRetryValue(action.value ?? '');
+      // The value must belong to the thread it was clicked in.
+      if (!payload || (body.channel?.id !== undefined && body.channel.id !== payload.origin.channel)) {
+        return notify(t.retryInvalid);
+      }
+      if (!mayIssue(config, { userId: body.user.id, channel: payload.origin.channel }))
+        return notify(t.notAllowed);
+      const message = body.message;
+      await issuer.retry(client, {
+        payload,
+        clickerId: body.user.id,
+        reply: message
+          ? { ts: message.ts, text: message.text ?? '', blocks: (message.blocks as unknown[]) ?? [] }
+          : null,
+        notify,
+      });
+    },
+  );
+
+  // A link button still sends an action; acknowledging it keeps Slack from showing a warning.
+  app.action(PDF_ACTION_ID, async ({ ack }) => ack());
+
+  app.error(async (error) => {
+    logger.error({ err: error.message, code: error.code }, 'unhandled error in a Slack listener');
+  });
+
+  return {
+    app,
+    async start(port = config.port) {
+      await app.init();
+      const started: unknown = await app.start(port);
+      const address =
+        typeof started === 'object' &&
+        started !== null &&
+        'address' in started &&
+        typeof started.address === 'function'
+          ? (started.address() as AddressInfo | string | null)
+          : null;
+      const listening = typeof address === 'object' && address !== null ? address.port : null;
+      logger.info({ mode: config.socketMode ? 'socket' : 'http', port: listening }, 'Slack bot started');
+      return { port: listening };
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import type { Locale } from '@faturador/slack-web';
+import { z } from 'zod';
+
+/** The only module that reads `process.env`. */
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true');
+
+/** Trailing slash added: the Web API client appends method names to it. */
+const slackApiUrl = z
+  .url('must be a URL')
+  .optional()
+  .transform((value) => (value && !value.endsWith('/') ? `${value}/` : value));
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'must be a bot token (xoxb-…)'),
+    SLACK_SIGNING_SECRET: z.string().min(1, 'is required').optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-\S+$/, 'must be an app-level token (xapp-…)')
+      .optional(),
+    SLACK_SOCKET_MODE: flag,
+    SLACK_API_URL: slackApiUrl,
+    FATURADOR_API_URL: z.url('must be a URL'),
+    FATURADOR_CLIENT_ID: z.string().min(1, 'is required'),
+    FATURADOR_API_KEY: z.string().min(1, 'is required'),
+    FATURADOR_API_SECRET: z.string().min(1, 'is required'),
+    /** Sign requests (HMAC, timestamp, nonce) instead of sending the secret. */
+    FATURADOR_API_SIGNED: flag,
+    SLACK_ALLOWED_CHANNELS: list,
+    SLACK_ALLOWED_USERS: list,
+    SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_SOCKET_MODE && !env.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_APP_TOKEN'],
+        message: 'is required when SLACK_SOCKET_MODE=1',
+      });
+    }
+    if (!env.SLACK_SOCKET_MODE && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required in HTTP mode' });
+    }
+  });
+
+export interface SlackAppConfig {
+  botToken: string;
+  /** Required in HTTP mode: Bolt verifies every request with it. */
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  socketMode: boolean;
+  /** Points the Web API client elsewhere (the fake Slack server); Slack's own when undefined. */
+  slackApiUrl: string | undefined;
+  api: { url: string; clientId: string; apiKey: string; apiSecret: string; signed: boolean };
+  /** Empty: everyone may issue. */
+  allowedChannels: string[];
+  allowedUsers: string[];
+  locale: Locale;
+  port: number;
+  logLevel: string;
+}
+
+export type EnvResult = { ok: true; config: SlackAppConfig } | { ok: false; problems: string[] };
+
+function problemsOf(error: z.ZodError): string[] {
+  // Values are never echoed: some of them are secrets.
+  return error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): EnvResult {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
+  const env = parsed.data;
+  return {
+    ok: true,
+    config: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      socketMode: env.SLACK_SOCKET_MODE,
+      slackApiUrl: env.SLACK_API_URL,
+      api: {
+        url: env.FATURADOR_API_URL,
+        clientId: env.FATURADOR_CLIENT_ID,
+        apiKey: env.FATURADOR_API_KEY,
+        apiSecret: env.FATURADOR_API_SECRET,
+        signed: env.FATURADOR_API_SIGNED,
+      },
+      allowedChannels: env.SLACK_ALLOWED_CHANNELS,
+      allowedUsers: env.SLACK_ALLOWED_USERS,
+      locale: env.SLACK_LOCALE,
+      port: env.PORT,
+      logLevel: env.LOG_LEVEL,
+    },
+  };
+}
+
+const replaySchema = z.object({
+  SLACK_SIGNING_SECRET: z.string().min(1, 'is required (the bot verifies the replayed request with it)'),
+  SLACK_API_URL: z.url('must be the fake Slack server URL (…/api/) the bot and the worker post to'),
+  SLACK_REPLAY_URL: z.url().optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  SLACK_REPLAY_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,20}$/)
+    .default('C0REPLAY01'),
+  SLACK_REPLAY_USER: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,20}$/)
+    .default('U0REPLAY01'),
+  SLACK_REPLAY_TEAM: z
+    .string()
+    .regex(/^T[A-Z0-9]{2,20}$/)
+    .default('T0FAKE'),
+  SLACK_REPLAY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export interface ReplayConfig {
+  signingSecret: string;
+  botUrl: string;
+  fakeSlackUrl: string;
+  channel: string;
+  user: string;
+  team: string;
+  timeoutMs: number;
+}
+
+export function parseReplayEnv(
+  source: Record<string, string | undefined> = process.env,
+): { ok: true; config: ReplayConfig } | { ok: false; problems: string[] } {
+  const parsed = replaySchema.safeParse(source);
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
+  const env = parsed.data;
+  return {
+    ok: true,
+    config: {
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      botUrl: env.SLACK_REPLAY_URL ?? `http://127.0.0.1:${env.PORT}/slack/events`,
+      fakeSlackUrl: env.SLACK_API_URL.replace(/\/api\/?$/, ''),
+      channel: env.SLACK_REPLAY_CHANNEL,
+      user: env.SLACK_REPLAY_USER,
+      team: env.SLACK_REPLAY_TEAM,
+      timeoutMs: env.SLACK_REPLAY_TIMEOUT_MS,
+    },
+  };
+}
