@@ -164,6 +164,37 @@ describe('customer resolution', () => {
     expect(customers(h)).toHaveLength(1);
   });
 
+  it('creates a foreign customer with its Moloni country and language', async () => {
+    const h = await harness();
+    await h.client().issueDocument({
+      request: invoiceRequest({
+        customer: {
+          name: 'Lucía García',
+          vat_number: '501000003',
+          country: 'es',
+          city: 'Madrid',
+          zip_code: '28001',
+        },
+      }),
+      ourReference: 'ES-1',
+    });
+    expect(customers(h)[0]).toMatchObject({
+      country_id: 70,
+      language_id: 2,
+      zip_code: '28001',
+      city: 'Madrid',
+    });
+    await expect(
+      h.client().issueDocument({
+        request: invoiceRequest({ customer: { name: 'X', vat_number: '502000007', country: 'ZZ' } }),
+        ourReference: 'ZZ-1',
+      }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { issues: [{ path: 'customer.country' }] },
+    });
+  });
+
   it('reports a postcode Moloni refuses as a business error naming the field', async () => {
     const h = await harness();
     const error = await h

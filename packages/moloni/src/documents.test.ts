@@ -72,6 +72,22 @@ describe('issuing documents', () => {
     expect(documentsOf(h.running).at(-1)?.payments).toMatchObject([{ payment_method_id: 1753482 }]);
   });
 
+  it('caches reference data for the configured time only', async () => {
+    const h = await harness();
+    const cached = h.client();
+    await cached.issueDocument({ request: invoiceRequest(), ourReference: 'CACHE-1' });
+    await cached.issueDocument({ request: invoiceRequest(), ourReference: 'CACHE-2' });
+    expect(h.calls('taxes/getAll')).toBe(1);
+    expect(h.calls('documentSets/getAll')).toBe(1);
+
+    const shortLived = h.client({ cacheTtlMs: 20 });
+    await shortLived.issueDocument({ request: invoiceRequest(), ourReference: 'CACHE-3' });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await shortLived.issueDocument({ request: invoiceRequest(), ourReference: 'CACHE-4' });
+    expect(h.calls('documentSets/getAll')).toBe(3);
+    expect(shortLived.stats().byEndpoint['paymentMethods/getAll']).toBe(2);
+  });
+
   it('refuses an unknown series or payment method before inserting anything', async () => {
     const h = await harness();
     const client = h.client();

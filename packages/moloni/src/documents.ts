@@ -1,12 +1,6 @@
-import {
-  ANONYMOUS_BUYER_LIMIT_CENTS,
-  type DocumentType,
-  FaturadorError,
-  type InvoiceRequest,
-  netUnitPrice,
-  validationError,
-} from '@faturador/core';
-import { type CustomerContext, resolveCustomer } from './customers.ts';
+import { type DocumentType, FaturadorError, type InvoiceRequest } from '@faturador/core';
+import type { CustomerContext } from './customers.ts';
+import { buildDocumentBody } from './document-body.ts';
 import {
   DOCUMENT_CLASSES,
   documentTypeOf,
@@ -15,11 +9,6 @@ import {
   type IssueDocumentInput,
   type IssuedDocument,
   type IssueHooks,
-  lisbonDate,
-  PAID_ON_ISSUE,
-  pickDocumentSet,
-  pickMaturityDate,
-  pickPaymentMethod,
   seriesNameOf,
   statusOf,
   totalCentsOf,
@@ -27,8 +16,8 @@ import {
   totalsOf,
 } from './document-model.ts';
 import { unexpectedShape } from './errors.ts';
-import type { MoloniDocument, MoloniDocumentSummary, MoloniPaymentMethod } from './moloni-types.ts';
-import { lineTaxes, type ProductCatalog } from './products.ts';
+import type { MoloniDocument, MoloniDocumentSummary } from './moloni-types.ts';
+import type { ProductCatalog } from './products.ts';
 import type { ReferenceData } from './reference-data.ts';
 import type { MoloniSession } from './session.ts';
 
@@ -73,7 +62,7 @@ export class DocumentService {
   async issue(input: IssueDocumentInput, hooks: IssueHooks = {}): Promise<IssuedDocument> {
     const { request } = input;
     const companyId = await this.deps.company();
-    const body = await this.buildBody(companyId, input);
+    const body = await buildDocumentBody(this.deps, companyId, input);
     const documentClass = DOCUMENT_CLASSES[request.documentType];
     const documentId = await this.deps.session.insert(`${documentClass}/insert`, body, 'document_id');
     try {
@@ -144,95 +133,6 @@ export class DocumentService {
     })) as { url?: unknown } | null;
     if (typeof result?.url !== 'string') throw unexpectedShape('documents/getPDFLink', 'read', 'a url');
     return result.url;
-  }
-
-  private async buildBody(companyId: number, input: IssueDocumentInput): Promise<Record<string, unknown>> {
-    const { request, ourReference } = input;
-    const { referenceData, catalog } = this.deps;
-    const date = request.date ?? lisbonDate(this.deps.now());
-    const [sets, methods] = await Promise.all([
-      referenceData.documentSets(companyId),
-      referenceData.paymentMethods(companyId),
-    ]);
-    const set = pickDocumentSet(sets, request.series);
-    const payment = pickPaymentMethod(methods, request.paymentMethod);
-    // One lookup per distinct product, even if several lines name it.
-    const products = new Map<string, Promise<number>>();
-    const productId = (line: InvoiceRequest['lines'][number]) => {
-      let pending = products.get(line.product);
-      if (!pending) {
-        pending = catalog.resolve(companyId, { ...line, name: line.product, fiscalZone: request.fiscalZone });
-        products.set(line.product, pending);
-      }
-      return pending;
-    };
-    const [customer, lines] = await Promise.all([
-      resolveCustomer(this.deps.customers, companyId, request.customer, () =>
-        this.customerDefaults(companyId, payment),
-      ),
-      Promise.all(
-        request.lines.map(async (line, index) => ({
-          product_id: await productId(line),
-          name: line.product,
-          summary: line.description ?? '',
-          qty: line.quantity,
-          // Net of VAT with 10 decimals, so Moloni's VAT-inclusive total is the requested gross.
-          price: netUnitPrice(line.unitGrossCents, line.vatRate, line.quantity),
-          discount: 0,
-          order: index,
-          exemption_reason: line.vatRate === 0 ? (line.exemptionReason ?? '') : '',
-          taxes: await lineTaxes(referenceData, companyId, request.fiscalZone, line.vatRate),
-        })),
-      ),
-    ]);
-    if (!customer.identified && request.totalGrossCents >= ANONYMOUS_BUYER_LIMIT_CENTS) {
-      // Moloni would accept the draft and refuse to close it (error 16), leaving a draft behind.
-      const { finalConsumer, address } = request.customer;
-      const path = finalConsumer ? 'customer.vat_number' : address ? 'customer.city' : 'customer.address';
-      throw validationError([
-        {
-          path,
-          reason:
-            'the buyer must be identified (NIF, name, address and city) on documents of 1000.00 EUR or more',
-        },
-      ]);
-    }
-    const paidOnIssue = PAID_ON_ISSUE.has(request.documentType) && payment !== undefined;
-    return {
-      company_id: companyId,
-      date,
-      expiration_date: request.documentType === 'invoice' ? (request.dueDate ?? date) : date,
-      document_set_id: set.document_set_id,
-      customer_id: customer.customerId,
-      our_reference: ourReference,
-      your_reference: '',
-      financial_discount: 0,
-      special_discount: 0,
-      notes: request.notes ?? '',
-      // Always a draft first: closing is a separate step after the total is checked.
-      status: 0,
-      products: lines,
-      ...(paidOnIssue
-        ? {
-            payments: [
-              {
-                payment_method_id: payment.payment_method_id,
-                date,
-                value: request.totalGrossCents / 100,
-                notes: '',
-              },
-            ],
-          }
-        : {}),
-    };
-  }
-
-  private async customerDefaults(companyId: number, payment: MoloniPaymentMethod | undefined) {
-    const maturity = pickMaturityDate(await this.deps.referenceData.maturityDates(companyId));
-    return {
-      paymentMethodId: payment?.payment_method_id ?? ('' as const),
-      maturityDateId: maturity?.maturity_date_id ?? ('' as const),
-    };
   }
 
   private async finish(

@@ -4,7 +4,7 @@ export {
   type MoloniClient,
   type MoloniClientOptions,
 } from './client.ts';
-export { normalizeName, normalizeZip, UNKNOWN_ADDRESS, UNKNOWN_PT_ZIP } from './customers.ts';
+export { isIdentified, normalizeName, normalizeZip, UNKNOWN_ADDRESS, UNKNOWN_PT_ZIP } from './customers.ts';
 export {
   DOCUMENT_CLASSES,
   type FoundDocument,
@@ -13,6 +13,7 @@ export {
   type IssuedDocument,
   type IssueHooks,
   type MoloniDocumentStatus,
+  PAID_ON_ISSUE,
 } from './document-model.ts';
 export {
   type CallKind,

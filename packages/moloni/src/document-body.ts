@@ -1,0 +1,119 @@
+import {
+  ANONYMOUS_BUYER_LIMIT_CENTS,
+  type InvoiceRequest,
+  netUnitPrice,
+  validationError,
+} from '@faturador/core';
+import { resolveCustomer } from './customers.ts';
+import {
+  type IssueDocumentInput,
+  lisbonDate,
+  PAID_ON_ISSUE,
+  pickDocumentSet,
+  pickMaturityDate,
+  pickPaymentMethod,
+} from './document-model.ts';
+import type { DocumentServiceDeps } from './documents.ts';
+import type { MoloniPaymentMethod } from './moloni-types.ts';
+import { lineTaxes } from './products.ts';
+
+/**
+ * The insert body of a document: series, payment method, customer and products resolved (in
+ * parallel where they are independent), net prices from the gross, always as a draft.
+ */
+export async function buildDocumentBody(
+  deps: DocumentServiceDeps,
+  companyId: number,
+  input: IssueDocumentInput,
+): Promise<Record<string, unknown>> {
+  const { request, ourReference } = input;
+  const { referenceData, catalog } = deps;
+  const date = request.date ?? lisbonDate(deps.now());
+  const [sets, methods] = await Promise.all([
+    referenceData.documentSets(companyId),
+    referenceData.paymentMethods(companyId),
+  ]);
+  const set = pickDocumentSet(sets, request.series);
+  const payment = pickPaymentMethod(methods, request.paymentMethod);
+  // One lookup per distinct product, even if several lines name it.
+  const products = new Map<string, Promise<number>>();
+  const productId = (line: InvoiceRequest['lines'][number]) => {
+    let pending = products.get(line.product);
+    if (!pending) {
+      pending = catalog.resolve(companyId, { ...line, name: line.product, fiscalZone: request.fiscalZone });
+      products.set(line.product, pending);
+    }
+    return pending;
+  };
+  const [customer, lines] = await Promise.all([
+    resolveCustomer(deps.customers, companyId, request.customer, () =>
+      customerDefaults(deps, companyId, payment),
+    ),
+    Promise.all(
+      request.lines.map(async (line, index) => ({
+        product_id: await productId(line),
+        name: line.product,
+        summary: line.description ?? '',
+        qty: line.quantity,
+        // Net of VAT with 10 decimals, so Moloni's VAT-inclusive total is the requested gross.
+        price: netUnitPrice(line.unitGrossCents, line.vatRate, line.quantity),
+        discount: 0,
+        order: index,
+        exemption_reason: line.vatRate === 0 ? (line.exemptionReason ?? '') : '',
+        taxes: await lineTaxes(referenceData, companyId, request.fiscalZone, line.vatRate),
+      })),
+    ),
+  ]);
+  if (!customer.identified && request.totalGrossCents >= ANONYMOUS_BUYER_LIMIT_CENTS) {
+    // Moloni would accept the draft and refuse to close it (error 16), leaving a draft behind.
+    const { finalConsumer, address } = request.customer;
+    const path = finalConsumer ? 'customer.vat_number' : address ? 'customer.city' : 'customer.address';
+    throw validationError([
+      {
+        path,
+        reason:
+          'the buyer must be identified (NIF, name, address and city) on documents of 1000.00 EUR or more',
+      },
+    ]);
+  }
+  const paidOnIssue = PAID_ON_ISSUE.has(request.documentType) && payment !== undefined;
+  return {
+    company_id: companyId,
+    date,
+    expiration_date: request.documentType === 'invoice' ? (request.dueDate ?? date) : date,
+    document_set_id: set.document_set_id,
+    customer_id: customer.customerId,
+    our_reference: ourReference,
+    your_reference: '',
+    financial_discount: 0,
+    special_discount: 0,
+    notes: request.notes ?? '',
+    // Always a draft first: closing is a separate step after the total is checked.
+    status: 0,
+    products: lines,
+    ...(paidOnIssue
+      ? {
+          payments: [
+            {
+              payment_method_id: payment.payment_method_id,
+              date,
+              value: request.totalGrossCents / 100,
+              notes: '',
+            },
+          ],
+        }
+      : {}),
+  };
+}
+
+async function customerDefaults(
+  deps: DocumentServiceDeps,
+  companyId: number,
+  payment: MoloniPaymentMethod | undefined,
+) {
+  const maturity = pickMaturityDate(await deps.referenceData.maturityDates(companyId));
+  return {
+    paymentMethodId: payment?.payment_method_id ?? ('' as const),
+    maturityDateId: maturity?.maturity_date_id ?? ('' as const),
+  };
+}
