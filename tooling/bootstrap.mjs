@@ -83,9 +83,11 @@ const steps = {
   test: () => {
     for (const [what, args] of [
       ['lint', ['exec', 'biome', 'ci', '.']],
-      ['typecheck', ['run', '-r', '--if-present', 'typecheck:package']],
       ['typecheck', ['exec', 'tsc', '-p', 'tsconfig.json', '--noEmit']],
+      // Packages with their own toolchain (the Airtable extension: JSX, jsdom) check themselves.
+      ['typecheck', ['run', '-r', '--if-present', 'typecheck']],
       ['tests', ['exec', 'vitest', 'run']],
+      ['tests', ['run', '-r', '--if-present', 'test']],
     ]) {
       log(`${what}: pnpm ${args.join(' ')}`);
       const status = run(pnpmBin, args);
@@ -96,7 +98,7 @@ const steps = {
     }
     return 0;
   },
-  bench: () => run(pnpmBin, ['--filter', '@faturador/dev', 'bench']),
+  bench: () => run(pnpmBin, ['--filter', '@faturador/api', 'bench', ...process.argv.slice(3)]),
 };
 
 const command = process.argv[2];

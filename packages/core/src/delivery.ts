@@ -8,7 +8,10 @@ export class DeliveryError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | null;
 
-  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number | null; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { retryable: boolean; retryAfterMs?: number | null; cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs ?? null;

@@ -1,4 +1,5 @@
 export * from './crypto.ts';
+export * from './delivery.ts';
 export * from './document.ts';
 export * from './errors.ts';
 export * from './ids.ts';
@@ -7,4 +8,3 @@ export * from './money.ts';
 export * from './nif.ts';
 export * from './origin.ts';
 export * from './vat.ts';
-export * from './delivery.ts';
