@@ -120,7 +120,7 @@ export function readMetadata(view: ViewOutput): ModalMetadata | null {
 
 type Values = ViewOutput['state']['values'];
 
-function valueOf(values: Values, blockId: string): string {
+function fieldValue(values: Values, blockId: string): string {
   const state = values[blockId]?.[ACTION];
   return (state?.value ?? state?.selected_option?.value ?? '').trim();
 }
@@ -136,8 +136,8 @@ export function readSubmission(values: Values, locale: Locale): Submission {
   const items: NonNullable<DraftInvoice['items']> = [];
   const lines: number[] = [];
   for (let i = 0; i < MODAL_LINES; i++) {
-    const product = valueOf(values, BLOCK.product(i));
-    const amountText = valueOf(values, BLOCK.amount(i));
+    const product = fieldValue(values, BLOCK.product(i));
+    const amountText = fieldValue(values, BLOCK.amount(i));
     if (product === '' && amountText === '') {
       if (i === 0) errors[BLOCK.product(0)] = t.modal.required;
       continue;
@@ -147,17 +147,17 @@ export function readSubmission(values: Values, locale: Locale): Submission {
     if (amount === null)
       errors[BLOCK.amount(i)] = amountText === '' ? t.modal.lineIncomplete : t.modal.badAmount;
     if (product === '' || amount === null) continue;
-    items.push({ product, gross_price: amount, vat_rate: Number(valueOf(values, BLOCK.rate(i)) || 23) });
+    items.push({ product, gross_price: amount, vat_rate: Number(fieldValue(values, BLOCK.rate(i)) || 23) });
     lines.push(i);
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
-  const vat = valueOf(values, BLOCK.vat);
-  const name = valueOf(values, BLOCK.name) || (vat === '' ? t.finalConsumer : '');
-  const email = valueOf(values, BLOCK.email);
-  const address = valueOf(values, BLOCK.address);
-  const documentType = (valueOf(values, BLOCK.documentType) || 'invoice_receipt') as DocumentType;
-  const status = (valueOf(values, BLOCK.status) || 'final') as DocumentStatus;
+  const vat = fieldValue(values, BLOCK.vat);
+  const name = fieldValue(values, BLOCK.name) || (vat === '' ? t.finalConsumer : '');
+  const email = fieldValue(values, BLOCK.email);
+  const address = fieldValue(values, BLOCK.address);
+  const documentType = (fieldValue(values, BLOCK.documentType) || 'invoice_receipt') as DocumentType;
+  const status = (fieldValue(values, BLOCK.status) || 'final') as DocumentStatus;
   const customer: DraftInvoice['customer'] = { name };
   if (vat !== '') customer.vat_number = vat;
   if (email !== '') customer.email = email;

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { deliverToSlack } from '@faturador/slack-web';
+import { type FakeSlack, startFakeSlack } from '@faturador/slack-web/fake';
+import type { LedgerEntry } from '@faturador/store';
+import { createSlackApp, type SlackBot } from './app.ts';
+import type { Logger } from './logger.ts';
+
+export interface DevSlackOptions {
+  /** The billing API the bot calls, and the bot's API client there. */
+  apiUrl: string;
+  clientId: string;
+  apiKey: string;
+  apiSecret: string;
+  signed?: boolean;
+  /** The bot's port (`/slack/events`); 0 for any. Default 3000. */
+  port?: number;
+  /** The fake Slack server's port; 0 for any (default). */
+  fakeSlackPort?: number;
+  locale?: 'pt' | 'en';
+  logger?: Logger;
+}
+
+export interface DevSlack {
+  fakeSlack: FakeSlack;
+  bot: SlackBot;
+  botUrl: string;
+  /** For the worker (SLACK_BOT_TOKEN) and the replay script (SLACK_SIGNING_SECRET). */
+  botToken: string;
+  signingSecret: string;
+  /** The worker's Slack deliverer, pointed at the fake server. */
+  deliver(entry: LedgerEntry): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Slack side of `npm start` without a Slack workspace: a fake Slack Web API server and the
+ * bot pointed at it, with a fresh token and signing secret. The worker delivers with `deliver`
+ * (or with SLACK_API_URL = fakeSlack.apiUrl and this bot token), and the replay script drives it.
+ */
+export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack> {
+  const botToken = `xoxb-dev-${randomBytes(12).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const fakeSlack = await startFakeSlack({ token: botToken, port: options.fakeSlackPort ?? 0 });
+  const bot = createSlackApp(
+    {
+      botToken,
+      signingSecret,
+      appToken: undefined,
+      socketMode: false,
+      slackApiUrl: fakeSlack.apiUrl,
+      api: {
+        url: options.apiUrl,
+        clientId: options.clientId,
+        apiKey: options.apiKey,
+        apiSecret: options.apiSecret,
+        signed: options.signed ?? false,
+      },
+      allowedChannels: [],
+      allowedUsers: [],
+      locale: options.locale ?? 'pt',
+      port: options.port ?? 3000,
+      logLevel: 'info',
+    },
+    options.logger ? { logger: options.logger } : {},
+  );
+  let port: number | null;
+  try {
+    ({ port } = await bot.start(options.port ?? 3000));
+  } catch (error) {
+    await fakeSlack.close();
+    throw error;
+  }
+  return {
+    fakeSlack,
+    bot,
+    botUrl: `http://127.0.0.1:${port ?? options.port ?? 3000}/slack/events`,
+    botToken,
+    signingSecret,
+    deliver: (entry) => deliverToSlack(entry, { token: botToken, apiUrl: fakeSlack.apiUrl }),
+    async close() {
+      await bot.stop().catch(() => {});
+      await fakeSlack.close();
+    },
+  };
+}
