@@ -160,3 +160,45 @@ export function parseReplayEnv(
     },
   };
 }
+
+const devSchema = z.object({
+  FATURADOR_API_URL: z.url('must be the billing API URL'),
+  FATURADOR_CLIENT_ID: z.string().min(1, 'is required'),
+  FATURADOR_API_KEY: z.string().min(1, 'is required'),
+  FATURADOR_API_SECRET: z.string().min(1, 'is required'),
+  FATURADOR_API_SIGNED: flag,
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  SLACK_FAKE_PORT: z.coerce.number().int().min(0).max(65_535).default(3999),
+  SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
+});
+
+export interface DevConfig {
+  api: SlackAppConfig['api'];
+  port: number;
+  fakeSlackPort: number;
+  locale: Locale;
+}
+
+/** `pnpm --filter @faturador/slack dev`: the bot against a local fake Slack server. */
+export function parseDevEnv(
+  source: Record<string, string | undefined> = process.env,
+): { ok: true; config: DevConfig } | { ok: false; problems: string[] } {
+  const parsed = devSchema.safeParse(source);
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
+  const env = parsed.data;
+  return {
+    ok: true,
+    config: {
+      api: {
+        url: env.FATURADOR_API_URL,
+        clientId: env.FATURADOR_CLIENT_ID,
+        apiKey: env.FATURADOR_API_KEY,
+        apiSecret: env.FATURADOR_API_SECRET,
+        signed: env.FATURADOR_API_SIGNED,
+      },
+      port: env.PORT,
+      fakeSlackPort: env.SLACK_FAKE_PORT,
+      locale: env.SLACK_LOCALE,
+    },
+  };
+}

@@ -10,7 +10,10 @@ if (!env.ok) {
   );
   process.exit(2);
 }
-const text = process.argv.slice(2).join(' ').trim() || '509999999 10.00 mensalidade TheInventors';
+// pnpm may forward a literal `--` before the arguments.
+const args = process.argv.slice(2);
+if (args[0] === '--') args.shift();
+const text = args.join(' ').trim() || '509999999 10.00 mensalidade TheInventors';
 const outcome = await replaySlashCommand({
   ...env.config,
   text,
