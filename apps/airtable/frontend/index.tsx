@@ -1,0 +1,4 @@
+import { initializeBlock } from '@airtable/blocks/ui';
+import { App } from '../src/app.tsx';
+
+initializeBlock(() => <App />);
