@@ -236,6 +236,11 @@ describe('createBillingClient', () => {
     const result = await client.triggerAirtableRecord(record, { idempotencyKey: 'airtable:recCCCC' });
     expect(result.ok).toBe(true);
     expect(api.seen[0]?.path).toBe('/api/v1/record-triggers/airtable');
+    // The signature covers the query string: the test server verified it with `?wait=sync` in the path.
+    const synced = await client.triggerAirtableRecord(record, { wait: 'sync' });
+    expect(synced.ok).toBe(true);
+    expect(api.seen[1]?.path).toBe('/api/v1/record-triggers/airtable?wait=sync');
+    expect(api.seen[1]?.headers['idempotency-key']).toBeUndefined();
     expect(JSON.parse(api.seen[0]?.body ?? '')).toEqual(record);
     expect(api.seen[0]?.headers['idempotency-key']).toBe('airtable:recCCCC');
   });

@@ -219,9 +219,9 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
         assertKey(trigger.idempotencyKey);
         headers['idempotency-key'] = trigger.idempotencyKey;
       }
-      if (trigger.async) headers.prefer = 'respond-async';
       const payload = { base_id: record.base_id, table_id: record.table_id, record_id: record.record_id };
-      return call<AcceptedBody>('POST', 'api/v1/record-triggers/airtable', payload, headers);
+      const query = trigger.wait ? `?wait=${trigger.wait}` : '';
+      return call<AcceptedBody>('POST', `api/v1/record-triggers/airtable${query}`, payload, headers);
     },
   };
 }

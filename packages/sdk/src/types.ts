@@ -53,9 +53,14 @@ export interface IssueOptions {
 export interface BillingClient {
   issueInvoice(body: InvoiceRequestBody, options: IssueOptions): Promise<BillingResult>;
   getInvoice(requestId: string): Promise<StatusResult>;
+  /**
+   * `POST /api/v1/record-triggers/airtable` (a key with `record-triggers:write`): the server reads
+   * the record, issues once per record and writes the result back. `wait: 'sync'` answers with
+   * the result within the API's budget; by default it answers 202 at once.
+   */
   triggerAirtableRecord(
     record: AirtableRecordRef,
-    options?: { idempotencyKey?: string; async?: boolean },
+    options?: { idempotencyKey?: string; wait?: 'sync' | 'async' },
   ): Promise<BillingResult>;
 }
 
