@@ -46,7 +46,11 @@ export interface MoloniClient {
   readonly connectionId: string;
   /** Inserts a draft, checks its total, closes it when a final document is requested. */
   issueDocument(input: IssueDocumentInput, hooks?: IssueHooks): Promise<IssuedDocument>;
-  /** Adopts an existing document (found by reference after a failure): verifies and closes it. */
+  /**
+   * Adopts an existing document (found by reference after a failure). A draft is verified and
+   * closed (TOTAL_MISMATCH if Moloni's total differs); a closed document is returned as it is,
+   * with Moloni's total; a cancelled one is REFERENCE_ALREADY_ISSUED.
+   */
   completeDocument(documentId: number, request: InvoiceRequest): Promise<IssuedDocument>;
   findByOurReference(
     ourReference: string,

@@ -5,6 +5,17 @@ import { FaturadorError } from '@faturador/core';
  * "Errors"): auth failures are an object with an `error` key (HTTP 400), data errors an array of
  * `"<code> <field> [params]"` entries (HTTP 200, or objects with `human_errors=true`), and
  * anything else unexpected is the gateway's fault.
+ *
+ *   answer                                   code                   outcome of a write
+ *   `{error}` on 200/400/401/403             AUTH_ERROR             not applied
+ *   error array (`"1 name"`, objects)         MOLONI_BUSINESS_ERROR  not applied
+ *   429                                       MOLONI_UNAVAILABLE     not applied (retryAfterMs)
+ *   503                                       MOLONI_UNAVAILABLE     unknown
+ *   504                                       MOLONI_TIMEOUT         unknown
+ *   other 5xx, 404, HTML / bad JSON           MOLONI_BAD_GATEWAY     unknown (5xx, bad body on 2xx)
+ *   connection refused / DNS                  MOLONI_UNAVAILABLE     not applied
+ *   connect timeout                           MOLONI_TIMEOUT         not applied
+ *   deadline, reset, dropped after sending    MOLONI_TIMEOUT         unknown
  */
 
 /** `read` calls change nothing; `write` calls (insert/update) may have been applied. */
