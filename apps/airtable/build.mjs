@@ -26,6 +26,7 @@ export async function buildBundle(outfile = `${root}dist/bundle.js`) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildBundle();
-  process.stdout.write(`built ${root}dist/bundle.js\n`);
+  const outfile = process.argv[2] ?? `${root}dist/bundle.js`;
+  await buildBundle(outfile);
+  process.stdout.write(`built ${outfile}\n`);
 }
