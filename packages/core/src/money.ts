@@ -37,7 +37,10 @@ function roundTo(value: number, decimals: number): number {
 /**
  * The net (VAT-exclusive) unit price to send to Moloni for a line whose gross total must be
  * `quantity × unitGrossCents`. Ten decimals keep `qty × price × (1 + rate)` within far less than
- * half a cent of the gross for any realistic quantity, so it rounds back to the exact gross.
+ * half a cent of the gross for any realistic quantity, so net + VAT rounds back to the exact gross.
+ * Where Moloni rounds the VAT on its own (the reference's document model), a gross whose VAT is
+ * exactly half a cent cannot be reached by any price (e.g. 0.14 at 12%): the worker verifies the
+ * total and leaves such a document as a draft flagged TOTAL_MISMATCH.
  */
 export function netUnitPrice(unitGrossCents: Cents, vatRatePercent: number, quantity = 1): number {
   const lineGross = (unitGrossCents * quantity) / 100;

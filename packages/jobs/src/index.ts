@@ -69,6 +69,6 @@ export async function enqueue<N extends QueueName>(
   await queues[name].add(name, payload, options);
 }
 
-export function closeQueues(queues: Queues): Promise<void[]> {
-  return Promise.all(Object.values(queues).map((queue) => queue.close()));
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
 }
