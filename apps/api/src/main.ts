@@ -30,6 +30,7 @@ const api = await buildApi({
   bodyLimitBytes: env.BODY_LIMIT_BYTES,
   trustedProxies: env.TRUSTED_PROXIES,
   pdfLinkTtlSeconds: env.PDF_LINK_TTL_SECONDS,
+  corsOrigins: env.CORS_ORIGINS,
   logger,
 });
 

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createAirtableBaseSettingsStore, createAirtableClientFactory } from '@faturador/airtable-web';
 import {
   createPdfLinkSigner,
   createResultWaiter,
   createRuntime,
   createSubmitter,
+  derivePdfLinkKey,
   type Runtime,
   type RuntimeConfig,
 } from '@faturador/issuing';
@@ -12,6 +13,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { AppEnv } from './context.ts';
+import { authenticate } from './middleware/auth.ts';
+import { airtableTriggerRoutes } from './routes/record-triggers/index.ts';
 
 export interface ApiConfig {
   redisUrl: string;
@@ -25,6 +28,8 @@ export interface ApiConfig {
   pdfLinkTtlSeconds: number;
   logger: Logger;
   jobOptions?: RuntimeConfig['jobOptions'];
+  /** Browser origins allowed on the record-trigger endpoint; the Airtable extension's by default. */
+  corsOrigins?: readonly string[];
   mount?: Array<
     (app: OpenAPIHono<AppEnv>, runtime: Runtime, submitter: ReturnType<typeof createSubmitter>) => void
   >;
@@ -48,8 +53,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
   });
   const subscriber = createRedis(config.redisUrl, 'worker');
   const waiter = await createResultWaiter({ subscriber, ledger: runtime.ledger, prefix: config.prefix });
-  // PDF links are signed with a key derived from the master key, never with the key itself.
-  const pdfKey = createHash('sha256').update(runtime.masterKey).update('pdf-links').digest();
+  const pdfKey = derivePdfLinkKey(runtime.masterKey);
   const pdfLinks = createPdfLinkSigner({
     publicUrl: config.publicUrl,
     key: pdfKey,
@@ -81,7 +85,26 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
       (await runtime.moloni.resolve(connectionId)).getPdfLink(documentId),
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
-    mount: (config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
+    mount: [
+      (app: OpenAPIHono<AppEnv>) => {
+        const settings = createAirtableBaseSettingsStore({
+          redis: runtime.redis,
+          prefix: config.prefix,
+          secretBox: runtime.secretBox,
+        });
+        app.route(
+          '/',
+          airtableTriggerRoutes({
+            settings,
+            airtable: createAirtableClientFactory({ settings }),
+            submit: (input) => submitter.submit(input),
+            authenticate: authenticate(authenticator, 'record-triggers:write'),
+            ...(config.corsOrigins?.length ? { corsOrigins: config.corsOrigins } : {}),
+          }),
+        );
+      },
+      ...(config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
+    ],
     isReady: async () => (await runtime.queues.issue.getWorkers()).length > 0,
   });
   return {

@@ -13,6 +13,13 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How callers reach the API: the PDF links delivered to Slack and Airtable point there. */
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
+  PDF_LINK_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 86_400),
   SLACK_BOT_TOKEN: z.string().optional(),
   /** Points the Slack Web API client elsewhere (the local fake, in development). */
   SLACK_API_URL: z.string().url().optional(),

@@ -1,5 +1,5 @@
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
-export { createPdfLinkSigner, type PdfLinkSigner } from './pdf-links.ts';
+export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 export { type DeliverDeps, type Deliverer, type DeliverOutcome, processDeliver } from './process-deliver.ts';
 export {

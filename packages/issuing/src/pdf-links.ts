@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { safeEqual } from '@faturador/core';
 
 /**
@@ -34,4 +34,9 @@ export function createPdfLinkSigner(options: {
       return safeEqual(signature, sign(requestId, Number(expires)));
     },
   };
+}
+
+/** PDF links are signed with a key derived from the master key, never with the key itself. */
+export function derivePdfLinkKey(masterKey: Buffer): Buffer {
+  return createHash('sha256').update(masterKey).update('pdf-links').digest();
 }

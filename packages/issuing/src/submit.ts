@@ -91,7 +91,7 @@ export function createSubmitter(deps: SubmitDeps) {
 
   /** A transient failure (Moloni down for longer than our retries) may be run again: it reconciles first. */
   async function rerun(entry: LedgerEntry): Promise<void> {
-    await deps.ledger.markQueued(entry.requestId);
+    await deps.ledger.markQueued(entry.requestId, entry.origin.kind === 'api' ? 'none' : 'pending');
     const job = await Job.fromId(deps.queues.issue, entry.requestId);
     if (job && (await job.isFailed())) {
       await job.retry('failed').catch(() => {});

@@ -102,8 +102,15 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
     },
 
     /** Back to the queue for another run (after a transient final failure). */
-    async markQueued(requestId: string): Promise<void> {
-      await redis.hset(key(requestId), { state: 'queued', error: '', http_status: '', updated_at: touch() });
+    async markQueued(requestId: string, delivery: 'pending' | 'none'): Promise<void> {
+      await redis.hset(key(requestId), {
+        state: 'queued',
+        error: '',
+        http_status: '',
+        updated_at: touch(),
+        // The new outcome is delivered again, even if the failure before it was.
+        delivery: JSON.stringify({ state: delivery, detail: null }),
+      });
     },
 
     async markIssuing(requestId: string): Promise<void> {
