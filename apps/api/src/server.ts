@@ -1,4 +1,8 @@
-import { createAirtableBaseSettingsStore, createAirtableClientFactory } from '@faturador/airtable-web';
+import {
+  createAirtableBaseSettingsStore,
+  createAirtableClientFactory,
+  createRedisRateLimiter,
+} from '@faturador/airtable-web';
 import {
   createPdfLinkSigner,
   createResultWaiter,
@@ -96,7 +100,11 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
           '/',
           airtableTriggerRoutes({
             settings,
-            airtable: createAirtableClientFactory({ settings }),
+            // One limiter in Redis: the API and the workers together keep to 5 requests/s per base.
+            airtable: createAirtableClientFactory({
+              settings,
+              limiter: createRedisRateLimiter({ redis: runtime.redis, prefix: config.prefix }),
+            }),
             submit: (input) => submitter.submit(input),
             authenticate: authenticate(authenticator, 'record-triggers:write'),
             ...(config.corsOrigins?.length ? { corsOrigins: config.corsOrigins } : {}),

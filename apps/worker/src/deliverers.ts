@@ -1,6 +1,7 @@
 import {
   createAirtableBaseSettingsStore,
   createAirtableClientFactory,
+  createRedisRateLimiter,
   deliverToAirtable,
 } from '@faturador/airtable-web';
 import { createPdfLinkSigner, type Deliverer, derivePdfLinkKey, type Runtime } from '@faturador/issuing';
@@ -21,7 +22,10 @@ export function buildDeliverers(
     prefix: runtime.prefix,
     secretBox: runtime.secretBox,
   });
-  const airtable = createAirtableClientFactory({ settings });
+  const airtable = createAirtableClientFactory({
+    settings,
+    limiter: createRedisRateLimiter({ redis: runtime.redis, prefix: runtime.prefix }),
+  });
   const links = createPdfLinkSigner({
     publicUrl: env.PUBLIC_URL,
     key: derivePdfLinkKey(runtime.masterKey),
