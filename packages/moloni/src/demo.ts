@@ -6,24 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecretBox, formatEuros, type InvoiceRequest, parseInvoiceRequest } from '@faturador/core';
-import { startEmbeddedRedis } from '@faturador/dev';
+import { SEED_EXAMPLE_BODY, startEmbeddedRedis } from '@faturador/dev';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { Redis } from 'ioredis';
 import { request as httpRequest } from 'undici';
 import { createMoloniClient } from './client.ts';
 import type { CallStats } from './transport.ts';
-
-/** The seed's example payload (its e-mail is elided in the seed; any address does). */
-const SEED_PAYLOAD = {
-  reference: 'TI-2026-05-18-0007',
-  customer: {
-    name: 'Eduardo Costa',
-    vat_number: '509999999',
-    email: 'eduardo.costa@example.pt',
-    address: 'Rua do Campo Grande 45, Lisboa',
-  },
-  items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
-};
 
 function parse(payload: unknown): InvoiceRequest {
   const parsed = parseInvoiceRequest(payload);
@@ -53,7 +41,7 @@ async function main(): Promise<void> {
   });
   try {
     console.log(`Moloni sandbox at ${sandbox.baseUrl}, Redis at ${embeddedRedis.url}`);
-    const request = parse(SEED_PAYLOAD);
+    const request = parse(SEED_EXAMPLE_BODY);
     const issued = await client.issueDocument(
       { request, ourReference: request.reference },
       { onDraftInserted: async (id) => console.log(`draft inserted: document_id ${id}`) },
@@ -75,7 +63,7 @@ async function main(): Promise<void> {
 
     client.resetStats();
     const second = await client.issueDocument({
-      request: parse({ ...SEED_PAYLOAD, reference: 'TI-2026-05-18-0008' }),
+      request: parse({ ...SEED_EXAMPLE_BODY, reference: 'TI-2026-05-18-0008' }),
       ourReference: 'TI-2026-05-18-0008',
     });
     const warm = client.stats();

@@ -1,3 +1,4 @@
+export { DEMO_CLIENT, SEED_EXAMPLE_BODY, seedDemoClient } from './demo.ts';
 export {
   type EmbeddedRedis,
   type EmbeddedRedisOptions,

@@ -5,20 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
-import { startMoloniSandbox } from '@faturador/moloni-sandbox';
-import { assertNoEviction, createApiClientStore, createConnectionStore, createRedis } from '@faturador/store';
+import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
+import { assertNoEviction, createRedis } from '@faturador/store';
 import { Redis } from 'ioredis';
+import { DEMO_CLIENT, seedDemoClient } from './demo.ts';
 import { startEmbeddedRedis } from './redis-server.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const dataDir = join(root, '.data');
-
-/** The seed contract's demo credentials; they grant nothing outside this local stack. */
-const DEMO = {
-  clientId: 'airtable_ops_prod',
-  apiKey: 'ak_demo_9f83b7d1a5c40c22',
-  apiSecret: 'as_demo_5baf4f0f613949f0863b83de8f4c4f90',
-};
 
 const stops: Array<() => Promise<void>> = [];
 
@@ -81,30 +75,11 @@ async function seedDemo(
 ): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   try {
-    const deps = { redis, prefix, secretBox: createSecretBox(parseMasterKey(masterKey)) };
-    const connections = createConnectionStore(deps);
-    // The sandbox's port can change between runs: keep one sandbox connection pointing at it.
-    for (const existing of await connections.listConnections()) {
-      if (existing.kind === 'sandbox' && existing.name === 'Moloni sandbox')
-        await connections.deleteConnection(existing.connection_id);
-    }
-    const connection = await connections.createConnection({
-      name: 'Moloni sandbox',
-      kind: 'sandbox',
-      base_url: sandboxUrl,
-      client_id: 'faturador-sandbox',
-      client_secret: 'sandbox-secret',
-      username: 'demo@faturador.test',
-      password: 'sandbox-password',
-    });
-    const clients = createApiClientStore(deps);
-    if (!(await clients.getClient(DEMO.clientId))) {
-      await clients.createClient({ client_id: DEMO.clientId, name: 'Demo client (seed contract)' });
-    }
-    await clients.setMoloniConnection(DEMO.clientId, connection.connection_id);
-    if (!(await clients.getKey(DEMO.clientId, DEMO.apiKey))) {
-      await clients.createKey(DEMO.clientId, { key_id: DEMO.apiKey, secret: DEMO.apiSecret });
-    }
+    const secretBox = createSecretBox(parseMasterKey(masterKey));
+    await seedDemoClient(
+      { redis, prefix, secretBox },
+      { baseUrl: sandboxUrl, credentials: DEFAULT_CREDENTIALS },
+    );
   } finally {
     redis.disconnect();
   }
@@ -123,9 +98,9 @@ function curlExample(apiUrl: string): string {
   return [
     `curl -sS -X POST "${apiUrl}/api/v1/invoices/" \\`,
     '  -H "Content-Type: application/json" \\',
-    `  -H "X-Client-Id: ${DEMO.clientId}" \\`,
-    `  -H "X-Api-Key: ${DEMO.apiKey}" \\`,
-    `  -H "X-Api-Secret: ${DEMO.apiSecret}" \\`,
+    `  -H "X-Client-Id: ${DEMO_CLIENT.clientId}" \\`,
+    `  -H "X-Api-Key: ${DEMO_CLIENT.apiKey}" \\`,
+    `  -H "X-Api-Secret: ${DEMO_CLIENT.apiSecret}" \\`,
     '  -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen)" \\',
     `  --data '${body}'`,
   ].join('\n');
@@ -179,7 +154,7 @@ async function main(): Promise<void> {
     '  worker         issue + deliver queues',
     `  moloni sandbox ${sandbox.baseUrl}`,
     `  redis          ${redisUrl}  (maxmemory-policy ${policy}${process.env.REDIS_URL ? '' : ', data in .data/redis'})`,
-    `  demo client    ${DEMO.clientId} / ${DEMO.apiKey} (the seed contract's demo credentials)`,
+    `  demo client    ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.apiKey} (the seed contract's demo credentials)`,
     '',
     'Issue an invoice-receipt (the seed example; run it twice with one Idempotency-Key to see the replay):',
     '',

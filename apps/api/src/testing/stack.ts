@@ -1,31 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { freePort } from '@faturador/dev';
+import { DEMO_CLIENT, freePort, seedDemoClient } from '@faturador/dev';
 import { createRuntime, type Runtime } from '@faturador/issuing';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
-import { createApiClientStore, createConnectionStore } from '@faturador/store';
 import { startWorkers, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { type Api, buildApi } from '../server.ts';
 
-/** The seed contract's demo credentials: the demo client reproduces its cURL example as printed. */
-export const DEMO_CLIENT = {
-  clientId: 'airtable_ops_prod',
-  apiKey: 'ak_demo_9f83b7d1a5c40c22',
-  apiSecret: 'as_demo_5baf4f0f613949f0863b83de8f4c4f90',
-} as const;
-
-export const SEED_BODY = {
-  reference: 'TI-2026-05-18-0007',
-  customer: {
-    name: 'Eduardo Costa',
-    vat_number: '509999999',
-    email: 'eduardo.costa@example.pt',
-    address: 'Rua do Campo Grande 45, Lisboa',
-  },
-  items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
-};
+/** Re-exported for the tests: one definition of the seed's example and demo client. */
+export { DEMO_CLIENT, SEED_EXAMPLE_BODY as SEED_BODY } from '@faturador/dev';
 
 export interface StackOptions {
   redisUrl: string;
@@ -88,26 +72,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
 
-  const deps = { redis: api.runtime.redis, prefix: options.prefix, secretBox: api.runtime.secretBox };
-  const connection = await createConnectionStore(deps).createConnection({
-    name: 'Sandbox',
-    kind: 'sandbox',
-    base_url: sandbox.baseUrl,
-    client_id: sandbox.sandbox.credentials.clientId,
-    client_secret: sandbox.sandbox.credentials.clientSecret,
-    username: sandbox.sandbox.credentials.username,
-    password: sandbox.sandbox.credentials.password,
-  });
-  const clients = createApiClientStore(deps);
-  await clients.createClient({
-    client_id: DEMO_CLIENT.clientId,
-    name: 'Airtable ops',
-    connection_id: connection.connection_id,
-  });
-  await clients.createKey(DEMO_CLIENT.clientId, {
-    key_id: DEMO_CLIENT.apiKey,
-    secret: DEMO_CLIENT.apiSecret,
-  });
+  const connectionId = await seedDemoClient(
+    { redis: api.runtime.redis, prefix: options.prefix, secretBox: api.runtime.secretBox },
+    { baseUrl: sandbox.baseUrl, credentials: sandbox.sandbox.credentials },
+  );
 
   const stack: Stack = {
     url,
@@ -116,7 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     workers: null,
     workerRuntime: null,
     masterKey,
-    connectionId: connection.connection_id,
+    connectionId,
     env: {
       REDIS_URL: options.redisUrl,
       FATURADOR_MASTER_KEY: masterKey,

@@ -8,9 +8,11 @@ import {
   parseInvoiceRequest,
   type SecretBox,
 } from '@faturador/core';
+import { SEED_EXAMPLE_BODY } from '@faturador/dev';
 import { randomPrefix, testRedis } from '@faturador/dev/testing';
 import {
   type Customer,
+  DEFAULT_CREDENTIALS,
   type FaultSpec,
   type RunningMoloniSandbox,
   type StartOptions,
@@ -20,12 +22,7 @@ import type { Redis } from 'ioredis';
 import { onTestFinished } from 'vitest';
 import { createMoloniClient, type MoloniClient, type MoloniClientOptions } from '../client.ts';
 
-export const CREDENTIALS = {
-  clientId: 'faturador-sandbox',
-  clientSecret: 'sandbox-secret',
-  username: 'demo@faturador.test',
-  password: 'sandbox-password',
-};
+export const CREDENTIALS = DEFAULT_CREDENTIALS;
 
 export interface Harness {
   running: RunningMoloniSandbox;
@@ -81,14 +78,8 @@ let counter = 0;
 export function invoiceRequest(overrides: Partial<InvoiceRequestBody> = {}): InvoiceRequest {
   counter += 1;
   const parsed = parseInvoiceRequest({
+    ...SEED_EXAMPLE_BODY,
     reference: `TI-TEST-${counter}`,
-    customer: {
-      name: 'Eduardo Costa',
-      vat_number: '509999999',
-      email: 'eduardo.costa@example.pt',
-      address: 'Rua do Campo Grande 45, Lisboa',
-    },
-    items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
     ...overrides,
   });
   if (!parsed.ok) throw new Error(`invalid test request: ${parsed.error.message}`);

@@ -1,0 +1,62 @@
+import type { InvoiceRequestBody } from '@faturador/core';
+import type { SandboxCredentials } from '@faturador/moloni-sandbox';
+import { createApiClientStore, createConnectionStore, type StoreDeps } from '@faturador/store';
+
+/** The seed contract's demo credentials; they grant nothing outside a local stack. */
+export const DEMO_CLIENT = {
+  clientId: 'airtable_ops_prod',
+  apiKey: 'ak_demo_9f83b7d1a5c40c22',
+  apiSecret: 'as_demo_5baf4f0f613949f0863b83de8f4c4f90',
+} as const;
+
+/** The seed contract's example payload (its e-mail is elided in the seed; any address does). */
+export const SEED_EXAMPLE_BODY = {
+  reference: 'TI-2026-05-18-0007',
+  customer: {
+    name: 'Eduardo Costa',
+    vat_number: '509999999',
+    email: 'eduardo.costa@example.pt',
+    address: 'Rua do Campo Grande 45, Lisboa',
+  },
+  items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
+} satisfies InvoiceRequestBody;
+
+const SANDBOX_CONNECTION_NAME = 'Moloni sandbox';
+
+/**
+ * Links the demo client (created if missing, with the seed's key and secret) to a connection to
+ * the given sandbox. A previous sandbox connection is replaced: the sandbox's port can change.
+ * Returns the connection id.
+ */
+export async function seedDemoClient(
+  deps: StoreDeps,
+  sandbox: { baseUrl: string; credentials: SandboxCredentials },
+): Promise<string> {
+  const connections = createConnectionStore(deps);
+  for (const existing of await connections.listConnections()) {
+    if (existing.kind === 'sandbox' && existing.name === SANDBOX_CONNECTION_NAME) {
+      await connections.deleteConnection(existing.connection_id);
+    }
+  }
+  const connection = await connections.createConnection({
+    name: SANDBOX_CONNECTION_NAME,
+    kind: 'sandbox',
+    base_url: sandbox.baseUrl,
+    client_id: sandbox.credentials.clientId,
+    client_secret: sandbox.credentials.clientSecret,
+    username: sandbox.credentials.username,
+    password: sandbox.credentials.password,
+  });
+  const clients = createApiClientStore(deps);
+  if (!(await clients.getClient(DEMO_CLIENT.clientId))) {
+    await clients.createClient({ client_id: DEMO_CLIENT.clientId, name: 'Demo client (seed contract)' });
+  }
+  await clients.setMoloniConnection(DEMO_CLIENT.clientId, connection.connection_id);
+  if (!(await clients.getKey(DEMO_CLIENT.clientId, DEMO_CLIENT.apiKey))) {
+    await clients.createKey(DEMO_CLIENT.clientId, {
+      key_id: DEMO_CLIENT.apiKey,
+      secret: DEMO_CLIENT.apiSecret,
+    });
+  }
+  return connection.connection_id;
+}
