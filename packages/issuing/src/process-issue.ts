@@ -88,14 +88,12 @@ async function issueOrAdopt(
   );
 }
 
-async function finish(entry: LedgerEntry, deps: IssueDeps): Promise<void> {
+async function finish(entry: LedgerEntry, outcomeAt: string, deps: IssueDeps): Promise<void> {
   if (entry.origin.kind === 'api') return;
-  await enqueue(
-    deps.queues,
-    'deliver',
-    { requestId: entry.requestId },
-    { jobId: `${entry.requestId}.deliver` },
-  );
+  // One delivery per final outcome: a re-run after a transient failure has a new outcome time,
+  // while a retry of this very step finds the same job id and adds nothing.
+  const jobId = `${entry.requestId}.deliver.${outcomeAt.replace(/\D/g, '')}`;
+  await enqueue(deps.queues, 'deliver', { requestId: entry.requestId }, { jobId });
 }
 
 /** One attempt of an `issue` job. Never issues twice, whatever happened in earlier attempts. */
@@ -114,12 +112,12 @@ export async function processIssue(attempt: IssueAttempt, deps: IssueDeps): Prom
   try {
     const moloni = await deps.moloniFor(entry.connectionId);
     const document = await issueOrAdopt(entry, moloni, ambiguous, deps);
-    await deps.ledger.markIssued(entry.requestId, toDocumentView(document));
+    const issuedAt = await deps.ledger.markIssued(entry.requestId, toDocumentView(document));
     deps.logger?.info(
       { requestId: entry.requestId, documentId: document.documentId, number: document.number },
       'issued',
     );
-    await finish(entry, deps);
+    await finish(entry, issuedAt, deps);
     return { kind: 'done' };
   } catch (thrown) {
     const error = asFaturadorError(thrown);
@@ -131,14 +129,14 @@ export async function processIssue(attempt: IssueAttempt, deps: IssueDeps): Prom
       );
       return { kind: 'retry', error };
     }
-    await deps.ledger.markFailed(entry.requestId, error.toJSON(), error.status);
+    const failedAt = await deps.ledger.markFailed(entry.requestId, error.toJSON(), error.status);
     const current = await deps.ledger.get(entry.requestId);
     // A failure that left nothing in Moloni frees the reference for a corrected request.
     if (current && current.moloniDocumentId === null) {
       await deps.idempotency.releaseReference(entry.clientId, entry.reference, entry.requestId);
     }
     deps.logger?.warn({ requestId: entry.requestId, code: error.code }, 'failed');
-    await finish(entry, deps);
+    await finish(entry, failedAt, deps);
     return { kind: 'failed', error };
   }
 }

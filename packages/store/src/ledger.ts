@@ -122,7 +122,8 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
       await redis.hset(key(requestId), { moloni_document_id: String(documentId), updated_at: touch() });
     },
 
-    async markIssued(requestId: string, document: DocumentView): Promise<void> {
+    /** Returns the time of the outcome: one delivery job per outcome is keyed on it. */
+    async markIssued(requestId: string, document: DocumentView): Promise<string> {
       const now = touch();
       await redis
         .multi()
@@ -137,19 +138,22 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
         })
         .publish(doneChannel(prefix), requestId)
         .exec();
+      return now;
     },
 
-    async markFailed(requestId: string, error: SerializedError, httpStatus: number): Promise<void> {
+    async markFailed(requestId: string, error: SerializedError, httpStatus: number): Promise<string> {
+      const now = touch();
       await redis
         .multi()
         .hset(key(requestId), {
           state: 'failed',
           error: JSON.stringify(error),
           http_status: String(httpStatus),
-          updated_at: touch(),
+          updated_at: now,
         })
         .publish(doneChannel(prefix), requestId)
         .exec();
+      return now;
     },
 
     async setDelivery(

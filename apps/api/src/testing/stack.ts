@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DEMO_CLIENT, freePort, seedDemoClient } from '@faturador/dev';
 import { createRuntime, type Runtime } from '@faturador/issuing';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
-import { startWorkers, type Workers } from '@faturador/worker/workers';
+import { startWorkers, type WorkerOptions, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { request } from 'undici';
@@ -20,6 +20,8 @@ export interface StackOptions {
   /** Short retries by default, so that tests of transient failures do not wait minutes. */
   issueAttempts?: number;
   logLevel?: string;
+  /** Deliverers of the in-process worker (none by default). */
+  deliverers?: WorkerOptions['deliverers'];
 }
 
 export interface Stack {
@@ -104,7 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logger,
         issueConcurrency: 16,
         deliverConcurrency: 4,
-        deliverers: {},
+        deliverers: options.deliverers ?? {},
       });
     },
     async stopWorker() {
