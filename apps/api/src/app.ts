@@ -2,7 +2,6 @@ import { FaturadorError } from '@faturador/core';
 import type { PdfLinkSigner, Submitter } from '@faturador/issuing';
 import type { Authenticator, Ledger } from '@faturador/store';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -45,7 +44,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         ),
     }),
   );
-  registerHealth(app as unknown as Hono<AppEnv>, deps);
+  registerHealth(app, deps);
   registerInvoiceRoutes(app, deps);
   for (const mount of deps.mount ?? []) mount(app);
   registerDocs(app);

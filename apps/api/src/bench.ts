@@ -46,7 +46,7 @@ const fmt = (r: { rps: number; p50: number; p95: number; p99: number }) =>
 const dataDir = mkdtempSync(join(tmpdir(), 'faturador-bench-'));
 const redis = await startEmbeddedRedis({ dataDir });
 const stack = await startStack({ redisUrl: redis.url, prefix: '{bench}' });
-const insertsBefore = () => stack.sandbox.sandbox.snapshot().total;
+const moloniCalls = () => stack.sandbox.sandbox.stats.count();
 try {
   // Warm-up: token, reference data, customer and product exist afterwards.
   await stack.post(
@@ -61,7 +61,7 @@ try {
   let round = 0;
   for (const concurrency of CONCURRENCIES) {
     round++;
-    const callsBefore = insertsBefore();
+    const callsBefore = moloniCalls();
     const api = await run(concurrency, N, async (i) => {
       const response = await stack.post(
         '/api/v1/invoices/',
@@ -71,14 +71,14 @@ try {
       if (response.status !== 201)
         throw new Error(`API answered ${response.status}: ${JSON.stringify(response.body)}`);
     });
-    const apiCalls = (insertsBefore() - callsBefore) / N;
-    const directBefore = insertsBefore();
+    const apiCalls = (moloniCalls() - callsBefore) / N;
+    const directBefore = moloniCalls();
     const direct = await run(concurrency, N, async (i) => {
       const parsed = parseInvoiceRequest({ ...SEED_BODY, reference: `DIR-${round}-${i}` });
       if (!parsed.ok) throw parsed.error;
       await moloni.issueDocument({ request: parsed.value, ourReference: parsed.value.reference });
     });
-    const directCalls = (insertsBefore() - directBefore) / N;
+    const directCalls = (moloniCalls() - directBefore) / N;
     process.stdout.write(`concurrency ${concurrency}\n`);
     process.stdout.write(`  through the API   ${fmt(api)}   ${apiCalls.toFixed(2)} Moloni calls/doc\n`);
     process.stdout.write(`  moloni directly   ${fmt(direct)}   ${directCalls.toFixed(2)} Moloni calls/doc\n`);

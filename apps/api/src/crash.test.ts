@@ -32,11 +32,11 @@ function spawnWorker(env: Record<string, string>): ChildProcess {
     env: {
       ...process.env,
       ...env,
-      LOG_LEVEL: process.env.DEBUG_WORKER ? 'info' : 'silent',
+      LOG_LEVEL: 'silent',
       LOCK_DURATION_MS: '2000',
       STALLED_INTERVAL_MS: '1000',
     },
-    stdio: process.env.DEBUG_WORKER ? 'inherit' : 'ignore',
+    stdio: 'ignore',
   });
   children.push(child);
   return child;

@@ -136,7 +136,8 @@ describe('POST /api/v1/invoices/', () => {
 
   it('50 concurrent identical requests: one job, one document, identical answers', async () => {
     const headers = key();
-    const before = stack.sandbox.sandbox.snapshot();
+    const inserts = () => stack.sandbox.sandbox.stats.count('invoiceReceipts/insert');
+    const before = inserts();
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => stack.post('/api/v1/invoices/', withReference('CONC-1'), headers)),
     );
@@ -146,10 +147,7 @@ describe('POST /api/v1/invoices/', () => {
     expect(new Set(bodies).size).toBe(1);
     expect(answers[0]?.status).toBe(201);
     expect(documentsWithReference(stack, 'CONC-1')).toBe(1);
-    const after = stack.sandbox.sandbox.snapshot();
-    const inserts = (s: typeof after) =>
-      JSON.stringify(s).match(/invoiceReceipts\/insert":(\d+)/)?.[1] ?? '0';
-    expect(Number(inserts(after)) - Number(inserts(before))).toBe(1);
+    expect(inserts() - before).toBe(1);
     expect(await stack.api.runtime.queues.issue.getJob(answers[0]?.body.request_id)).toBeTruthy();
   });
 

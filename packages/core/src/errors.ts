@@ -42,6 +42,10 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
   'SERVICE_UNAVAILABLE',
 ]);
 
+export function isRetryableCode(code: ErrorCode): boolean {
+  return RETRYABLE.has(code);
+}
+
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
 }
@@ -63,7 +67,7 @@ export class FaturadorError extends Error {
   }
 
   get retryable(): boolean {
-    return RETRYABLE.has(this.code);
+    return isRetryableCode(this.code);
   }
 
   toJSON(): SerializedError {

@@ -6,8 +6,6 @@ import type { MoloniResolver } from './ports.ts';
 
 export interface MoloniRegistry {
   resolve: MoloniResolver;
-  /** Every client built so far (for call statistics in benchmarks). */
-  clients(): MoloniClient[];
   close(): Promise<void>;
 }
 
@@ -23,7 +21,6 @@ export function createMoloniRegistry(deps: {
   logger?: MoloniLogger;
 }): MoloniRegistry {
   const built = new Map<string, Promise<MoloniClient>>();
-  const ready: MoloniClient[] = [];
 
   async function build(connectionId: string): Promise<MoloniClient> {
     const connection = await deps.connections.getConnection(connectionId);
@@ -33,7 +30,7 @@ export function createMoloniRegistry(deps: {
         `Moloni connection ${connectionId} does not exist.`,
       );
     }
-    const client = createMoloniClient({
+    return createMoloniClient({
       baseUrl: connection.base_url,
       credentials: {
         clientId: connection.client_id,
@@ -48,8 +45,6 @@ export function createMoloniRegistry(deps: {
       ...(connection.company_id ? { companyId: connection.company_id } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
-    ready.push(client);
-    return client;
   }
 
   return {
@@ -69,7 +64,6 @@ export function createMoloniRegistry(deps: {
       }
       return client;
     },
-    clients: () => [...ready],
     async close() {
       const clients = await Promise.allSettled(built.values());
       await Promise.all(clients.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));

@@ -2,7 +2,9 @@ import {
   ERROR_STATUS,
   errorEnvelope,
   FaturadorError,
+  formatPath,
   type InvoiceRequest,
+  isRetryableCode,
   newId,
   type Origin,
   originSchema,
@@ -59,9 +61,7 @@ export function parseSubmission(body: unknown, forcedOrigin?: Origin): Parsed {
     ...(parsedOrigin.success
       ? []
       : parsedOrigin.error.issues.map((issue) => ({
-          path: ['origin', ...issue.path]
-            .map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : p))
-            .join(''),
+          path: formatPath(['origin', ...issue.path]),
           reason: issue.message,
         }))),
   ];
@@ -179,9 +179,10 @@ export function createSubmitter(deps: SubmitDeps) {
   };
 }
 
+/** Only a transient failure on Moloni's side (5xx) is worth running again under the same key. */
 function isRetryableFailure(entry: LedgerEntry): boolean {
   const code = entry.error?.code;
-  return code !== undefined && new FaturadorError(code, '').retryable && ERROR_STATUS[code] >= 500;
+  return code !== undefined && isRetryableCode(code) && ERROR_STATUS[code] >= 500;
 }
 
 export type Submitter = ReturnType<typeof createSubmitter>;

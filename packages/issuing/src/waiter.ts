@@ -32,9 +32,7 @@ export async function createResultWaiter(deps: {
       const woken = () => new Promise<void>((resolve) => (wake = resolve));
       let signal = woken();
       const listeners = waiters.get(requestId) ?? new Set();
-      const listener = () => {
-        wake();
-      };
+      const listener = () => wake();
       listeners.add(listener);
       waiters.set(requestId, listeners);
       try {

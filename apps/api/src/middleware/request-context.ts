@@ -14,8 +14,7 @@ export function requestContext(logger: Logger, trustedProxies: readonly string[]
     try {
       socketIp = getConnInfo(c).remote.address ?? '';
     } catch {
-      // app.request() in tests has no socket.
-      socketIp = c.req.header('x-test-remote-address') ?? '127.0.0.1';
+      // No socket (app.request()): the peer stays unknown, and an allowlisted key refuses it.
     }
     const clientIp = resolveClientIp({
       socketIp,
