@@ -1,16 +1,18 @@
 import { startDevSlack } from './dev.ts';
+import { DEFAULT_DEV_FILE, removeDevFile, writeDevFile } from './dev-file.ts';
 import { parseDevEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 
-// `pnpm --filter @faturador/slack dev`: a fake Slack server and the bot pointed at it, for local
-// use without a workspace. Prints what the worker and the replay script need.
+// `pnpm --filter @faturador/slack dev` (and `npm start`, which runs it for the stack): a fake
+// Slack server and the bot pointed at it, for local use without a workspace. What the replay
+// script needs goes to the dev file; what the worker needs is printed when run by hand.
 const env = parseDevEnv();
 if (!env.ok) {
   process.stderr.write(`slack dev: ${env.problems.join('; ')}\nSee apps/slack/README.md.\n`);
   process.exit(2);
 }
-const logger = createLogger('info');
-const { api } = env.config;
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+const { api, devFile = DEFAULT_DEV_FILE } = env.config;
 const dev = await startDevSlack({
   apiUrl: api.url,
   clientId: api.clientId,
@@ -21,22 +23,33 @@ const dev = await startDevSlack({
   fakeSlackPort: env.config.fakeSlackPort,
   locale: env.config.locale,
   logger,
+  botToken: env.config.botToken,
+  signingSecret: env.config.signingSecret,
 });
-// The token and secret are throwaway values made for this run, shown so they can be pasted.
-process.stdout.write(
-  [
-    'Slack (fake) is running:',
-    `  bot endpoint     ${dev.botUrl}`,
-    `  fake Slack API   ${dev.fakeSlack.apiUrl}   (records: ${dev.fakeSlack.url}/_fake/messages)`,
-    '',
-    'Worker (deliveries to this fake Slack):',
-    `  SLACK_BOT_TOKEN=${dev.botToken} SLACK_API_URL=${dev.fakeSlack.apiUrl}`,
-    'Replay a signed /fatura:',
-    `  SLACK_SIGNING_SECRET=${dev.signingSecret} SLACK_API_URL=${dev.fakeSlack.apiUrl} SLACK_REPLAY_URL=${dev.botUrl} pnpm --filter @faturador/slack replay`,
-    '',
-  ].join('\n'),
-);
+writeDevFile(devFile, {
+  SLACK_SIGNING_SECRET: dev.signingSecret,
+  SLACK_API_URL: dev.fakeSlack.apiUrl,
+  SLACK_REPLAY_URL: dev.botUrl,
+  SLACK_REPLAY_TEAM: dev.fakeSlack.teamId,
+});
+if (!env.config.botToken) {
+  // Run by hand: the worker needs this run's throwaway token to deliver to the fake server.
+  process.stdout.write(
+    [
+      'Slack (fake) is running:',
+      `  bot endpoint     ${dev.botUrl}`,
+      `  fake Slack API   ${dev.fakeSlack.apiUrl}   (records: ${dev.fakeSlack.url}/_fake/messages)`,
+      '',
+      'Worker (deliveries to this fake Slack):',
+      `  SLACK_BOT_TOKEN=${dev.botToken} SLACK_API_URL=${dev.fakeSlack.apiUrl}`,
+      'Replay a signed /fatura (the signing secret is read from the dev file):',
+      '  pnpm --filter @faturador/slack replay',
+      '',
+    ].join('\n'),
+  );
+}
 const stop = async () => {
+  removeDevFile(devFile);
   await dev.close();
   process.exit(0);
 };

@@ -18,6 +18,9 @@ export interface DevSlackOptions {
   fakeSlackPort?: number;
   locale?: 'pt' | 'en';
   logger?: Logger;
+  /** Given by `npm start`, which hands the same token to the worker; fresh values otherwise. */
+  botToken?: string;
+  signingSecret?: string;
 }
 
 export interface DevSlack {
@@ -38,8 +41,8 @@ export interface DevSlack {
  * (or with SLACK_API_URL = fakeSlack.apiUrl and this bot token), and the replay script drives it.
  */
 export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack> {
-  const botToken = `xoxb-dev-${randomBytes(12).toString('hex')}`;
-  const signingSecret = randomBytes(16).toString('hex');
+  const botToken = options.botToken ?? `xoxb-dev-${randomBytes(12).toString('hex')}`;
+  const signingSecret = options.signingSecret ?? randomBytes(16).toString('hex');
   const fakeSlack = await startFakeSlack({ token: botToken, port: options.fakeSlackPort ?? 0 });
   const bot = createSlackApp(
     {

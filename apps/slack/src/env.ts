@@ -170,6 +170,14 @@ const devSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   SLACK_FAKE_PORT: z.coerce.number().int().min(0).max(65_535).default(3999),
   SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
+  /** Given by `npm start` (the worker gets the same token); generated when absent. */
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-\S+$/, 'must be a bot token (xoxb-…)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** Where to leave what the replay script needs (default .data/slack-dev.json). */
+  SLACK_DEV_FILE: z.string().min(1).optional(),
 });
 
 export interface DevConfig {
@@ -177,6 +185,9 @@ export interface DevConfig {
   port: number;
   fakeSlackPort: number;
   locale: Locale;
+  botToken: string | undefined;
+  signingSecret: string | undefined;
+  devFile: string | undefined;
 }
 
 /** `pnpm --filter @faturador/slack dev`: the bot against a local fake Slack server. */
@@ -199,6 +210,9 @@ export function parseDevEnv(
       port: env.PORT,
       fakeSlackPort: env.SLACK_FAKE_PORT,
       locale: env.SLACK_LOCALE,
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      devFile: env.SLACK_DEV_FILE,
     },
   };
 }

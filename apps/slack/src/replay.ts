@@ -1,24 +1,44 @@
+import { DEFAULT_DEV_FILE, readDevFile } from './dev-file.ts';
 import { parseReplayEnv } from './env.ts';
 import { replaySlashCommand } from './replay-lib.ts';
 
 // `pnpm --filter @faturador/slack replay [text…]`: replays a signed /fatura against the running
 // bot and prints what the fake Slack server received. Exit code 0 only for an issued document.
-const env = parseReplayEnv();
-if (!env.ok) {
-  process.stderr.write(
-    `replay: ${env.problems.join('; ')}\nSee apps/slack/README.md ("Replaying a command").\n`,
-  );
+// With `npm start` running it needs no variables: it reads the dev file the stack leaves.
+function fail(message: string): never {
+  process.stderr.write(`replay: ${message}\nSee apps/slack/README.md ("Replaying a command").\n`);
   process.exit(2);
 }
+
+let source: Record<string, string | undefined> = process.env;
+if (!process.env.SLACK_SIGNING_SECRET) {
+  const path = process.env.SLACK_DEV_FILE ?? DEFAULT_DEV_FILE;
+  let file: ReturnType<typeof readDevFile> = null;
+  try {
+    file = readDevFile(path);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (!file) fail(`no SLACK_SIGNING_SECRET and no ${path}: start the stack first (npm start)`);
+  source = { ...file, ...process.env };
+}
+const env = parseReplayEnv(source);
+if (!env.ok) fail(env.problems.join('; '));
+const { config } = env;
+
 // pnpm may forward a literal `--` before the arguments.
 const args = process.argv.slice(2);
 if (args[0] === '--') args.shift();
 const text = args.join(' ').trim() || '509999999 10.00 mensalidade TheInventors';
 const outcome = await replaySlashCommand({
-  ...env.config,
+  ...config,
   text,
   log: (line) => process.stdout.write(`${line}\n`),
-});
+}).catch((error: unknown) =>
+  fail(
+    `could not reach the bot or the fake Slack server (${error instanceof Error ? error.message : String(error)}); is the stack running?`,
+  ),
+);
 
 const print = (label: string, value: unknown) =>
   process.stdout.write(`${label}: ${JSON.stringify(value, null, 2)}\n`);
@@ -31,7 +51,7 @@ if (outcome.parent)
 for (const reply of outcome.replies)
   print('thread reply', { ts: reply.ts, text: reply.text, blocks: reply.blocks });
 for (const response of outcome.responses) print('response_url', response);
-if (!outcome.finished) process.stdout.write(`no final result within ${env.config.timeoutMs} ms\n`);
+if (!outcome.finished) process.stdout.write(`no final result within ${config.timeoutMs} ms\n`);
 process.stdout.write(
   outcome.documentNumber ? `document number: ${outcome.documentNumber}\n` : 'no document number\n',
 );

@@ -60,3 +60,29 @@ export async function seedDemoClient(
   }
   return connection.connection_id;
 }
+
+/** The local Slack bot's own API client: the bot calls the billing API like any other caller. */
+export const SLACK_BOT_CLIENT_ID = 'slack_bot';
+
+export interface IssuedCredentials {
+  clientId: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+/**
+ * Gives the local Slack bot's client (created if missing) the given Moloni connection and a fresh
+ * key, revoking the keys of earlier runs: only the bot started with it can use it.
+ */
+export async function issueSlackBotKey(deps: StoreDeps, connectionId: string): Promise<IssuedCredentials> {
+  const clients = createApiClientStore(deps);
+  if (!(await clients.getClient(SLACK_BOT_CLIENT_ID))) {
+    await clients.createClient({ client_id: SLACK_BOT_CLIENT_ID, name: 'Slack bot (local stack)' });
+  }
+  await clients.setMoloniConnection(SLACK_BOT_CLIENT_ID, connectionId);
+  for (const key of await clients.listKeys(SLACK_BOT_CLIENT_ID)) {
+    if (!key.revoked) await clients.revokeKey(SLACK_BOT_CLIENT_ID, key.key_id);
+  }
+  const issued = await clients.createKey(SLACK_BOT_CLIENT_ID);
+  return { clientId: SLACK_BOT_CLIENT_ID, apiKey: issued.key.key_id, apiSecret: issued.secret };
+}

@@ -1,4 +1,11 @@
-export { DEMO_CLIENT, SEED_EXAMPLE_BODY, seedDemoClient } from './demo.ts';
+export {
+  DEMO_CLIENT,
+  type IssuedCredentials,
+  issueSlackBotKey,
+  SEED_EXAMPLE_BODY,
+  SLACK_BOT_CLIENT_ID,
+  seedDemoClient,
+} from './demo.ts';
 export {
   type EmbeddedRedis,
   type EmbeddedRedisOptions,

@@ -1,18 +1,19 @@
 // `npm start`: the whole stack on embedded defaults — a private Redis, the Moloni sandbox, the
-// API and the worker — with a demo API client that reproduces the seed contract's cURL example.
+// API, the worker and the Slack bot (against a local fake Slack unless SLACK_BOT_TOKEN is given) —
+// with a demo API client that reproduces the seed contract's cURL example.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { assertNoEviction, createRedis } from '@faturador/store';
 import { Redis } from 'ioredis';
-import { DEMO_CLIENT, seedDemoClient } from './demo.ts';
+import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
 import { startEmbeddedRedis } from './redis-server.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const dataDir = join(root, '.data');
+const dataDir = process.env.FATURADOR_DATA_DIR ?? join(root, '.data');
 
 const stops: Array<() => Promise<void>> = [];
 
@@ -29,6 +30,12 @@ function localMasterKey(): string {
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** How to pass the master key to the CLI without printing it. */
+function masterKeyHint(): string {
+  if (process.env.FATURADOR_MASTER_KEY) return '"$FATURADOR_MASTER_KEY"';
+  return `$(cat ${relative(root, join(dataDir, 'master.key')) || '.'})`;
 }
 
 function startService(name: string, entry: string, env: Record<string, string>): ChildProcess {
@@ -67,22 +74,88 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-async function seedDemo(
+/** The demo client, and a fresh key for the Slack bot's own client, both on the sandbox. */
+async function seedClients(
   redisUrl: string,
   prefix: string,
   masterKey: string,
   sandboxUrl: string,
-): Promise<void> {
+): Promise<IssuedCredentials> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   try {
-    const secretBox = createSecretBox(parseMasterKey(masterKey));
-    await seedDemoClient(
-      { redis, prefix, secretBox },
-      { baseUrl: sandboxUrl, credentials: DEFAULT_CREDENTIALS },
-    );
+    const deps = { redis, prefix, secretBox: createSecretBox(parseMasterKey(masterKey)) };
+    const connectionId = await seedDemoClient(deps, {
+      baseUrl: sandboxUrl,
+      credentials: DEFAULT_CREDENTIALS,
+    });
+    return await issueSlackBotKey(deps, connectionId);
   } finally {
     redis.disconnect();
   }
+}
+
+interface SlackSetup {
+  /** For the worker: the bot token, and the fake Web API it delivers to. */
+  workerEnv: Record<string, string>;
+  /** Starts the bot once the API answers; gives what to print about it and how to try it. */
+  start(): Promise<{ lines: string[]; tryIt: string[] }>;
+}
+
+/**
+ * With SLACK_BOT_TOKEN in the environment the bot talks to that real workspace (the rest of its
+ * configuration comes from the environment too, see apps/slack/README.md). Otherwise a local fake
+ * Slack server stands in, with a throwaway token and signing secret made for this run; the replay
+ * script reads them from the dev file, so they are never printed.
+ */
+function slackSetup(apiUrl: string, bot: IssuedCredentials, logLevel: string): SlackSetup {
+  const port = Number(process.env.SLACK_PORT ?? 3000);
+  const botUrl = `http://127.0.0.1:${port}/slack/events`;
+  const clientEnv = {
+    FATURADOR_API_URL: apiUrl,
+    FATURADOR_CLIENT_ID: bot.clientId,
+    FATURADOR_API_KEY: bot.apiKey,
+    FATURADOR_API_SECRET: bot.apiSecret,
+    PORT: String(port),
+    LOG_LEVEL: logLevel,
+  };
+  if (process.env.SLACK_BOT_TOKEN) {
+    return {
+      workerEnv: {},
+      async start() {
+        startService('slack bot', 'apps/slack/src/main.ts', clientEnv);
+        return {
+          lines: [`  slack bot      ${botUrl}   (your workspace: SLACK_BOT_TOKEN from the environment)`],
+          tryIt: ['Issue from Slack: type /fatura ajuda in a channel of your workspace.'],
+        };
+      },
+    };
+  }
+  const fakePort = Number(process.env.SLACK_FAKE_PORT ?? 3999);
+  const fakeApiUrl = `http://127.0.0.1:${fakePort}/api/`;
+  const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
+  return {
+    workerEnv: { SLACK_BOT_TOKEN: botToken, SLACK_API_URL: fakeApiUrl },
+    async start() {
+      startService('slack bot', 'apps/slack/src/dev-main.ts', {
+        ...clientEnv,
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
+        SLACK_FAKE_PORT: String(fakePort),
+        SLACK_DEV_FILE: join(dataDir, 'slack-dev.json'),
+      });
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000);
+      return {
+        lines: [
+          `  slack bot      ${botUrl}   (against a local fake Slack: ${fakeApiUrl}, messages at http://127.0.0.1:${fakePort}/_fake/messages)`,
+        ],
+        tryIt: [
+          'Issue from Slack: replay a signed /fatura to the bot; it prints the thread reply with the number:',
+          '  npm run slack:replay',
+          '  npm run slack:replay -- - 12,50 almoço iva=13',
+        ],
+      };
+    },
+  };
 }
 
 function curlExample(apiUrl: string): string {
@@ -133,25 +206,33 @@ async function main(): Promise<void> {
   stops.push(sandbox.close);
 
   const masterKey = localMasterKey();
-  await seedDemo(redisUrl, prefix, masterKey, sandbox.baseUrl);
+  const botClient = await seedClients(redisUrl, prefix, masterKey, sandbox.baseUrl);
 
   const apiPort = Number(process.env.PORT ?? 8787);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const logLevel = process.env.LOG_LEVEL ?? 'warn';
   const env = {
     REDIS_URL: redisUrl,
     FATURADOR_MASTER_KEY: masterKey,
     FATURADOR_PREFIX: prefix,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: logLevel,
   };
-  startService('worker', 'apps/worker/src/main.ts', env);
+  const slack = slackSetup(apiUrl, botClient, logLevel);
+  startService('worker', 'apps/worker/src/main.ts', {
+    ...env,
+    ...slack.workerEnv,
+    PUBLIC_URL: apiUrl,
+  });
   startService('api', 'apps/api/src/main.ts', { ...env, PORT: String(apiPort), PUBLIC_URL: apiUrl });
   await waitForHttp(`${apiUrl}/readyz`, 30_000);
+  const bot = await slack.start();
 
   const lines = [
     '',
     'Faturador is running:',
     `  api            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json)`,
-    '  worker         issue + deliver queues',
+    '  worker         issue + deliver queues (deliveries to Slack and Airtable)',
+    ...bot.lines,
     `  moloni sandbox ${sandbox.baseUrl}`,
     `  redis          ${redisUrl}  (maxmemory-policy ${policy}${process.env.REDIS_URL ? '' : ', data in .data/redis'})`,
     `  demo client    ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.apiKey} (the seed contract's demo credentials)`,
@@ -160,8 +241,10 @@ async function main(): Promise<void> {
     '',
     curlExample(apiUrl),
     '',
+    ...bot.tryIt,
+    '',
     'Operate it with the CLI, in another terminal:',
-    `  REDIS_URL=${redisUrl} FATURADOR_MASTER_KEY=$(cat .data/master.key) pnpm --filter @faturador/cli start -- doctor`,
+    `  REDIS_URL=${redisUrl} FATURADOR_MASTER_KEY=${masterKeyHint()}${process.env.FATURADOR_PREFIX ? ` FATURADOR_PREFIX='${prefix}'` : ''} npm run cli -- doctor`,
     '',
     'Press Ctrl+C to stop.',
     '',

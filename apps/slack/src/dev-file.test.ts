@@ -1,0 +1,32 @@
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readDevFile, removeDevFile, writeDevFile } from './dev-file.ts';
+
+const values = {
+  SLACK_SIGNING_SECRET: 'f00dfeed',
+  SLACK_API_URL: 'http://127.0.0.1:3999/api/',
+  SLACK_REPLAY_URL: 'http://127.0.0.1:3000/slack/events',
+  SLACK_REPLAY_TEAM: 'T0FAKE',
+};
+
+describe('the dev file', () => {
+  it('round-trips, readable by its owner only, and is gone once removed', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'slack-dev-')), 'nested', 'slack-dev.json');
+    writeDevFile(path, values);
+    expect(readDevFile(path)).toEqual(values);
+    expect(statSync(path).mode & 0o077).toBe(0);
+    removeDevFile(path);
+    expect(readDevFile(path)).toBeNull();
+  });
+
+  it('refuses a file that is not JSON or misses a value, without echoing it', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'slack-dev-')), 'slack-dev.json');
+    writeFileSync(path, 'SLACK_SIGNING_SECRET=f00dfeed');
+    expect(() => readDevFile(path)).toThrow(/is not JSON/);
+    writeFileSync(path, JSON.stringify({ ...values, SLACK_REPLAY_URL: undefined }));
+    expect(() => readDevFile(path)).toThrow(/is incomplete/);
+    expect(() => readDevFile(path)).not.toThrow(/f00dfeed/);
+  });
+});

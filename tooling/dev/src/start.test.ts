@@ -1,0 +1,97 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './redis-server.ts';
+import { randomPrefix, testRedisUrl } from './testing.ts';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..', '..');
+
+// `npm start` as a user runs it (minus the install step): its own processes for the API, the
+// worker and the Slack bot, on free ports, the run's Redis and a throwaway data directory.
+let stack: ChildProcess;
+let output = '';
+let dataDir: string;
+let apiPort: number;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'faturador-start-'));
+  apiPort = await freePort();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    REDIS_URL: testRedisUrl(),
+    FATURADOR_PREFIX: randomPrefix(),
+    FATURADOR_MASTER_KEY: randomBytes(32).toString('hex'),
+    FATURADOR_DATA_DIR: dataDir,
+    PORT: String(apiPort),
+    MOLONI_SANDBOX_PORT: String(await freePort()),
+    SLACK_PORT: String(await freePort()),
+    SLACK_FAKE_PORT: String(await freePort()),
+    LOG_LEVEL: 'error',
+  };
+  delete env.SLACK_BOT_TOKEN;
+  stack = spawn(process.execPath, ['--import', 'tsx', 'tooling/dev/src/start.ts'], { cwd: root, env });
+  stack.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  stack.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Press Ctrl+C to stop.')) {
+        clearInterval(timer);
+        resolve();
+      } else if (stack.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`npm start exited with ${stack.exitCode}:\n${output}`));
+      }
+    }, 50);
+  });
+}, 90_000);
+
+afterAll(async () => {
+  if (stack.exitCode === null) {
+    stack.kill('SIGKILL');
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('prints a cURL that issues the document as printed', async () => {
+    const curl = /^curl [\s\S]*?--data '.*'$/m.exec(output)?.[0];
+    expect(curl).toBeDefined();
+    const { stdout } = await run('sh', ['-c', curl ?? 'false']);
+    const answer = JSON.parse(stdout) as unknown;
+    expect(answer).toMatchObject({
+      success: true,
+      document: { number: expect.stringMatching(/^FR M\/\d+$/) },
+    });
+  });
+
+  it('runs the Slack bot: the replay script gets the document number in the fake thread', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'apps/slack/src/replay.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, SLACK_DEV_FILE: join(dataDir, 'slack-dev.json') },
+    });
+    expect(stdout).toContain('bot answered HTTP 200');
+    expect(stdout).toMatch(/thread reply: [^\n]*\n[^\n]*\n\s*"text": "[^"]*Fatura emitida: FR M\/\d+/);
+    expect(stdout).toMatch(/^document number: FR M\/\d+$/m);
+  }, 60_000);
+
+  it('stops every service on SIGTERM and removes the dev file', async () => {
+    const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
+    stack.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(dataDir, 'slack-dev.json'))).toBe(false);
+    const stillUp = await fetch(`http://127.0.0.1:${apiPort}/healthz`).then(
+      () => true,
+      () => false,
+    );
+    expect(stillUp).toBe(false);
+  }, 60_000);
+});
