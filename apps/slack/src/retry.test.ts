@@ -1,6 +1,6 @@
 import type { FakeMessage } from '@faturador/slack-web/fake';
 import { afterEach, describe, expect, it } from 'vitest';
-import { interactionBody, sendSigned } from './slack-requests.ts';
+import { clickRetry, retryButton } from './testing/clicks.ts';
 import { CHANNEL, SIGNING_SECRET, type SlackStack, startSlackStack, USER } from './testing/stack.ts';
 
 let stack: SlackStack;
@@ -14,46 +14,16 @@ const businessError = {
   details: null,
 };
 
-function retryButton(message: FakeMessage) {
-  const actions = message.blocks?.find((b) => (b as { type: string }).type === 'actions') as
-    | { block_id?: string; elements: Array<{ action_id: string; value?: string }> }
-    | undefined;
-  return actions?.elements.find((e) => e.action_id === 'fatura_retry');
-}
-
-/** The block_actions payload Slack sends when someone clicks the retry button of `message`. */
+/** A click on the retry button of `message`, as Slack sends it. */
 function click(message: FakeMessage, options: { user?: string; channel?: string; responseId?: string } = {}) {
-  const button = retryButton(message);
-  const payload = {
-    type: 'block_actions',
-    team: { id: stack.slack.teamId, domain: 'faturador' },
-    user: { id: options.user ?? USER, username: 'ops', name: 'ops', team_id: stack.slack.teamId },
-    api_app_id: 'A0FATURADOR',
-    token: 'legacy',
-    trigger_id: `${Date.now()}.1.abc`,
-    container: { type: 'message', message_ts: message.ts, channel_id: options.channel ?? message.channel },
-    channel: { id: options.channel ?? message.channel, name: 'faturacao' },
-    message: {
-      type: 'message',
-      ts: message.ts,
-      thread_ts: message.thread_ts,
-      text: message.text,
-      blocks: message.blocks,
-    },
-    response_url: stack.slack.responseUrl(options.responseId ?? 'retry'),
-    actions: [
-      {
-        type: 'button',
-        action_id: 'fatura_retry',
-        block_id: 'b1',
-        value: button?.value,
-        text: { type: 'plain_text', text: 'Tentar novamente' },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-    state: { values: {} },
-  };
-  return sendSigned(stack.url, interactionBody(payload), { signingSecret: SIGNING_SECRET });
+  return clickRetry(message, {
+    url: stack.url,
+    signingSecret: SIGNING_SECRET,
+    teamId: stack.slack.teamId,
+    user: options.user ?? USER,
+    responseUrl: stack.slack.responseUrl(options.responseId ?? 'retry'),
+    ...(options.channel ? { channel: options.channel } : {}),
+  });
 }
 
 async function failedThread(): Promise<{ parent: FakeMessage; reply: FakeMessage }> {

@@ -20,8 +20,11 @@ export interface StackOptions {
   /** Short retries by default, so that tests of transient failures do not wait minutes. */
   issueAttempts?: number;
   logLevel?: string;
-  /** Deliverers of the in-process worker (none by default). */
-  deliverers?: WorkerOptions['deliverers'];
+  /**
+   * Deliverers of the in-process worker (none by default), or a function making them from the
+   * worker's runtime (as the worker's own `buildDeliverers` does).
+   */
+  deliverers?: WorkerOptions['deliverers'] | ((runtime: Runtime) => WorkerOptions['deliverers']);
 }
 
 export interface Stack {
@@ -106,7 +109,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logger,
         issueConcurrency: 16,
         deliverConcurrency: 4,
-        deliverers: options.deliverers ?? {},
+        deliverers:
+          typeof options.deliverers === 'function' ? options.deliverers(runtime) : (options.deliverers ?? {}),
       });
     },
     async stopWorker() {

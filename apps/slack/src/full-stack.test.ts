@@ -1,0 +1,153 @@
+import { DEMO_CLIENT, documentsWithReference, type Stack, startStack } from '@faturador/api/testing';
+import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
+import type { FakeMessage } from '@faturador/slack-web/fake';
+import { buildDeliverers } from '@faturador/worker/deliverers';
+import { loadEnv } from '@faturador/worker/env';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type DevSlack, startDevSlack } from './dev.ts';
+import { replaySlashCommand } from './replay-lib.ts';
+import { clickRetry, retryButton } from './testing/clicks.ts';
+
+// The whole Slack path with nothing faked but Slack itself: the bot → the real billing API →
+// BullMQ on Redis → the worker → the Moloni sandbox, and the worker's own deliverers posting the
+// result to the thread of the fake Slack server.
+let stack: Stack;
+let dev: DevSlack;
+const CHANNEL = 'C0FULLSTACK';
+const USER = 'U0OPSFULL1';
+
+beforeAll(async () => {
+  stack = await startStack({
+    redisUrl: testRedisUrl(),
+    prefix: randomPrefix(),
+    worker: false,
+    issueAttempts: 2,
+    deliverers: (runtime) =>
+      buildDeliverers(
+        loadEnv({
+          ...stack.env,
+          PUBLIC_URL: stack.url,
+          SLACK_BOT_TOKEN: dev.botToken,
+          SLACK_API_URL: dev.fakeSlack.apiUrl,
+        }),
+        runtime,
+      ),
+  });
+  dev = await startDevSlack({
+    apiUrl: stack.url,
+    ...DEMO_CLIENT,
+    port: 0,
+    logger: pino({ level: 'silent' }),
+  });
+  await stack.startWorker();
+}, 60_000);
+afterAll(async () => {
+  await dev?.close();
+  await stack?.close();
+});
+afterEach(() => {
+  stack.sandbox.sandbox.faults.clear();
+});
+
+function fatura(text: string) {
+  return replaySlashCommand({
+    signingSecret: dev.signingSecret,
+    botUrl: dev.botUrl,
+    fakeSlackUrl: dev.fakeSlack.url,
+    channel: CHANNEL,
+    user: USER,
+    team: dev.fakeSlack.teamId,
+    timeoutMs: 20_000,
+    pollMs: 25,
+    text,
+  });
+}
+
+const referenceOf = (parent: FakeMessage | null) => `SLACK-${CHANNEL}-${parent?.ts}`;
+
+describe('/fatura through the real API, worker and Moloni sandbox', () => {
+  it('issues once and answers in the thread with the number, total and a PDF that downloads', async () => {
+    const outcome = await fatura('509999999 10.00 mensalidade TheInventors');
+    expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
+    expect(outcome.parent?.text).toMatch(/^✅ FR M\/\d+ emitida — 10,00\s€/);
+    expect(outcome.replies).toHaveLength(1);
+    expect(documentsWithReference(stack, referenceOf(outcome.parent))).toBe(1);
+
+    const blocks = JSON.stringify(outcome.replies[0]?.blocks);
+    expect(blocks).toMatch(/10,00\s€/);
+    const pdf = /"url":"([^"]+\/pdf\?[^"]+)"/.exec(blocks)?.[1];
+    expect(pdf?.startsWith(`${stack.url}/api/v1/invoices/req_`)).toBe(true);
+    const response = await fetch(pdf ?? '');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  });
+
+  it('explains a Moloni refusal in the thread, issuing nothing', async () => {
+    // Two customers already share the NIF under other names: Moloni cannot tell which one.
+    const { state, companyId } = stack.sandbox.sandbox;
+    const [template] = [...state.customers.values()];
+    for (const name of ['Ana Ambígua', 'Bruno Ambíguo']) {
+      const id = state.nextId('customer' as never);
+      state.customers.set(id, {
+        ...(template ?? ({} as never)),
+        customer_id: id,
+        company_id: companyId,
+        number: `T${id}`,
+        name,
+        vat: '500000000',
+      } as never);
+    }
+    const outcome = await fatura('500000000 "Carla Certa" 12,30 consultoria');
+    expect(outcome.documentNumber).toBeNull();
+    expect(outcome.parent?.text.startsWith('❌')).toBe(true);
+    const reply = JSON.stringify(outcome.replies[0]?.blocks);
+    expect(reply).toContain('Há vários clientes no Moloni com este NIF');
+    expect(reply).toContain('CUSTOMER_AMBIGUOUS');
+    expect(documentsWithReference(stack, referenceOf(outcome.parent))).toBe(0);
+  });
+
+  it('after Moloni was down, "Tentar novamente" issues with the same key, once', async () => {
+    stack.sandbox.sandbox.faults.add({ kind: 'status', status: 503, endpoint: 'invoiceReceipts/insert' });
+    const failed = await fatura('509999999 20,00 formação');
+    expect(failed.parent?.text.startsWith('❌')).toBe(true);
+    const reply = failed.replies[0] as FakeMessage;
+    expect(JSON.stringify(reply.blocks)).toContain('O Moloni está indisponível');
+    expect(retryButton(reply)).toBeDefined();
+    const reference = referenceOf(failed.parent);
+    expect(documentsWithReference(stack, reference)).toBe(0);
+
+    stack.sandbox.sandbox.faults.clear();
+    const click = await clickRetry(reply, {
+      url: dev.botUrl,
+      signingSecret: dev.signingSecret,
+      teamId: dev.fakeSlack.teamId,
+      user: USER,
+      responseUrl: dev.fakeSlack.responseUrl('full-stack-retry'),
+    });
+    expect(click.status).toBe(200);
+    const parent = failed.parent as FakeMessage;
+    const issued = await dev.fakeSlack.waitFor(
+      () => dev.fakeSlack.thread(CHANNEL, parent.ts).find((m) => /FR M\/\d+/.test(m.text)),
+      20_000,
+    );
+    expect(issued.text).toMatch(/20,00\s€/);
+    await dev.fakeSlack.waitFor(() =>
+      dev.fakeSlack.messages.find((m) => m.ts === parent.ts && m.text.startsWith('✅')),
+    );
+    expect(documentsWithReference(stack, reference)).toBe(1);
+    // The retry replayed the first request's Idempotency-Key: that same request is now issued.
+    const ledger = await stack.get(
+      `/api/v1/invoices/${/req_[0-9a-f]+/.exec(JSON.stringify(reply.blocks))?.[0]}`,
+    );
+    expect(ledger.body).toMatchObject({
+      state: 'issued',
+      document: { number: expect.stringMatching(/^FR M\//) },
+    });
+  });
+});
