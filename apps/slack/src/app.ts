@@ -2,9 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { type FaturadorError, parseInvoiceRequest, type ValidationIssue } from '@faturador/core';
 import { type BillingClient, createBillingClient } from '@faturador/sdk';
 import { decodeRetryValue, PDF_ACTION_ID, RETRY_ACTION_ID } from '@faturador/slack-web';
+import { createRedis } from '@faturador/store';
 import { App, type BlockButtonAction, type CustomRoute } from '@slack/bolt';
 import { mayIssue } from './access.ts';
-import { createMemorySeen, type SeenStore } from './dedupe.ts';
+import { createMemorySeen, createRedisSeen, type SeenStore } from './dedupe.ts';
 import type { SlackAppConfig } from './env.ts';
 import { createIssuer } from './issue.ts';
 import { boltLogger, createLogger, type Logger } from './logger.ts';
@@ -25,7 +26,7 @@ export interface SlackAppDeps {
   /** Built from `config.api` when absent. */
   billing?: BillingClient;
   logger?: Logger;
-  /** Which interactions were already taken; in memory by default (one bot process). */
+  /** Which interactions were already taken: in Redis with `config.redis`, else in memory. */
   seen?: SeenStore;
 }
 
@@ -56,7 +57,16 @@ const CHECK_REFERENCE = 'SLACK-CHECK';
 
 export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}): SlackBot {
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const seen = deps.seen ?? createMemorySeen();
+  const redis = !deps.seen && config.redis ? createRedis(config.redis.url, 'request') : null;
+  const seen =
+    deps.seen ??
+    (redis && config.redis
+      ? createRedisSeen(redis, {
+          prefix: config.redis.prefix,
+          onError: (error) =>
+            logger.warn({ err: String(error) }, 'Redis did not answer; taking the interaction'),
+        })
+      : createMemorySeen());
   const billing =
     deps.billing ??
     createBillingClient({
@@ -212,7 +222,11 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
       return { port: listening };
     },
     async stop() {
-      await app.stop();
+      try {
+        await app.stop();
+      } finally {
+        redis?.disconnect();
+      }
     },
   };
 }

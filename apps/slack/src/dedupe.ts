@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * Remembers which Slack interactions were already taken, so that a redelivery (Slack's retries
  * carry `X-Slack-Retry-Num`) or a double submission is acknowledged and ignored. The billing API's
@@ -26,6 +28,29 @@ export function createMemorySeen(options: { ttlMs?: number; max?: number } = {})
         seen.delete(oldest.value);
       }
       return true;
+    },
+  };
+}
+
+/**
+ * The same memory shared by every bot process through Redis (`SET NX PX`), so a redelivery that
+ * reaches another replica, or a restarted one, is still recognised. If Redis cannot answer, the
+ * interaction goes through: the Idempotency-Key still makes a second issuance impossible, and
+ * losing a command would be worse than a duplicate "A emitir…" message.
+ */
+export function createRedisSeen(
+  redis: Redis,
+  options: { prefix: string; ttlMs?: number; onError?: (error: unknown) => void },
+): SeenStore {
+  const ttlMs = options.ttlMs ?? 60 * 60 * 1000;
+  return {
+    async first(key) {
+      try {
+        return (await redis.set(`${options.prefix}:slack:seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+      } catch (error) {
+        options.onError?.(error);
+        return true;
+      }
     },
   };
 }

@@ -25,6 +25,7 @@ const dev = await startDevSlack({
   logger,
   botToken: env.config.botToken,
   signingSecret: env.config.signingSecret,
+  redis: env.config.redis,
 });
 writeDevFile(devFile, {
   SLACK_SIGNING_SECRET: dev.signingSecret,

@@ -21,6 +21,8 @@ export interface DevSlackOptions {
   /** Given by `npm start`, which hands the same token to the worker; fresh values otherwise. */
   botToken?: string;
   signingSecret?: string;
+  /** Remember handled interactions in Redis (as the deployed bot does) instead of memory. */
+  redis?: { url: string; prefix: string };
 }
 
 export interface DevSlack {
@@ -61,6 +63,7 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
       allowedChannels: [],
       allowedUsers: [],
       locale: options.locale ?? 'pt',
+      redis: options.redis,
       port: options.port ?? 3000,
       logLevel: 'info',
     },

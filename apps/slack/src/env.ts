@@ -43,6 +43,9 @@ const envSchema = z
     SLACK_ALLOWED_CHANNELS: list,
     SLACK_ALLOWED_USERS: list,
     SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
+    /** Optional: remembers handled interactions across bot processes and restarts. */
+    REDIS_URL: z.url('must be a redis:// URL').optional(),
+    FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -72,6 +75,8 @@ export interface SlackAppConfig {
   allowedChannels: string[];
   allowedUsers: string[];
   locale: Locale;
+  /** Where handled interactions are remembered; in this process's memory when undefined. */
+  redis: { url: string; prefix: string } | undefined;
   port: number;
   logLevel: string;
 }
@@ -105,6 +110,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       allowedChannels: env.SLACK_ALLOWED_CHANNELS,
       allowedUsers: env.SLACK_ALLOWED_USERS,
       locale: env.SLACK_LOCALE,
+      redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.FATURADOR_PREFIX } : undefined,
       port: env.PORT,
       logLevel: env.LOG_LEVEL,
     },
@@ -178,6 +184,8 @@ const devSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   /** Where to leave what the replay script needs (default .data/slack-dev.json). */
   SLACK_DEV_FILE: z.string().min(1).optional(),
+  REDIS_URL: z.url('must be a redis:// URL').optional(),
+  FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
 });
 
 export interface DevConfig {
@@ -188,6 +196,7 @@ export interface DevConfig {
   botToken: string | undefined;
   signingSecret: string | undefined;
   devFile: string | undefined;
+  redis: SlackAppConfig['redis'];
 }
 
 /** `pnpm --filter @faturador/slack dev`: the bot against a local fake Slack server. */
@@ -213,6 +222,7 @@ export function parseDevEnv(
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,
       devFile: env.SLACK_DEV_FILE,
+      redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.FATURADOR_PREFIX } : undefined,
     },
   };
 }

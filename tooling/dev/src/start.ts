@@ -107,7 +107,11 @@ interface SlackSetup {
  * Slack server stands in, with a throwaway token and signing secret made for this run; the replay
  * script reads them from the dev file, so they are never printed.
  */
-function slackSetup(apiUrl: string, bot: IssuedCredentials, logLevel: string): SlackSetup {
+function slackSetup(
+  apiUrl: string,
+  bot: IssuedCredentials,
+  shared: { REDIS_URL: string; FATURADOR_PREFIX: string; LOG_LEVEL: string },
+): SlackSetup {
   const port = Number(process.env.SLACK_PORT ?? 3000);
   const botUrl = `http://127.0.0.1:${port}/slack/events`;
   const clientEnv = {
@@ -116,7 +120,7 @@ function slackSetup(apiUrl: string, bot: IssuedCredentials, logLevel: string): S
     FATURADOR_API_KEY: bot.apiKey,
     FATURADOR_API_SECRET: bot.apiSecret,
     PORT: String(port),
-    LOG_LEVEL: logLevel,
+    ...shared,
   };
   if (process.env.SLACK_BOT_TOKEN) {
     return {
@@ -217,7 +221,11 @@ async function main(): Promise<void> {
     FATURADOR_PREFIX: prefix,
     LOG_LEVEL: logLevel,
   };
-  const slack = slackSetup(apiUrl, botClient, logLevel);
+  const slack = slackSetup(apiUrl, botClient, {
+    REDIS_URL: redisUrl,
+    FATURADOR_PREFIX: prefix,
+    LOG_LEVEL: logLevel,
+  });
   startService('worker', 'apps/worker/src/main.ts', {
     ...env,
     ...slack.workerEnv,

@@ -89,6 +89,7 @@ export async function startSlackStack(overrides: Partial<SlackAppConfig> = {}): 
     allowedChannels: [],
     allowedUsers: [],
     locale: 'pt',
+    redis: undefined,
     port: 0,
     logLevel: 'silent',
     ...overrides,
