@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
+import { createApiClientStore, createConnectionStore } from '@faturador/store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
 
@@ -153,5 +154,75 @@ describe('exactly once under ambiguous failures', () => {
     expect(response.status).toBe(201);
     expect(response.body.document.number).toMatch(/^FR M\//);
     expect(documentsWithReference(stack, 'DROP-2')).toBe(1);
+  });
+});
+
+describe('API clients sharing one Moloni account', () => {
+  /** Another client of the company; on the stack's connection unless given its own. */
+  async function otherClient(clientId: string, connectionId = stack.connectionId) {
+    const deps = {
+      redis: stack.api.runtime.redis,
+      prefix: stack.env.FATURADOR_PREFIX ?? '',
+      secretBox: stack.api.runtime.secretBox,
+    };
+    const clients = createApiClientStore(deps);
+    await clients.createClient({ client_id: clientId, name: clientId, connection_id: connectionId });
+    const { key: apiKey, secret } = await clients.createKey(clientId);
+    return { 'x-client-id': clientId, 'x-api-key': apiKey.key_id, 'x-api-secret': secret };
+  }
+
+  it("refuse each other's references, without showing the other's request", async () => {
+    const first = await stack.post('/api/v1/invoices/', body('SHARED-1'), key());
+    expect(first.status).toBe(201);
+    const headers = await otherClient('erp_shared');
+    const second = await stack.post('/api/v1/invoices/', body('SHARED-1'), { ...key(), ...headers });
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('REFERENCE_ALREADY_ISSUED');
+    expect(second.body.error.details).toBeNull();
+    expect(JSON.stringify(second.body)).not.toContain(first.body.request_id);
+    expect(documentsWithReference(stack, 'SHARED-1')).toBe(1);
+  });
+
+  it('never adopt a document of the same reference made for another total', async () => {
+    // A second connection to the same Moloni company, as a careless setup could make: the
+    // reference guard cannot see across connections, so reconciliation must check what it finds.
+    const { credentials, baseUrl } = {
+      credentials: stack.sandbox.sandbox.credentials,
+      baseUrl: stack.sandbox.baseUrl,
+    };
+    const connections = createConnectionStore({
+      redis: stack.api.runtime.redis,
+      prefix: stack.env.FATURADOR_PREFIX ?? '',
+      secretBox: stack.api.runtime.secretBox,
+    });
+    const connection = await connections.createConnection({
+      name: 'Same company, again',
+      kind: 'sandbox',
+      base_url: baseUrl,
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      username: credentials.username,
+      password: credentials.password,
+    });
+    const headers = await otherClient('erp_elsewhere', connection.connection_id);
+    const theirs = await stack.post(
+      '/api/v1/invoices/',
+      body('HAND-1', { items: [{ product: 'outra coisa', gross_price: 99, vat_rate: 23 }] }),
+      { ...key(), ...headers },
+    );
+    expect(theirs.status).toBe(201);
+
+    // Our insert fails once (Moloni 503): the retry is ambiguous and searches by reference.
+    stack.sandbox.sandbox.faults.add({
+      kind: 'status',
+      status: 503,
+      endpoint: 'invoiceReceipts/insert',
+      times: 1,
+    });
+    const ours = await stack.post('/api/v1/invoices/', body('HAND-1'), key());
+    expect(ours.status).toBe(409);
+    expect(ours.body.error.code).toBe('REFERENCE_ALREADY_ISSUED');
+    expect(ours.body.error.details).toMatchObject({ total_gross: 99, expected_total_gross: 10 });
+    expect(documentsWithReference(stack, 'HAND-1')).toBe(1);
   });
 });

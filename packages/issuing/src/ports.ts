@@ -15,6 +15,10 @@ export interface IssuedDocument {
 
 export interface FoundDocument {
   documentId: number;
+  /** null for a draft. */
+  number: string | null;
+  /** null when Moloni did not say. */
+  totalGrossCents: number | null;
 }
 
 /**

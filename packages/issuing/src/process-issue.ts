@@ -1,6 +1,6 @@
 import { type DocumentView, FaturadorError, isFaturadorError } from '@faturador/core';
 import { enqueue, type Queues } from '@faturador/jobs';
-import type { Idempotency, Ledger, LedgerEntry } from '@faturador/store';
+import { type Idempotency, type Ledger, type LedgerEntry, referenceScope } from '@faturador/store';
 import type { IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 
 export interface IssueDeps {
@@ -74,6 +74,20 @@ async function issueOrAdopt(
           'several documents carry this reference',
         );
       }
+      // A document this request made has its total. One that does not was made by someone else
+      // (by hand in Moloni, or before this account was guarded): never adopt it as ours.
+      if (first.totalGrossCents !== null && first.totalGrossCents !== entry.request.totalGrossCents) {
+        throw new FaturadorError(
+          'REFERENCE_ALREADY_ISSUED',
+          `Moloni already has document ${first.number ?? first.documentId} with reference ${entry.reference}, for another total.`,
+          {
+            document_id: first.documentId,
+            number: first.number,
+            total_gross: first.totalGrossCents / 100,
+            expected_total_gross: entry.request.totalGrossCents / 100,
+          },
+        );
+      }
       deps.logger?.warn(
         { requestId: entry.requestId, documentId: first.documentId },
         'adopting a document found by reference',
@@ -133,7 +147,7 @@ export async function processIssue(attempt: IssueAttempt, deps: IssueDeps): Prom
     const current = await deps.ledger.get(entry.requestId);
     // A failure that left nothing in Moloni frees the reference for a corrected request.
     if (current && current.moloniDocumentId === null) {
-      await deps.idempotency.releaseReference(entry.clientId, entry.reference, entry.requestId);
+      await deps.idempotency.releaseReference(referenceScope(entry), entry.reference, entry.requestId);
     }
     deps.logger?.warn({ requestId: entry.requestId, code: error.code }, 'failed');
     await finish(entry, failedAt, deps);

@@ -136,6 +136,15 @@ export function createSubmitter(deps: SubmitDeps) {
 
       if (claim.kind === 'reference-taken') {
         const owner = await deps.ledger.get(claim.requestId);
+        if (owner && owner.clientId !== input.clientId) {
+          // Another client of the same Moloni account: its request stays its own.
+          return errorAnswer(
+            new FaturadorError(
+              'REFERENCE_ALREADY_ISSUED',
+              `Reference ${parsed.request.reference} was already used on this Moloni account by another API client.`,
+            ),
+          );
+        }
         return errorAnswer(
           new FaturadorError(
             'REFERENCE_ALREADY_ISSUED',

@@ -13,7 +13,7 @@ export type ClaimResult =
   | { kind: 'claimed'; requestId: string }
   /** The key was used before: same body → the same request; other body → a conflict. */
   | { kind: 'existing'; requestId: string; sameBody: boolean }
-  /** Another request (another key) owns this reference and has not failed. */
+  /** Another request (another key, maybe another client of the same Moloni account) owns this reference and has not failed. */
   | { kind: 'reference-taken'; requestId: string };
 
 /** A canonical form of a JSON value: object keys sorted, so key order never changes a fingerprint. */
@@ -52,9 +52,20 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/**
+ * What a reference is unique within: the Moloni account (connection) the request is issued with;
+ * a request without one (it will fail) keeps to its client.
+ */
+export function referenceScope(entry: { connectionId: string | null; clientId: string }): string {
+  return entry.connectionId ?? `client:${entry.clientId}`;
+}
+
 export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps) {
   const idemKey = (clientId: string, key: string) => `${prefix}:idem:${clientId}:${hashOf(key)}`;
-  const refKey = (clientId: string, reference: string) => `${prefix}:ref:${clientId}:${hashOf(reference)}`;
+  // References are guarded per Moloni account (connection), not per API client: reconciliation
+  // finds documents by our_reference in that account, so two clients sharing it must never issue
+  // under the same reference, or one could adopt the other's document.
+  const refKey = (scope: string, reference: string) => `${prefix}:ref:${scope}:${hashOf(reference)}`;
 
   return {
     /**
@@ -67,7 +78,7 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
         CLAIM,
         3,
         idemKey(entry.clientId, entry.idempotencyKey),
-        refKey(entry.clientId, entry.reference),
+        refKey(referenceScope(entry), entry.reference),
         ledgerKey(prefix, entry.requestId),
         entry.requestId,
         entry.fingerprint,
@@ -82,12 +93,13 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
     },
 
     /** After a final failure that left no document, the reference may be issued by a new request. */
-    async releaseReference(clientId: string, reference: string, requestId: string): Promise<void> {
-      await redis.eval(RELEASE, 1, refKey(clientId, reference), requestId);
+    async releaseReference(scope: string, reference: string, requestId: string): Promise<void> {
+      await redis.eval(RELEASE, 1, refKey(scope, reference), requestId);
     },
 
-    async referenceOwner(clientId: string, reference: string): Promise<string | null> {
-      return redis.get(refKey(clientId, reference));
+    /** `scope` is `referenceScope(entry)`. */
+    async referenceOwner(scope: string, reference: string): Promise<string | null> {
+      return redis.get(refKey(scope, reference));
     },
   };
 }

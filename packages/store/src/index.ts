@@ -51,6 +51,7 @@ export {
   fingerprint,
   type Idempotency,
   type IdempotencyDeps,
+  referenceScope,
 } from './idempotency.ts';
 export {
   createIpMatcher,
