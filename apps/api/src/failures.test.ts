@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
+import { seedCustomer } from '@faturador/moloni-sandbox';
 import { createApiClientStore, createConnectionStore } from '@faturador/store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
@@ -29,22 +30,7 @@ const body = (reference: string, extra: Record<string, unknown> = {}) => ({
 });
 
 function addCustomer(name: string, vat: string): void {
-  const { state, companyId } = stack.sandbox.sandbox;
-  const id = state.nextId('customer' as never);
-  const [template] = [...state.customers.values()];
-  state.customers.set(id, {
-    ...(template ?? ({} as never)),
-    customer_id: id,
-    company_id: companyId,
-    number: `T${id}`,
-    name,
-    vat,
-    email: '',
-    address: 'Rua A 1',
-    city: 'Lisboa',
-    zip_code: '1000-100',
-    country_id: 1,
-  } as never);
+  seedCustomer(stack.sandbox, { name, vat });
 }
 
 describe("the seed's error table, produced for real", () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { slackSignature, slashCommandBody } from './slack-requests.ts';
+import { sendSigned, slashCommandBody } from './slack-requests.ts';
 import { CHANNEL, SIGNING_SECRET, type SlackStack, startSlackStack, USER } from './testing/stack.ts';
 
 let stack: SlackStack;
@@ -103,19 +103,8 @@ describe('/fatura <NIF> <amount> <description>', () => {
       responseUrl: stack.slack.responseUrl('r'),
       triggerId: '3333.4444.deadbeef',
     });
-    const send = (headers: Record<string, string>) => {
-      const timestamp = Math.floor(Date.now() / 1000);
-      return fetch(stack.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
-          ...headers,
-        },
-        body,
-      });
-    };
+    const send = (headers: Record<string, string>) =>
+      sendSigned(stack.url, body, { signingSecret: SIGNING_SECRET, headers });
     expect((await send({})).status).toBe(200);
     const retry = await send({ 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
     expect(retry.status).toBe(200);

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackBot } from './app.ts';
 import { createRedisSeen } from './dedupe.ts';
-import { slackSignature, slashCommandBody } from './slack-requests.ts';
+import { sendSigned, slashCommandBody } from './slack-requests.ts';
 import { CHANNEL, SIGNING_SECRET, type SlackStack, startSlackStack, USER } from './testing/stack.ts';
 
 describe('the Redis memory of handled interactions', () => {
@@ -59,19 +59,8 @@ describe('two bot processes sharing Redis', () => {
       responseUrl: stack.slack.responseUrl('r'),
       triggerId: '7777.8888.cafebabe',
     });
-    const send = (url: string, headers: Record<string, string>) => {
-      const timestamp = Math.floor(Date.now() / 1000);
-      return fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
-          ...headers,
-        },
-        body,
-      });
-    };
+    const send = (url: string, headers: Record<string, string>) =>
+      sendSigned(url, body, { signingSecret: SIGNING_SECRET, headers });
     expect((await send(stack.url, {})).status).toBe(200);
     const retry = await send(`http://127.0.0.1:${port}/slack/events`, {
       'x-slack-retry-num': '1',

@@ -1,5 +1,6 @@
 import { DEMO_CLIENT, documentsWithReference, type Stack, startStack } from '@faturador/api/testing';
 import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
+import { seedCustomer } from '@faturador/moloni-sandbox';
 import type { FakeMessage } from '@faturador/slack-web/fake';
 import { buildDeliverers } from '@faturador/worker/deliverers';
 import { loadEnv } from '@faturador/worker/env';
@@ -90,19 +91,8 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
 
   it('explains a Moloni refusal in the thread, issuing nothing', async () => {
     // Two customers already share the NIF under other names: Moloni cannot tell which one.
-    const { state, companyId } = stack.sandbox.sandbox;
-    const [template] = [...state.customers.values()];
-    for (const name of ['Ana Ambígua', 'Bruno Ambíguo']) {
-      const id = state.nextId('customer' as never);
-      state.customers.set(id, {
-        ...(template ?? ({} as never)),
-        customer_id: id,
-        company_id: companyId,
-        number: `T${id}`,
-        name,
-        vat: '500000000',
-      } as never);
-    }
+    seedCustomer(stack.sandbox, { name: 'Ana Ambígua', vat: '500000000' });
+    seedCustomer(stack.sandbox, { name: 'Bruno Ambíguo', vat: '500000000' });
     const outcome = await fatura('500000000 "Carla Certa" 12,30 consultoria');
     expect(outcome.documentNumber).toBeNull();
     expect(outcome.parent?.text.startsWith('❌')).toBe(true);

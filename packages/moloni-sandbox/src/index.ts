@@ -20,6 +20,7 @@ export {
   type FaultSpec,
   FaultValidationError,
 } from './faults.ts';
+export { seedCustomer } from './fixtures.ts';
 export { encodePhpForm, type FormValue, parsePhpForm } from './form.ts';
 export { renderPdf } from './pdf.ts';
 export { createMoloniSandbox, type MoloniSandbox, type MoloniSandboxOptions } from './sandbox.ts';

@@ -1,7 +1,8 @@
 import { FaturadorError } from '@faturador/core';
+import { seedCustomer } from '@faturador/moloni-sandbox';
 import { describe, expect, it } from 'vitest';
 import { normalizeZip } from './customers.ts';
-import { documentsOf, harness, invoiceRequest, seedCustomer } from './test/support.ts';
+import { documentsOf, harness, invoiceRequest } from './test/support.ts';
 
 function customers(h: Awaited<ReturnType<typeof harness>>) {
   return [...h.running.sandbox.state.customers.values()];
