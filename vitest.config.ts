@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // One Vitest run for the whole workspace: one embedded Redis for the run (globalSetup), a random
-// key prefix per test (see @faturador/dev/testing).
+// key prefix per test (see @faturador/testing).
 export default defineConfig({
   test: {
     include: ['{apps,packages,tooling}/*/src/**/*.test.ts'],

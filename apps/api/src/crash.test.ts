@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EmbeddedRedis, startEmbeddedRedis } from '@faturador/dev';
-import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
 import { createApiClientStore } from '@faturador/store';
+import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT, documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
 import type { LedgerEntry } from '@faturador/store';
+import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_BODY, type Stack, startStack } from './testing/stack.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
 import { seedCustomer } from '@faturador/moloni-sandbox';
 import { createApiClientStore, createConnectionStore } from '@faturador/store';
+import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
+import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
 

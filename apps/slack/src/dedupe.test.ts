@@ -1,6 +1,6 @@
 import { freePort } from '@faturador/dev';
-import { randomPrefix, testRedis, testRedisUrl } from '@faturador/dev/testing';
 import { createRedis } from '@faturador/store';
+import { randomPrefix, testRedis, testRedisUrl } from '@faturador/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackBot } from './app.ts';

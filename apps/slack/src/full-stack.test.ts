@@ -1,7 +1,7 @@
 import { DEMO_CLIENT, documentsWithReference, type Stack, startStack } from '@faturador/api/testing';
-import { randomPrefix, testRedisUrl } from '@faturador/dev/testing';
 import { seedCustomer } from '@faturador/moloni-sandbox';
 import type { FakeMessage } from '@faturador/slack-web/fake';
+import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { buildDeliverers } from '@faturador/worker/deliverers';
 import { loadEnv } from '@faturador/worker/env';
 import { pino } from 'pino';

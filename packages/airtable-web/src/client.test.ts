@@ -1,4 +1,4 @@
-import { randomPrefix, testRedis } from '@faturador/dev/testing';
+import { randomPrefix, testRedis } from '@faturador/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AirtableApiError, createAirtableWebClient } from './client.ts';
 import {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox, FaturadorError } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/dev/testing';
+import { randomPrefix, testRedis } from '@faturador/testing';
 import { describe, expect, it } from 'vitest';
 import { BOOKINGS_BASE_ID, BOOKINGS_PAT, bookingSettings } from './fake/bookings.ts';
 import { baseSettingsKey, createAirtableBaseSettingsStore } from './settings.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox, DeliveryError, type InvoiceRequest } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/dev/testing';
 import type { LedgerEntry } from '@faturador/store';
+import { randomPrefix, testRedis } from '@faturador/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAirtableClientFactory } from './client.ts';
 import {

@@ -4,8 +4,8 @@ import {
   parseInvoiceRequest,
   type SerializedError,
 } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/dev/testing';
 import type { LedgerEntry } from '@faturador/store';
+import { randomPrefix, testRedis } from '@faturador/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalInvoiceBody, decodeRetryValue } from './canonical.ts';
 import { deliverToSlack, deliveryProgressKey } from './deliver.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox, FaturadorError } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/dev/testing';
+import { randomPrefix, testRedis } from '@faturador/testing';
 import { describe, expect, it } from 'vitest';
 import { checkMasterKey, MasterKeyMismatchError } from './canary.ts';
 import { createConnectionStore, MOLONI_BASE_URL } from './connections.ts';

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './redis-server.ts';
-import { randomPrefix, testRedisUrl } from './testing.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..', '..');

@@ -4,12 +4,6 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedRedis } from './redis-server.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
-
 /** One private Redis for the whole test run; every test isolates itself with a random key prefix. */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'faturador-test-redis-'));

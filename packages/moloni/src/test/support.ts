@@ -9,7 +9,6 @@ import {
   type SecretBox,
 } from '@faturador/core';
 import { SEED_EXAMPLE_BODY } from '@faturador/dev';
-import { randomPrefix, testRedis } from '@faturador/dev/testing';
 import {
   DEFAULT_CREDENTIALS,
   type FaultSpec,
@@ -17,6 +16,7 @@ import {
   type StartOptions,
   startMoloniSandbox,
 } from '@faturador/moloni-sandbox';
+import { randomPrefix, testRedis } from '@faturador/testing';
 import type { Redis } from 'ioredis';
 import { onTestFinished } from 'vitest';
 import { createMoloniClient, type MoloniClient, type MoloniClientOptions } from '../client.ts';

@@ -16,8 +16,8 @@ import {
   BOOKINGS_TABLE_ID as TABLE,
 } from '@faturador/airtable-web/fake';
 import { createSecretBox, errorEnvelope, FaturadorError, type InvoiceRequest } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/dev/testing';
 import type { LedgerEntry } from '@faturador/store';
+import { randomPrefix, testRedis } from '@faturador/testing';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { pino } from 'pino';

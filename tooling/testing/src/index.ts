@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject, onTestFinished } from 'vitest';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Provided by the global setup (tooling/dev/src/vitest-global-setup.ts). */
+    redisUrl: string;
+  }
+}
+
 /** The URL of the run's shared embedded Redis (started by the global setup). */
 export function testRedisUrl(): string {
   return inject('redisUrl');
