@@ -10,8 +10,10 @@ import type { SlackAppConfig } from './env.ts';
 import { createIssuer } from './issue.ts';
 import { boltLogger, createLogger, type Logger } from './logger.ts';
 import {
+  ADD_LINE_ACTION_ID,
   BLOCK,
   invoiceModal,
+  MAX_MODAL_LINES,
   MODAL_CALLBACK_ID,
   modalErrors,
   readMetadata,
@@ -113,7 +115,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
       await client.views
         .open({
           trigger_id: command.trigger_id,
-          view: invoiceModal({ channel: command.channel_id, locale: config.locale }),
+          view: invoiceModal({ channel: command.channel_id, locale: config.locale, lines: 1 }),
         })
         .catch(async (error: unknown) => {
           logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'views.open failed');
@@ -145,7 +147,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
     if (!mayIssue(config, { userId: body.user.id, channel: metadata.channel })) {
       return ack({ response_action: 'errors', errors: { [BLOCK.name]: texts.modal.notAllowed } });
     }
-    const submission = readSubmission(view.state.values, metadata.locale);
+    const submission = readSubmission(view.state.values, metadata);
     if (!submission.ok) return ack({ response_action: 'errors', errors: submission.errors });
     const checked = parseInvoiceRequest({ ...submission.draft, reference: CHECK_REFERENCE });
     if (!checked.ok) {
@@ -170,6 +172,24 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
           .catch(() => logger.warn('could not tell the requester'));
       },
     });
+  });
+
+  // "Adicionar linha": the same form with one more line. Slack keeps what was typed in inputs whose
+  // block_id and action_id stay the same; the hash makes a double click add one line, not two.
+  app.action<BlockButtonAction>({ action_id: ADD_LINE_ACTION_ID }, async ({ ack, body, client }) => {
+    await ack();
+    const view = body.view;
+    const metadata = view ? readMetadata(view) : null;
+    if (!view || !metadata || metadata.lines >= MAX_MODAL_LINES) return;
+    await client.views
+      .update({
+        view_id: view.id,
+        hash: view.hash,
+        view: invoiceModal({ ...metadata, lines: metadata.lines + 1 }),
+      })
+      .catch((error: unknown) =>
+        logger.info({ err: error instanceof Error ? error.message : String(error) }, 'line not added'),
+      );
   });
 
   app.action<BlockButtonAction>(

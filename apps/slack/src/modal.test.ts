@@ -1,6 +1,6 @@
 import type { FakeView } from '@faturador/slack-web/fake';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MODAL_CALLBACK_ID } from './modal.ts';
+import { ADD_LINE_ACTION_ID, MAX_MODAL_LINES, MODAL_CALLBACK_ID } from './modal.ts';
 import { interactionBody, sendSigned } from './slack-requests.ts';
 import { CHANNEL, SIGNING_SECRET, type SlackStack, startSlackStack, USER } from './testing/stack.ts';
 
@@ -57,13 +57,60 @@ async function openModal(): Promise<FakeView> {
 const submit = (payload: unknown) =>
   sendSigned(stack.url, interactionBody(payload), { signingSecret: SIGNING_SECRET });
 
+/** The block_actions payload of a click on "Adicionar linha" in the modal as Slack shows it. */
+function clickAddLine(view: FakeView, hash = view.hash) {
+  return submit({
+    type: 'block_actions',
+    team: { id: stack.slack.teamId, domain: 'faturador' },
+    user: { id: USER, username: 'ops', name: 'ops', team_id: stack.slack.teamId },
+    api_app_id: 'A0FATURADOR',
+    token: 'legacy',
+    trigger_id: `${Date.now()}.1.add`,
+    container: { type: 'view', view_id: view.id },
+    view: {
+      ...view.view,
+      id: view.id,
+      team_id: stack.slack.teamId,
+      hash,
+      state: { values: {} },
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: ADD_LINE_ACTION_ID,
+        block_id: 'lines',
+        value: 'add',
+        text: { type: 'plain_text', text: '➕ Adicionar linha' },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  });
+}
+
+const blockIds = (view: FakeView) =>
+  (view.view.blocks as InputBlock[]).map((b) => b.block_id).filter((id): id is string => Boolean(id));
+
+/** The modal after "Adicionar linha" was clicked until it has `lines` lines. */
+async function modalWithLines(lines: number): Promise<FakeView> {
+  const view = await openModal();
+  for (let n = 2; n <= lines; n++) {
+    expect((await clickAddLine(view)).status).toBe(200);
+    await stack.slack.waitFor(() => blockIds(view).includes(`line_${n - 1}_product`));
+  }
+  return view;
+}
+
 describe('the /fatura modal', () => {
   it('opens with the trigger_id of the command, remembering the channel', async () => {
     stack = await startSlackStack();
     const view = await openModal();
     expect(view.trigger_id).toBe('7777.8888.fedcba');
     expect(view.view.callback_id).toBe(MODAL_CALLBACK_ID);
-    expect(JSON.parse(String(view.view.private_metadata))).toEqual({ channel: CHANNEL, locale: 'pt' });
+    expect(JSON.parse(String(view.view.private_metadata))).toEqual({
+      channel: CHANNEL,
+      locale: 'pt',
+      lines: 1,
+    });
     const ids = (view.view.blocks as InputBlock[]).map((b) => b.block_id).filter(Boolean);
     expect(ids).toEqual(
       expect.arrayContaining([
@@ -74,8 +121,39 @@ describe('the /fatura modal', () => {
         'line_0_product',
       ]),
     );
-    expect(ids).toContain('line_2_amount');
+    expect(ids).not.toContain('line_1_product');
+    expect(ids).toContain('lines');
     expect(stack.billing.requests).toHaveLength(0);
+  });
+
+  it('"Adicionar linha" updates the same view with one more line; a stale double click adds nothing', async () => {
+    stack = await startSlackStack();
+    const view = await openModal();
+    const shown = structuredClone(view);
+    await clickAddLine(view);
+    await stack.slack.waitFor(() => blockIds(view).includes('line_1_product'));
+    const [update] = stack.slack.callsTo('views.update');
+    expect(update?.args).toMatchObject({ view_id: view.id, hash: shown.hash });
+    expect(JSON.parse(String(view.view.private_metadata))).toMatchObject({ lines: 2 });
+    // The same ids as before for what was there: Slack keeps what was typed in them.
+    expect(blockIds(view).filter((id) => blockIds(shown).includes(id))).toEqual(blockIds(shown));
+
+    // A second click from the view as it was first shown carries the old hash: Slack refuses it.
+    await clickAddLine(shown);
+    await stack.slack.waitFor(() => stack.slack.callsTo('views.update').length === 2);
+    expect(stack.slack.callsTo('views.update')[1]?.response).toMatchObject({
+      ok: false,
+      error: 'hash_conflict',
+    });
+    expect(blockIds(view)).not.toContain('line_2_product');
+  });
+
+  it(`stops offering lines at ${MAX_MODAL_LINES}`, async () => {
+    stack = await startSlackStack();
+    const view = await modalWithLines(MAX_MODAL_LINES);
+    expect(blockIds(view)).toContain(`line_${MAX_MODAL_LINES - 1}_product`);
+    expect(blockIds(view)).not.toContain('lines');
+    expect((view.view.blocks as unknown[]).length).toBeLessThanOrEqual(100);
   });
 
   it('answers an invalid NIF with response_action errors on the NIF block, sending nothing', async () => {
@@ -100,7 +178,7 @@ describe('the /fatura modal', () => {
 
   it('keys form errors to the line they belong to', async () => {
     stack = await startSlackStack();
-    const view = await openModal();
+    const view = await modalWithLines(3);
     const response = await submit(
       submission(view, 'V0MODAL02', {
         line_0_product: 'a',
@@ -117,7 +195,7 @@ describe('the /fatura modal', () => {
 
   it('issues a valid submission once, with every line, even if submitted twice', async () => {
     stack = await startSlackStack();
-    const view = await openModal();
+    const view = await modalWithLines(3);
     const payload = submission(view, 'V0MODAL03', {
       customer_name: 'Eduardo Costa',
       customer_vat: 'PT 509 999 999',

@@ -5,8 +5,9 @@ import { type DraftInvoice, parseAmount } from './quick.ts';
 import { botTexts } from './texts.ts';
 
 export const MODAL_CALLBACK_ID = 'fatura_modal';
-/** Line groups offered; the first is required, the others optional. */
-export const MODAL_LINES = 3;
+/** The form opens with one line; "Adicionar linha" adds more, up to this (Slack allows 100 blocks). */
+export const MAX_MODAL_LINES = 15;
+export const ADD_LINE_ACTION_ID = 'fatura_add_line';
 const ACTION = 'value';
 const VAT_RATES = [23, 13, 6];
 
@@ -22,10 +23,11 @@ export const BLOCK = {
   rate: (i: number) => `line_${i}_vat`,
 } as const;
 
-/** Stashed in the view: where to post when the form is submitted. */
+/** Stashed in the view: where to post when the form is submitted, and how many lines it shows. */
 export interface ModalMetadata {
   channel: string;
   locale: Locale;
+  lines: number;
 }
 
 const text = (value: string): types.PlainTextElement => ({ type: 'plain_text', text: value, emoji: true });
@@ -68,7 +70,7 @@ export function invoiceModal(metadata: ModalMetadata): types.ModalView {
     input(BLOCK.email, t.email, { type: 'email_text_input', action_id: ACTION }, { optional: true }),
     input(BLOCK.address, t.address, textInput(200), { optional: true }),
   ];
-  for (let i = 0; i < MODAL_LINES; i++) {
+  for (let i = 0; i < metadata.lines; i++) {
     blocks.push(
       { type: 'header', text: text(t.line(i + 1)) },
       input(BLOCK.product(i), t.product, textInput(100), { optional: i > 0 }),
@@ -80,6 +82,13 @@ export function invoiceModal(metadata: ModalMetadata): types.ModalView {
         initial_option: rateOptions[0],
       }),
     );
+  }
+  if (metadata.lines < MAX_MODAL_LINES) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'lines',
+      elements: [{ type: 'button', action_id: ADD_LINE_ACTION_ID, text: text(t.addLine), value: 'add' }],
+    });
   }
   const typeOptions = (Object.keys(typeNames) as DocumentType[]).map((type) => option(typeNames[type], type));
   const statusOptions = [option(t.final, 'final'), option(t.draft, 'draft')];
@@ -108,11 +117,16 @@ export function invoiceModal(metadata: ModalMetadata): types.ModalView {
   };
 }
 
-export function readMetadata(view: ViewOutput): ModalMetadata | null {
+export function readMetadata(view: Pick<ViewOutput, 'private_metadata'>): ModalMetadata | null {
   try {
     const value = JSON.parse(view.private_metadata) as Partial<ModalMetadata>;
     if (typeof value.channel !== 'string') return null;
-    return { channel: value.channel, locale: value.locale === 'en' ? 'en' : 'pt' };
+    const lines = Number.isInteger(value.lines) ? Number(value.lines) : 1;
+    return {
+      channel: value.channel,
+      locale: value.locale === 'en' ? 'en' : 'pt',
+      lines: Math.min(Math.max(lines, 1), MAX_MODAL_LINES),
+    };
   } catch {
     return null;
   }
@@ -130,12 +144,16 @@ export type Submission =
   | { ok: false; errors: Record<string, string> };
 
 /** The form's values as a request; the checks that need no domain knowledge are made here. */
-export function readSubmission(values: Values, locale: Locale): Submission {
+export function readSubmission(
+  values: Values,
+  metadata: Pick<ModalMetadata, 'locale' | 'lines'>,
+): Submission {
+  const { locale } = metadata;
   const t = botTexts(locale);
   const errors: Record<string, string> = {};
   const items: NonNullable<DraftInvoice['items']> = [];
   const lines: number[] = [];
-  for (let i = 0; i < MODAL_LINES; i++) {
+  for (let i = 0; i < metadata.lines; i++) {
     const product = fieldValue(values, BLOCK.product(i));
     const amountText = fieldValue(values, BLOCK.amount(i));
     if (product === '' && amountText === '') {
