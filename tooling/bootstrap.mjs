@@ -99,6 +99,7 @@ const steps = {
     return 0;
   },
   bench: () => run(pnpmBin, ['--filter', '@faturador/api', 'bench', ...process.argv.slice(3)]),
+  'bench:slack': () => run(pnpmBin, ['--filter', '@faturador/slack', 'bench', ...process.argv.slice(3)]),
 };
 
 const command = process.argv[2];

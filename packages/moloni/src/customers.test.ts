@@ -85,7 +85,8 @@ describe('customer resolution', () => {
       'rui@example.pt',
     ]);
     expect(h.calls('customers/getByVat')).toBe(0);
-    expect(h.calls('customers/getByEmail')).toBe(3);
+    // One lookup to reuse (F-2); a new customer is looked up again under its lock (F-1, F-3).
+    expect(h.calls('customers/getByEmail')).toBe(5);
     const [first, second] = documentsOf(h.running);
     expect(first?.customer_id).toBe(second?.customer_id);
   });

@@ -287,8 +287,9 @@ async function findFinalConsumer(ctx: CustomerContext, companyId: number, desire
 }
 
 /**
- * Finds, updates or creates the Moloni customer of a request. Runs under a lock per NIF (or
- * e-mail) so that two workers issuing for a new buyer at once create one customer, not two.
+ * Finds, updates or creates the Moloni customer of a request. Creating or updating runs under a
+ * lock per NIF (or e-mail) so that two workers issuing for a new buyer at once create one customer,
+ * not two.
  */
 export async function resolveCustomer(
   ctx: CustomerContext,
@@ -300,11 +301,20 @@ export async function resolveCustomer(
   const identity = customer.finalConsumer
     ? `fc:${(customer.email ?? customer.name).toLowerCase()}`
     : desired.vat;
+  const find = () =>
+    customer.finalConsumer
+      ? findFinalConsumer(ctx, companyId, desired)
+      : findIdentified(ctx, companyId, desired);
+  // Most issuances are for a customer Moloni already has just as asked: reusing it needs no lock,
+  // and taking one would queue every concurrent invoice of that customer behind the others.
+  const seen = await find();
+  if (seen && Object.keys(changes(seen, desired)).length === 0) {
+    return { customerId: seen.customer_id, action: 'reused', identified: isIdentified(seen) };
+  }
   const key = `${ctx.lockPrefix}:${companyId}:${identity}`;
   return withLock(ctx.lock, key, { ttlMs: 30_000, waitMs: 20_000, pollMs: 50 }, async () => {
-    const existing = customer.finalConsumer
-      ? await findFinalConsumer(ctx, companyId, desired)
-      : await findIdentified(ctx, companyId, desired);
+    // Looked up again under the lock: another worker may have just created or updated it.
+    const existing = await find();
     if (existing) return update(ctx, companyId, existing, desired, defaults);
     return insert(ctx, companyId, desired, await defaults());
   });
