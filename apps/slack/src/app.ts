@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { type FaturadorError, parseInvoiceRequest, type ValidationIssue } from '@faturador/core';
+import { type FaturadorError, parseInvoiceRequest, VAT_RATES, type ValidationIssue } from '@faturador/core';
 import { type BillingClient, createBillingClient } from '@faturador/sdk';
 import { decodeRetryValue, PDF_ACTION_ID, RETRY_ACTION_ID } from '@faturador/slack-web';
 import { createRedis } from '@faturador/store';
@@ -98,8 +98,9 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
   });
 
   app.command(COMMAND, async ({ command, ack, respond, client, context }) => {
-    const intent = parseCommandText(command.text ?? '', config.locale);
-    if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: t.help });
+    const intent = parseCommandText(command.text ?? '', config.locale, config.fiscalZone);
+    if (intent.kind === 'help')
+      return ack({ response_type: 'ephemeral', text: t.help(VAT_RATES[config.fiscalZone]) });
     if (intent.kind === 'error') return ack({ response_type: 'ephemeral', text: intent.message });
     if (!mayIssue(config, { userId: command.user_id, channel: command.channel_id })) {
       return ack({ response_type: 'ephemeral', text: t.notAllowed });
@@ -115,7 +116,12 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
       await client.views
         .open({
           trigger_id: command.trigger_id,
-          view: invoiceModal({ channel: command.channel_id, locale: config.locale, lines: 1 }),
+          view: invoiceModal({
+            channel: command.channel_id,
+            locale: config.locale,
+            lines: 1,
+            zone: config.fiscalZone,
+          }),
         })
         .catch(async (error: unknown) => {
           logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'views.open failed');

@@ -63,6 +63,7 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
       allowedChannels: [],
       allowedUsers: [],
       locale: options.locale ?? 'pt',
+      fiscalZone: 'PT',
       redis: options.redis,
       port: options.port ?? 3000,
       logLevel: 'info',

@@ -1,3 +1,4 @@
+import { FISCAL_ZONES, type FiscalZone } from '@faturador/core';
 import type { Locale } from '@faturador/slack-web';
 import { z } from 'zod';
 
@@ -43,6 +44,8 @@ const envSchema = z
     SLACK_ALLOWED_CHANNELS: list,
     SLACK_ALLOWED_USERS: list,
     SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
+    /** Where the company invoices from: its VAT rates are the ones offered (mainland, Azores, Madeira). */
+    SLACK_FISCAL_ZONE: z.enum(FISCAL_ZONES).default('PT'),
     /** Optional: remembers handled interactions across bot processes and restarts. */
     REDIS_URL: z.url('must be a redis:// URL').optional(),
     FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
@@ -75,6 +78,7 @@ export interface SlackAppConfig {
   allowedChannels: string[];
   allowedUsers: string[];
   locale: Locale;
+  fiscalZone: FiscalZone;
   /** Where handled interactions are remembered; in this process's memory when undefined. */
   redis: { url: string; prefix: string } | undefined;
   port: number;
@@ -110,6 +114,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       allowedChannels: env.SLACK_ALLOWED_CHANNELS,
       allowedUsers: env.SLACK_ALLOWED_USERS,
       locale: env.SLACK_LOCALE,
+      fiscalZone: env.SLACK_FISCAL_ZONE,
       redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.FATURADOR_PREFIX } : undefined,
       port: env.PORT,
       logLevel: env.LOG_LEVEL,

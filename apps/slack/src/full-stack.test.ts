@@ -6,6 +6,7 @@ import { buildDeliverers } from '@faturador/worker/deliverers';
 import { loadEnv } from '@faturador/worker/env';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackApp } from './app.ts';
 import { type DevSlack, startDevSlack } from './dev.ts';
 import { replaySlashCommand } from './replay-lib.ts';
 import { clickRetry, retryButton } from './testing/clicks.ts';
@@ -100,6 +101,50 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     expect(reply).toContain('Há vários clientes no Moloni com este NIF');
     expect(reply).toContain('CUSTOMER_AMBIGUOUS');
     expect(documentsWithReference(stack, referenceOf(outcome.parent))).toBe(0);
+  });
+
+  it('a bot set for Madeira issues at its rates', async () => {
+    const madeira = createSlackApp(
+      {
+        botToken: dev.botToken,
+        signingSecret: dev.signingSecret,
+        appToken: undefined,
+        socketMode: false,
+        slackApiUrl: dev.fakeSlack.apiUrl,
+        api: { url: stack.url, ...DEMO_CLIENT, signed: false },
+        allowedChannels: [],
+        allowedUsers: [],
+        locale: 'pt',
+        fiscalZone: 'PT-MA',
+        redis: undefined,
+        port: 0,
+        logLevel: 'silent',
+      },
+      { logger: pino({ level: 'silent' }) },
+    );
+    const { port } = await madeira.start(0);
+    try {
+      const outcome = await replaySlashCommand({
+        signingSecret: dev.signingSecret,
+        botUrl: `http://127.0.0.1:${port}/slack/events`,
+        fakeSlackUrl: dev.fakeSlack.url,
+        channel: CHANNEL,
+        user: USER,
+        team: dev.fakeSlack.teamId,
+        timeoutMs: 20_000,
+        pollMs: 25,
+        text: '509999999 12,20 consultoria',
+      });
+      expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
+      const { state } = stack.sandbox.sandbox;
+      const document = [...state.documents.values()].find(
+        (d) => d.our_reference === referenceOf(outcome.parent),
+      );
+      const tax = state.taxes.get(document?.lines[0]?.taxes[0]?.tax_id ?? -1);
+      expect(tax).toMatchObject({ value: 22, fiscal_zone: 'PT-MA' });
+    } finally {
+      await madeira.stop();
+    }
   });
 
   it('after Moloni was down, "Tentar novamente" issues with the same key, once', async () => {

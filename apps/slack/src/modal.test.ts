@@ -110,6 +110,7 @@ describe('the /fatura modal', () => {
       channel: CHANNEL,
       locale: 'pt',
       lines: 1,
+      zone: 'PT',
     });
     const ids = (view.view.blocks as InputBlock[]).map((b) => b.block_id).filter(Boolean);
     expect(ids).toEqual(

@@ -1,4 +1,12 @@
-import type { DocumentStatus, DocumentType, FaturadorError, ValidationIssue } from '@faturador/core';
+import {
+  type DocumentStatus,
+  type DocumentType,
+  type FaturadorError,
+  FISCAL_ZONES,
+  type FiscalZone,
+  VAT_RATES,
+  type ValidationIssue,
+} from '@faturador/core';
 import { type Locale, strings } from '@faturador/slack-web';
 import type { types, ViewOutput } from '@slack/bolt';
 import { type DraftInvoice, parseAmount } from './quick.ts';
@@ -9,7 +17,6 @@ export const MODAL_CALLBACK_ID = 'fatura_modal';
 export const MAX_MODAL_LINES = 15;
 export const ADD_LINE_ACTION_ID = 'fatura_add_line';
 const ACTION = 'value';
-const VAT_RATES = [23, 13, 6];
 
 export const BLOCK = {
   name: 'customer_name',
@@ -28,6 +35,7 @@ export interface ModalMetadata {
   channel: string;
   locale: Locale;
   lines: number;
+  zone: FiscalZone;
 }
 
 const text = (value: string): types.PlainTextElement => ({ type: 'plain_text', text: value, emoji: true });
@@ -62,7 +70,8 @@ function option(label: string, value: string): types.PlainTextOption {
 export function invoiceModal(metadata: ModalMetadata): types.ModalView {
   const t = botTexts(metadata.locale).modal;
   const typeNames = strings(metadata.locale).documentTypes;
-  const rateOptions = VAT_RATES.map((rate) => option(`${rate}%`, String(rate)));
+  const { normal, intermediate, reduced } = VAT_RATES[metadata.zone];
+  const rateOptions = [normal, intermediate, reduced].map((rate) => option(`${rate}%`, String(rate)));
   const blocks: types.KnownBlock[] = [
     { type: 'context', elements: [{ type: 'mrkdwn', text: t.intro }] },
     input(BLOCK.name, t.customerName, textInput(100), { optional: true, hint: t.customerNameHint }),
@@ -126,6 +135,7 @@ export function readMetadata(view: Pick<ViewOutput, 'private_metadata'>): ModalM
       channel: value.channel,
       locale: value.locale === 'en' ? 'en' : 'pt',
       lines: Math.min(Math.max(lines, 1), MAX_MODAL_LINES),
+      zone: FISCAL_ZONES.find((zone) => zone === value.zone) ?? 'PT',
     };
   } catch {
     return null;
@@ -146,7 +156,7 @@ export type Submission =
 /** The form's values as a request; the checks that need no domain knowledge are made here. */
 export function readSubmission(
   values: Values,
-  metadata: Pick<ModalMetadata, 'locale' | 'lines'>,
+  metadata: Pick<ModalMetadata, 'locale' | 'lines' | 'zone'>,
 ): Submission {
   const { locale } = metadata;
   const t = botTexts(locale);
@@ -165,7 +175,8 @@ export function readSubmission(
     if (amount === null)
       errors[BLOCK.amount(i)] = amountText === '' ? t.modal.lineIncomplete : t.modal.badAmount;
     if (product === '' || amount === null) continue;
-    items.push({ product, gross_price: amount, vat_rate: Number(fieldValue(values, BLOCK.rate(i)) || 23) });
+    const rate = Number(fieldValue(values, BLOCK.rate(i)) || VAT_RATES[metadata.zone].normal);
+    items.push({ product, gross_price: amount, vat_rate: rate });
     lines.push(i);
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -180,7 +191,11 @@ export function readSubmission(
   if (vat !== '') customer.vat_number = vat;
   if (email !== '') customer.email = email;
   if (address !== '') customer.address = address;
-  return { ok: true, draft: { customer, items, document_type: documentType, status }, lines };
+  return {
+    ok: true,
+    draft: { customer, items, document_type: documentType, status, fiscal_zone: metadata.zone },
+    lines,
+  };
 }
 
 const PT_REASONS: Record<string, string> = {

@@ -29,8 +29,22 @@ describe('parseCommandText', () => {
         items: [{ product: 'mensalidade TheInventors', gross_price: 10, vat_rate: 23 }],
         document_type: 'invoice_receipt',
         status: 'final',
+        fiscal_zone: 'PT',
       },
     });
+  });
+
+  it("uses the bot's fiscal zone: its normal rate by default, its rates in the mistakes", () => {
+    expect(parseCommandText('509999999 12,20 consultoria', 'pt', 'PT-MA')).toMatchObject({
+      kind: 'invoice',
+      draft: { items: [{ gross_price: 12.2, vat_rate: 22 }], fiscal_zone: 'PT-MA' },
+    });
+    expect(parseCommandText('509999999 10 x iva=9', 'pt', 'PT-AC')).toMatchObject({
+      draft: { items: [{ vat_rate: 9 }], fiscal_zone: 'PT-AC' },
+    });
+    const wrong = parseCommandText('509999999 10 x iva=muito', 'pt', 'PT-AC');
+    expect(wrong).toMatchObject({ kind: 'error' });
+    expect(wrong.kind === 'error' && wrong.message).toContain('`iva=16`, `iva=9` ou `iva=4`');
   });
 
   it('takes a quoted name, a final consumer, options anywhere after the amount', () => {

@@ -1,4 +1,4 @@
-import type { DocumentType, InvoiceRequestBody } from '@faturador/core';
+import { type DocumentType, type FiscalZone, type InvoiceRequestBody, VAT_RATES } from '@faturador/core';
 import type { Locale } from '@faturador/slack-web';
 import { botTexts } from './texts.ts';
 
@@ -63,9 +63,13 @@ function tokenize(text: string): Token[] | null {
   return tokens;
 }
 
-/** `/fatura` text → what to do. Field validity (NIF checksum, rates) is core's job, later. */
-export function parseCommandText(text: string, locale: Locale): CommandIntent {
+/**
+ * `/fatura` text → what to do, for the bot's fiscal zone (its normal rate is the default). Field
+ * validity (NIF checksum, a rate of the zone) is core's job, later.
+ */
+export function parseCommandText(text: string, locale: Locale, zone: FiscalZone = 'PT'): CommandIntent {
   const t = botTexts(locale);
+  const rates = VAT_RATES[zone];
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'modal' };
   if (HELP_WORDS.has(trimmed.toLowerCase())) return { kind: 'help' };
@@ -88,7 +92,7 @@ export function parseCommandText(text: string, locale: Locale): CommandIntent {
   const amount = parseAmount(amountToken.text);
   if (amount === null) return { kind: 'error', message: t.badAmount(amountToken.text) };
 
-  let vatRate = 23;
+  let vatRate = rates.normal;
   let documentType: DocumentType = 'invoice_receipt';
   const words: string[] = [];
   for (const token of rest) {
@@ -100,7 +104,7 @@ export function parseCommandText(text: string, locale: Locale): CommandIntent {
     const [, key = '', value = ''] = option;
     if (key.toLowerCase() === 'iva' || key.toLowerCase() === 'vat') {
       const rate = /^\d{1,2}%?$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
-      if (Number.isNaN(rate)) return { kind: 'error', message: t.badVat(value) };
+      if (Number.isNaN(rate)) return { kind: 'error', message: t.badVat(value, rates) };
       vatRate = rate;
     } else {
       const type = TYPES[value.toLowerCase()];
@@ -120,6 +124,7 @@ export function parseCommandText(text: string, locale: Locale): CommandIntent {
       items: [{ product, gross_price: amount, vat_rate: vatRate }],
       document_type: documentType,
       status: 'final',
+      fiscal_zone: zone,
     },
   };
 }

@@ -1,23 +1,29 @@
+import type { VatRateKind } from '@faturador/core';
 import type { Locale } from '@faturador/slack-web';
+
+/** The rates of the bot's fiscal zone, for the texts that name them. */
+export type ZoneRates = Record<VatRateKind, number>;
 
 /** The bot's own words (the result and error messages live in @faturador/slack-web). */
 const PT = {
-  help: [
-    '*Emitir uma fatura com `/fatura`*',
-    '• `/fatura` abre um formulário (cliente, NIF, linhas, tipo de documento, rascunho ou final).',
-    '• `/fatura <NIF|-> ["Nome do cliente"] <valor> <descrição…> [iva=23] [tipo=fr|ft|fs]` emite já.',
-    '  Ex.: `/fatura 509999999 10.00 mensalidade TheInventors` ou `/fatura - 12,50 almoço iva=13`.',
-    '  `-` = consumidor final; o valor é com IVA (ponto ou vírgula); IVA 23% por omissão; fatura-recibo por omissão.',
-    '  Para um cliente novo, ponha o nome entre aspas: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
-    'O resultado aparece na conversa (thread) da mensagem "A emitir fatura…". Se algo falhar, o botão',
-    '"Tentar novamente" reenvia o mesmo pedido: nunca é emitida uma segunda fatura.',
-  ].join('\n'),
+  help: (rates: ZoneRates) =>
+    [
+      '*Emitir uma fatura com `/fatura`*',
+      '• `/fatura` abre um formulário (cliente, NIF, linhas, tipo de documento, rascunho ou final).',
+      `• \`/fatura <NIF|-> ["Nome do cliente"] <valor> <descrição…> [iva=${rates.normal}] [tipo=fr|ft|fs]\` emite já.`,
+      `  Ex.: \`/fatura 509999999 10.00 mensalidade TheInventors\` ou \`/fatura - 12,50 almoço iva=${rates.intermediate}\`.`,
+      `  \`-\` = consumidor final; o valor é com IVA (ponto ou vírgula); IVA ${rates.normal}% por omissão; fatura-recibo por omissão.`,
+      '  Para um cliente novo, ponha o nome entre aspas: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
+      'O resultado aparece na conversa (thread) da mensagem "A emitir fatura…". Se algo falhar, o botão',
+      '"Tentar novamente" reenvia o mesmo pedido: nunca é emitida uma segunda fatura.',
+    ].join('\n'),
   notAllowed: 'Não tem permissão para emitir faturas neste canal. Fale com um administrador do Faturador.',
   usage: 'Use `/fatura <NIF|-> <valor> <descrição…>` ou `/fatura ajuda`.',
   badNif: (value: string) => `"${value}" não é um NIF nem \`-\` (consumidor final).`,
   badAmount: (value: string) => `"${value}" não é um valor: use por exemplo \`10.00\` ou \`10,00\`.`,
   missingDescription: 'Falta a descrição do artigo depois do valor.',
-  badVat: (value: string) => `"${value}" não é uma taxa de IVA: use \`iva=23\`, \`iva=13\` ou \`iva=6\`.`,
+  badVat: (value: string, rates: ZoneRates) =>
+    `"${value}" não é uma taxa de IVA: use \`iva=${rates.normal}\`, \`iva=${rates.intermediate}\` ou \`iva=${rates.reduced}\`.`,
   badType: (value: string) => `"${value}" não é um tipo: use \`tipo=fr\`, \`tipo=ft\` ou \`tipo=fs\`.`,
   unclosedQuote: 'Falta fechar as aspas do nome do cliente.',
   invalidRequest: 'O pedido não é válido:',
@@ -60,22 +66,24 @@ const PT = {
 export type BotTexts = typeof PT;
 
 const EN: BotTexts = {
-  help: [
-    '*Issuing an invoice with `/fatura`*',
-    '• `/fatura` opens a form (customer, VAT number, lines, document type, draft or final).',
-    '• `/fatura <NIF|-> ["Customer name"] <amount> <description…> [iva=23] [tipo=fr|ft|fs]` issues at once.',
-    '  E.g. `/fatura 509999999 10.00 mensalidade TheInventors` or `/fatura - 12,50 lunch iva=13`.',
-    '  `-` = final consumer; the amount includes VAT (dot or comma); VAT 23% and invoice-receipt by default.',
-    '  For a new customer, put the name in quotes: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
-    'The result arrives in the thread of the "Issuing invoice…" message. If something fails, the "Retry"',
-    'button sends the same request again: a second invoice is never issued.',
-  ].join('\n'),
+  help: (rates) =>
+    [
+      '*Issuing an invoice with `/fatura`*',
+      '• `/fatura` opens a form (customer, VAT number, lines, document type, draft or final).',
+      `• \`/fatura <NIF|-> ["Customer name"] <amount> <description…> [iva=${rates.normal}] [tipo=fr|ft|fs]\` issues at once.`,
+      `  E.g. \`/fatura 509999999 10.00 mensalidade TheInventors\` or \`/fatura - 12,50 lunch iva=${rates.intermediate}\`.`,
+      `  \`-\` = final consumer; the amount includes VAT (dot or comma); VAT ${rates.normal}% and invoice-receipt by default.`,
+      '  For a new customer, put the name in quotes: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
+      'The result arrives in the thread of the "Issuing invoice…" message. If something fails, the "Retry"',
+      'button sends the same request again: a second invoice is never issued.',
+    ].join('\n'),
   notAllowed: 'You are not allowed to issue invoices in this channel. Ask a Faturador administrator.',
   usage: 'Use `/fatura <NIF|-> <amount> <description…>` or `/fatura help`.',
   badNif: (value) => `"${value}" is neither a VAT number nor \`-\` (final consumer).`,
   badAmount: (value) => `"${value}" is not an amount: use e.g. \`10.00\` or \`10,00\`.`,
   missingDescription: 'The item description after the amount is missing.',
-  badVat: (value) => `"${value}" is not a VAT rate: use \`iva=23\`, \`iva=13\` or \`iva=6\`.`,
+  badVat: (value, rates) =>
+    `"${value}" is not a VAT rate: use \`iva=${rates.normal}\`, \`iva=${rates.intermediate}\` or \`iva=${rates.reduced}\`.`,
   badType: (value) => `"${value}" is not a type: use \`tipo=fr\`, \`tipo=ft\` or \`tipo=fs\`.`,
   unclosedQuote: "The customer name's quotes are not closed.",
   invalidRequest: 'The request is not valid:',

@@ -89,6 +89,7 @@ export async function startSlackStack(overrides: Partial<SlackAppConfig> = {}): 
     allowedChannels: [],
     allowedUsers: [],
     locale: 'pt',
+    fiscalZone: 'PT',
     redis: undefined,
     port: 0,
     logLevel: 'silent',
