@@ -103,6 +103,16 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     expect(documentsWithReference(stack, referenceOf(outcome.parent))).toBe(0);
   });
 
+  it('issues a VAT-exempt line with its reason', async () => {
+    const outcome = await fatura('509999999 50 formação iva=0 isencao=M07');
+    expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
+    const document = [...stack.sandbox.sandbox.state.documents.values()].find(
+      (d) => d.our_reference === referenceOf(outcome.parent),
+    );
+    expect(document?.lines[0]).toMatchObject({ exemption_reason: 'M07', taxes: [] });
+    expect(outcome.parent?.text).toMatch(/50,00\s€/);
+  });
+
   it('a bot set for Madeira issues at its rates', async () => {
     const madeira = createSlackApp(
       {

@@ -12,7 +12,11 @@ afterEach(async () => {
 interface InputBlock {
   type: string;
   block_id?: string;
-  element?: { type: string; options?: Array<{ value: string; text: unknown }> };
+  element?: {
+    type: string;
+    options?: Array<{ value: string; text: unknown }>;
+    initial_option?: { value: string; text: unknown };
+  };
 }
 
 /** What Slack sends back for the opened modal filled in with `fields` (by block_id). */
@@ -23,7 +27,8 @@ function submission(view: FakeView, viewId: string, fields: Record<string, strin
     const given = fields[block.block_id];
     const element = block.element;
     if (element.type === 'static_select' || element.type === 'radio_buttons') {
-      const option = element.options?.find((o) => o.value === given) ?? element.options?.[0];
+      // Nothing chosen: what the form showed at first (a select without one stays empty).
+      const option = element.options?.find((o) => o.value === given) ?? element.initial_option;
       values[block.block_id] = { value: { type: element.type, selected_option: option ?? null } };
     } else {
       values[block.block_id] = { value: { type: element.type, value: given ?? null } };
@@ -192,6 +197,28 @@ describe('the /fatura modal', () => {
     );
     const body = (await response.json()) as { errors: Record<string, string> };
     expect(Object.keys(body.errors).sort()).toEqual(['line_1_amount', 'line_2_product']);
+  });
+
+  it('offers 0% with an exemption reason, required only when a line is exempt', async () => {
+    stack = await startSlackStack();
+    const view = await openModal();
+    const exempt = { line_0_product: 'formação', line_0_amount: '50', line_0_vat: '0' };
+    const missing = await submit(submission(view, 'V0MODAL05', exempt));
+    expect(await missing.json()).toEqual({
+      response_action: 'errors',
+      errors: { exemption_reason: 'Escolha o motivo de isenção das linhas a 0%.' },
+    });
+    const given = await submit(submission(view, 'V0MODAL06', { ...exempt, exemption_reason: 'M07' }));
+    expect(given.status).toBe(200);
+    await stack.slack.waitFor(() => stack.billing.requests.length === 1);
+    expect(stack.billing.requests[0]?.body.items).toEqual([
+      expect.objectContaining({ product: 'formação', gross_price: 50, vat_rate: 0, exemption_reason: 'M07' }),
+    ]);
+    const options = (view.view.blocks as InputBlock[]).find((b) => b.block_id === 'exemption_reason')?.element
+      ?.options;
+    expect(options?.length).toBeGreaterThan(20);
+    // The codes all show; the fake Slack refuses option texts over 75 characters, as Slack does.
+    expect(options?.map((o) => o.value)).toEqual(expect.arrayContaining(['M07', 'M10', 'M40', 'M99']));
   });
 
   it('issues a valid submission once, with every line, even if submitted twice', async () => {

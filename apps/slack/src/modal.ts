@@ -1,6 +1,7 @@
 import {
   type DocumentStatus,
   type DocumentType,
+  EXEMPTION_REASONS,
   type FaturadorError,
   FISCAL_ZONES,
   type FiscalZone,
@@ -23,6 +24,7 @@ export const BLOCK = {
   vat: 'customer_vat',
   email: 'customer_email',
   address: 'customer_address',
+  exemption: 'exemption_reason',
   documentType: 'document_type',
   status: 'status',
   product: (i: number) => `line_${i}_product`,
@@ -67,11 +69,21 @@ function option(label: string, value: string): types.PlainTextOption {
   return { text: text(label), value };
 }
 
+/** Slack cuts an option's text at 75 characters; the code comes first, so it always shows. */
+const OPTION_TEXT_MAX = 75;
+const EXEMPTION_OPTIONS = Object.entries(EXEMPTION_REASONS).map(([code, law]) => {
+  const label = `${code} — ${law}`;
+  return option(label.length > OPTION_TEXT_MAX ? `${label.slice(0, OPTION_TEXT_MAX - 1)}…` : label, code);
+});
+
 export function invoiceModal(metadata: ModalMetadata): types.ModalView {
   const t = botTexts(metadata.locale).modal;
   const typeNames = strings(metadata.locale).documentTypes;
   const { normal, intermediate, reduced } = VAT_RATES[metadata.zone];
-  const rateOptions = [normal, intermediate, reduced].map((rate) => option(`${rate}%`, String(rate)));
+  const rateOptions = [
+    ...[normal, intermediate, reduced].map((rate) => option(`${rate}%`, String(rate))),
+    option(t.exempt, '0'),
+  ];
   const blocks: types.KnownBlock[] = [
     { type: 'context', elements: [{ type: 'mrkdwn', text: t.intro }] },
     input(BLOCK.name, t.customerName, textInput(100), { optional: true, hint: t.customerNameHint }),
@@ -99,6 +111,14 @@ export function invoiceModal(metadata: ModalMetadata): types.ModalView {
       elements: [{ type: 'button', action_id: ADD_LINE_ACTION_ID, text: text(t.addLine), value: 'add' }],
     });
   }
+  blocks.push(
+    input(
+      BLOCK.exemption,
+      t.exemption,
+      { type: 'static_select', action_id: ACTION, options: EXEMPTION_OPTIONS },
+      { optional: true, hint: t.exemptionHint },
+    ),
+  );
   const typeOptions = (Object.keys(typeNames) as DocumentType[]).map((type) => option(typeNames[type], type));
   const statusOptions = [option(t.final, 'final'), option(t.draft, 'draft')];
   blocks.push(
@@ -163,6 +183,7 @@ export function readSubmission(
   const errors: Record<string, string> = {};
   const items: NonNullable<DraftInvoice['items']> = [];
   const lines: number[] = [];
+  const exemption = fieldValue(values, BLOCK.exemption);
   for (let i = 0; i < metadata.lines; i++) {
     const product = fieldValue(values, BLOCK.product(i));
     const amountText = fieldValue(values, BLOCK.amount(i));
@@ -176,7 +197,13 @@ export function readSubmission(
       errors[BLOCK.amount(i)] = amountText === '' ? t.modal.lineIncomplete : t.modal.badAmount;
     if (product === '' || amount === null) continue;
     const rate = Number(fieldValue(values, BLOCK.rate(i)) || VAT_RATES[metadata.zone].normal);
-    items.push({ product, gross_price: amount, vat_rate: rate });
+    if (rate === 0 && exemption === '') errors[BLOCK.exemption] = t.modal.exemptionRequired;
+    items.push({
+      product,
+      gross_price: amount,
+      vat_rate: rate,
+      ...(rate === 0 ? { exemption_reason: exemption } : {}),
+    });
     lines.push(i);
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -215,7 +242,8 @@ function blockFor(path: string, lines: number[]): string {
   if (item) {
     const line = lines[Number(item[1])] ?? 0;
     if (item[2] === 'gross_price' || item[2] === 'quantity') return BLOCK.amount(line);
-    if (item[2] === 'vat_rate' || item[2] === 'exemption_reason') return BLOCK.rate(line);
+    if (item[2] === 'exemption_reason') return BLOCK.exemption;
+    if (item[2] === 'vat_rate') return BLOCK.rate(line);
     return BLOCK.product(line);
   }
   if (path === 'customer.vat_number') return BLOCK.vat;

@@ -34,6 +34,13 @@ describe('parseCommandText', () => {
     });
   });
 
+  it('takes a VAT exemption with its reason code', () => {
+    expect(parseCommandText('509999999 50 formação iva=0 isencao=m07', 'pt')).toMatchObject({
+      kind: 'invoice',
+      draft: { items: [{ product: 'formação', gross_price: 50, vat_rate: 0, exemption_reason: 'M07' }] },
+    });
+  });
+
   it("uses the bot's fiscal zone: its normal rate by default, its rates in the mistakes", () => {
     expect(parseCommandText('509999999 12,20 consultoria', 'pt', 'PT-MA')).toMatchObject({
       kind: 'invoice',

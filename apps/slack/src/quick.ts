@@ -93,16 +93,22 @@ export function parseCommandText(text: string, locale: Locale, zone: FiscalZone 
   if (amount === null) return { kind: 'error', message: t.badAmount(amountToken.text) };
 
   let vatRate = rates.normal;
+  let exemption: string | undefined;
   let documentType: DocumentType = 'invoice_receipt';
   const words: string[] = [];
   for (const token of rest) {
-    const option = token.quoted ? null : /^(iva|vat|tipo|type)=(.*)$/i.exec(token.text);
+    const option = token.quoted
+      ? null
+      : /^(iva|vat|tipo|type|isencao|isenção|exemption)=(.*)$/i.exec(token.text);
     if (!option) {
       words.push(token.text);
       continue;
     }
     const [, key = '', value = ''] = option;
-    if (key.toLowerCase() === 'iva' || key.toLowerCase() === 'vat') {
+    const setting = key.toLowerCase();
+    if (setting === 'isencao' || setting === 'isenção' || setting === 'exemption') {
+      exemption = value.toUpperCase();
+    } else if (setting === 'iva' || setting === 'vat') {
       const rate = /^\d{1,2}%?$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
       if (Number.isNaN(rate)) return { kind: 'error', message: t.badVat(value, rates) };
       vatRate = rate;
@@ -121,7 +127,14 @@ export function parseCommandText(text: string, locale: Locale, zone: FiscalZone 
       customer: finalConsumer
         ? { name: name ?? t.finalConsumer }
         : { name: name ?? t.customerByNif(nif), vat_number: nif },
-      items: [{ product, gross_price: amount, vat_rate: vatRate }],
+      items: [
+        {
+          product,
+          gross_price: amount,
+          vat_rate: vatRate,
+          ...(exemption === undefined ? {} : { exemption_reason: exemption }),
+        },
+      ],
       document_type: documentType,
       status: 'final',
       fiscal_zone: zone,

@@ -123,6 +123,36 @@ describe('fake Slack Web API', () => {
     });
   });
 
+  it('checks select options like Slack: text ≤ 75, value ≤ 150, ≤ 100 options, a known initial one', async () => {
+    const option = (text: string, value: string) => ({ text: { type: 'plain_text', text }, value });
+    const withSelect = (element: Record<string, unknown>) => ({
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Emitir fatura' },
+      submit: { type: 'plain_text', text: 'Emitir' },
+      blocks: [{ type: 'input', block_id: 'vat', label: { type: 'plain_text', text: 'IVA' }, element }],
+    });
+    const select = (options: unknown[], extra: Record<string, unknown> = {}) =>
+      withSelect({ type: 'static_select', action_id: 'v', options, ...extra });
+    let trigger = 0;
+    const open = (view: unknown) => call('views.open', { trigger_id: `123.456.o${++trigger}`, view });
+    expect(await open(select([option('23%', '23')], { initial_option: option('23%', '23') }))).toMatchObject({
+      ok: true,
+    });
+    for (const bad of [
+      select([option('x'.repeat(76), 'a')]),
+      select([option('a', 'v'.repeat(151))]),
+      select(Array.from({ length: 101 }, (_, i) => option(`o${i}`, `o${i}`))),
+      select([option('23%', '23')], { initial_option: option('13%', '13') }),
+      withSelect({
+        type: 'radio_buttons',
+        action_id: 'v',
+        options: Array.from({ length: 11 }, (_, i) => option(`o${i}`, `o${i}`)),
+      }),
+    ]) {
+      expect(await open(bad)).toMatchObject({ error: 'invalid_arguments' });
+    }
+  });
+
   it('injects faults: ratelimited is HTTP 429 with Retry-After, others are ok:false', async () => {
     slack.failNext('chat.postMessage', 'ratelimited', { retryAfter: 3 });
     slack.failNext('chat.postMessage', 'not_in_channel');

@@ -44,6 +44,29 @@ function elementProblem(element: unknown, where: string): string | null {
       }
     }
   }
+  if (element.type === 'static_select' || element.type === 'radio_buttons') {
+    // Option objects: text ≤ 75, value ≤ 150; at most 100 options in a select, 10 radio buttons.
+    const max = element.type === 'static_select' ? 100 : 10;
+    if (!Array.isArray(element.options) || element.options.length === 0 || element.options.length > max) {
+      return `${where}.options must have 1 to ${max} options`;
+    }
+    const values = new Set<string>();
+    for (const [i, option] of element.options.entries()) {
+      if (!isRecord(option)) return `${where}.options[${i}] must be an object`;
+      const text = textProblem(option.text, 75, `${where}.options[${i}].text`);
+      if (text) return text;
+      if (typeof option.value !== 'string' || option.value.length === 0 || option.value.length > 150) {
+        return `${where}.options[${i}].value must be 1 to 150 characters`;
+      }
+      values.add(option.value);
+    }
+    if (element.initial_option !== undefined) {
+      const initial = element.initial_option;
+      if (!isRecord(initial) || typeof initial.value !== 'string' || !values.has(initial.value)) {
+        return `${where}.initial_option must be one of the options`;
+      }
+    }
+  }
   return null;
 }
 
