@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type FaturadorError, parseInvoiceRequest, VAT_RATES, type ValidationIssue } from '@faturador/core';
 import { type BillingClient, createBillingClient } from '@faturador/sdk';
-import { decodeRetryValue, PDF_ACTION_ID, RETRY_ACTION_ID } from '@faturador/slack-web';
+import { decodeRetryValue, type Locale, PDF_ACTION_ID, RETRY_ACTION_ID } from '@faturador/slack-web';
 import { createRedis } from '@faturador/store';
 import { App, type BlockButtonAction, type CustomRoute } from '@slack/bolt';
 import { mayIssue } from './access.ts';
@@ -20,6 +20,7 @@ import {
   readSubmission,
 } from './modal.ts';
 import { parseCommandText } from './quick.ts';
+import { issuesText } from './reasons.ts';
 import { botTexts } from './texts.ts';
 
 export const COMMAND = '/fatura';
@@ -48,10 +49,9 @@ const healthz: CustomRoute = {
   },
 };
 
-function issuesText(error: FaturadorError): string {
+function problemsOf(error: FaturadorError, locale: Locale): string {
   const issues = (error.details?.issues ?? []) as ValidationIssue[];
-  if (issues.length === 0) return error.message;
-  return issues.map((issue) => `• \`${issue.path}\` ${issue.reason}`).join('\n');
+  return issues.length === 0 ? error.message : issuesText(issues, locale);
 }
 
 // A placeholder that passes the reference rules: the real one is made from the parent's ts.
@@ -131,7 +131,10 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
     }
     const checked = parseInvoiceRequest({ ...intent.draft, reference: CHECK_REFERENCE });
     if (!checked.ok) {
-      return ack({ response_type: 'ephemeral', text: `${t.invalidRequest}\n${issuesText(checked.error)}` });
+      return ack({
+        response_type: 'ephemeral',
+        text: `${t.invalidRequest}\n${problemsOf(checked.error, config.locale)}`,
+      });
     }
     await ack();
     await issuer.start(client, {

@@ -11,6 +11,7 @@ import {
 import { type Locale, strings } from '@faturador/slack-web';
 import type { types, ViewOutput } from '@slack/bolt';
 import { type DraftInvoice, parseAmount } from './quick.ts';
+import { reasonText } from './reasons.ts';
 import { botTexts } from './texts.ts';
 
 export const MODAL_CALLBACK_ID = 'fatura_modal';
@@ -225,18 +226,6 @@ export function readSubmission(
   };
 }
 
-const PT_REASONS: Record<string, string> = {
-  'must be 9 digits (an optional PT prefix and spaces are accepted)': 'O NIF tem de ter 9 dígitos.',
-  'does not start with digits the Portuguese tax authority assigns':
-    'Este NIF não começa por dígitos atribuídos pela AT.',
-  'fails the NIF check digit': 'NIF inválido: o dígito de controlo não confere.',
-  'is required for documents of 1000.00 EUR or more (the buyer must be identified)':
-    'Obrigatório a partir de 1000,00 € (o comprador tem de ser identificado).',
-  'must not be empty': 'Obrigatório.',
-  'is required': 'Obrigatório.',
-  'must be an e-mail address': 'E-mail inválido.',
-};
-
 function blockFor(path: string, lines: number[]): string {
   const item = /^items\[(\d+)\]\.?(\w*)/.exec(path);
   if (item) {
@@ -269,10 +258,7 @@ export function modalErrors(error: FaturadorError, lines: number[], locale: Loca
   for (const issue of issues) {
     const block = blockFor(issue.path, lines);
     if (errors[block]) continue;
-    errors[block] =
-      locale === 'pt'
-        ? (PT_REASONS[issue.reason] ?? `Inválido: ${issue.reason}`)
-        : `Invalid: ${issue.reason}`;
+    errors[block] = reasonText(issue.reason, locale);
   }
   if (Object.keys(errors).length === 0) errors[BLOCK.product(0)] = error.message;
   return errors;

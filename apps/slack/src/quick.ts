@@ -1,4 +1,10 @@
-import { type DocumentType, type FiscalZone, type InvoiceRequestBody, VAT_RATES } from '@faturador/core';
+import {
+  type DocumentType,
+  type FiscalZone,
+  type InvoiceRequestBody,
+  isRateOf,
+  VAT_RATES,
+} from '@faturador/core';
 import type { Locale } from '@faturador/slack-web';
 import { botTexts } from './texts.ts';
 
@@ -110,7 +116,9 @@ export function parseCommandText(text: string, locale: Locale, zone: FiscalZone 
       exemption = value.toUpperCase();
     } else if (setting === 'iva' || setting === 'vat') {
       const rate = /^\d{1,2}%?$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
-      if (Number.isNaN(rate)) return { kind: 'error', message: t.badVat(value, rates) };
+      if (Number.isNaN(rate) || !isRateOf(zone, rate)) {
+        return { kind: 'error', message: t.badVat(value, rates) };
+      }
       vatRate = rate;
     } else {
       const type = TYPES[value.toLowerCase()];
