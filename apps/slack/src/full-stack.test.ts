@@ -103,6 +103,17 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     expect(documentsWithReference(stack, referenceOf(outcome.parent))).toBe(0);
   });
 
+  it('leaves a draft in Moloni with estado=rascunho, and says it has no number yet', async () => {
+    const outcome = await fatura('509999999 30 proposta estado=rascunho tipo=ft');
+    expect(outcome.parent?.text).toMatch(/^✅/);
+    expect(outcome.documentNumber).toBeNull();
+    expect(JSON.stringify(outcome.replies[0]?.blocks)).toContain('Rascunho criado');
+    const document = [...stack.sandbox.sandbox.state.documents.values()].find(
+      (d) => d.our_reference === referenceOf(outcome.parent),
+    );
+    expect(document).toMatchObject({ status: 0, number: 0 });
+  });
+
   it('issues a VAT-exempt line with its reason', async () => {
     const outcome = await fatura('509999999 50 formação iva=0 isencao=M07');
     expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);

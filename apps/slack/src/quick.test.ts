@@ -34,6 +34,16 @@ describe('parseCommandText', () => {
     });
   });
 
+  it('makes a draft with estado=rascunho, and refuses an unknown state', () => {
+    expect(parseCommandText('509999999 10 x estado=rascunho tipo=ft', 'pt')).toMatchObject({
+      draft: { status: 'draft', document_type: 'invoice' },
+    });
+    expect(parseCommandText('509999999 10 x estado=pronto', 'pt')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('estado=rascunho'),
+    });
+  });
+
   it('takes a VAT exemption with its reason code', () => {
     expect(parseCommandText('509999999 50 formação iva=0 isencao=m07', 'pt')).toMatchObject({
       kind: 'invoice',

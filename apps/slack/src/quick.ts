@@ -1,4 +1,5 @@
 import {
+  type DocumentStatus,
   type DocumentType,
   type FiscalZone,
   type InvoiceRequestBody,
@@ -18,6 +19,12 @@ export type CommandIntent =
   | { kind: 'error'; message: string };
 
 const HELP_WORDS = new Set(['help', 'ajuda', '?']);
+
+const STATUSES: Record<string, DocumentStatus> = {
+  final: 'final',
+  rascunho: 'draft',
+  draft: 'draft',
+};
 
 const TYPES: Record<string, DocumentType> = {
   fr: 'invoice_receipt',
@@ -100,12 +107,13 @@ export function parseCommandText(text: string, locale: Locale, zone: FiscalZone 
 
   let vatRate = rates.normal;
   let exemption: string | undefined;
+  let status: DocumentStatus = 'final';
   let documentType: DocumentType = 'invoice_receipt';
   const words: string[] = [];
   for (const token of rest) {
     const option = token.quoted
       ? null
-      : /^(iva|vat|tipo|type|isencao|isenção|exemption)=(.*)$/i.exec(token.text);
+      : /^(iva|vat|tipo|type|isencao|isenção|exemption|estado|status)=(.*)$/i.exec(token.text);
     if (!option) {
       words.push(token.text);
       continue;
@@ -114,6 +122,10 @@ export function parseCommandText(text: string, locale: Locale, zone: FiscalZone 
     const setting = key.toLowerCase();
     if (setting === 'isencao' || setting === 'isenção' || setting === 'exemption') {
       exemption = value.toUpperCase();
+    } else if (setting === 'estado' || setting === 'status') {
+      const chosen = STATUSES[value.toLowerCase()];
+      if (!chosen) return { kind: 'error', message: t.badStatus(value) };
+      status = chosen;
     } else if (setting === 'iva' || setting === 'vat') {
       const rate = /^\d{1,2}%?$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
       if (Number.isNaN(rate) || !isRateOf(zone, rate)) {
@@ -144,7 +156,7 @@ export function parseCommandText(text: string, locale: Locale, zone: FiscalZone 
         },
       ],
       document_type: documentType,
-      status: 'final',
+      status,
       fiscal_zone: zone,
     },
   };

@@ -14,7 +14,7 @@ const PT = {
       `  Ex.: \`/fatura 509999999 10.00 mensalidade TheInventors\` ou \`/fatura - 12,50 almoço iva=${rates.intermediate}\`.`,
       `  \`-\` = consumidor final; o valor é com IVA (ponto ou vírgula); IVA ${rates.normal}% por omissão; fatura-recibo por omissão.`,
       '  Para um cliente novo, ponha o nome entre aspas: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
-      '  Isento de IVA: `iva=0 isencao=M07` (o código do motivo de isenção da AT).',
+      '  Isento de IVA: `iva=0 isencao=M07` (o código do motivo de isenção da AT). Rascunho: `estado=rascunho`.',
       'O resultado aparece na conversa (thread) da mensagem "A emitir fatura…". Se algo falhar, o botão',
       '"Tentar novamente" reenvia o mesmo pedido: nunca é emitida uma segunda fatura.',
     ].join('\n'),
@@ -26,6 +26,7 @@ const PT = {
   badVat: (value: string, rates: ZoneRates) =>
     `"${value}" não é uma taxa de IVA: use \`iva=${rates.normal}\`, \`iva=${rates.intermediate}\` ou \`iva=${rates.reduced}\`.`,
   badType: (value: string) => `"${value}" não é um tipo: use \`tipo=fr\`, \`tipo=ft\` ou \`tipo=fs\`.`,
+  badStatus: (value: string) => `"${value}" não é um estado: use \`estado=final\` ou \`estado=rascunho\`.`,
   unclosedQuote: 'Falta fechar as aspas do nome do cliente.',
   invalidRequest: 'O pedido não é válido:',
   cannotPost: (error: string) =>
@@ -79,7 +80,7 @@ const EN: BotTexts = {
       `  E.g. \`/fatura 509999999 10.00 mensalidade TheInventors\` or \`/fatura - 12,50 lunch iva=${rates.intermediate}\`.`,
       `  \`-\` = final consumer; the amount includes VAT (dot or comma); VAT ${rates.normal}% and invoice-receipt by default.`,
       '  For a new customer, put the name in quotes: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
-      "  VAT-exempt: `iva=0 isencao=M07` (the tax authority's exemption code).",
+      "  VAT-exempt: `iva=0 isencao=M07` (the tax authority's exemption code). Draft: `estado=rascunho`.",
       'The result arrives in the thread of the "Issuing invoice…" message. If something fails, the "Retry"',
       'button sends the same request again: a second invoice is never issued.',
     ].join('\n'),
@@ -91,6 +92,7 @@ const EN: BotTexts = {
   badVat: (value, rates) =>
     `"${value}" is not a VAT rate: use \`iva=${rates.normal}\`, \`iva=${rates.intermediate}\` or \`iva=${rates.reduced}\`.`,
   badType: (value) => `"${value}" is not a type: use \`tipo=fr\`, \`tipo=ft\` or \`tipo=fs\`.`,
+  badStatus: (value) => `"${value}" is not a status: use \`estado=final\` or \`estado=rascunho\` (draft).`,
   unclosedQuote: "The customer name's quotes are not closed.",
   invalidRequest: 'The request is not valid:',
   cannotPost: (error) =>
