@@ -79,7 +79,12 @@ function ensureRedis() {
 }
 
 const steps = {
-  start: () => run(pnpmBin, ['--filter', '@faturador/dev', 'start']),
+  start: () => {
+    // Ctrl+C reaches the stack through the terminal's process group; the stack stops its services
+    // in order and exits 0. This process only waits for it, without pnpm's "failed with SIGINT".
+    process.on('SIGINT', () => {});
+    return run(process.execPath, ['--import', 'tsx', 'tooling/dev/src/start.ts']);
+  },
   test: () => {
     for (const [what, args] of [
       ['lint', ['exec', 'biome', 'ci', '.']],

@@ -43,6 +43,12 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  // Never hang on the way out (Redis gone, a client holding a connection): nothing is lost by
+  // exiting, since requests are in the ledger and their jobs in the queue.
+  setTimeout(() => {
+    logger.warn('shutdown did not finish in 10 s; exiting');
+    process.exit(1);
+  }, 10_000).unref();
   // Stop accepting, let in-flight requests finish (their jobs continue in the worker regardless).
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await api.close();

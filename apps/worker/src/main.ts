@@ -36,6 +36,11 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  // A job cut short is stalled and re-run by another worker (it reconciles first): exiting is safe.
+  setTimeout(() => {
+    logger.warn('shutdown did not finish in time; exiting');
+    process.exit(1);
+  }, env.SHUTDOWN_GRACE_MS + 10_000).unref();
   await workers.close(env.SHUTDOWN_GRACE_MS);
   await runtime.close();
   process.exit(0);

@@ -86,6 +86,9 @@ async function waitUntilAnswers(url: string, child: ChildProcess, timeoutMs: num
 function spawnServer(port: number, dataDir: string, logFile: string | undefined): ChildProcess {
   const child = spawn('redis-server', redisArgs(port, dataDir, logFile), {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: Ctrl+C in the terminal reaches the services, which still need Redis
+    // to shut down cleanly, but not Redis, which is stopped last by its owner.
+    detached: true,
   });
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[redis] ${chunk}`));
   return child;
