@@ -1,18 +1,31 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './redis-server.ts';
 
 const run = promisify(execFile);
+
+/** Whether something accepts TCP connections on this loopback port. */
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 const root = join(import.meta.dirname, '..', '..', '..');
 
 // `npm start` as a user runs it (minus the install step): its own processes for the API, the
-// worker and the Slack bot, on free ports, the run's Redis and a throwaway data directory.
+// worker and the Slack bot, on free ports, with its own embedded Redis in a throwaway data directory,
+// in a process group of its own, as a terminal runs it.
 let stack: ChildProcess;
 let output = '';
 let dataDir: string;
@@ -23,8 +36,7 @@ beforeAll(async () => {
   apiPort = await freePort();
   const env: Record<string, string | undefined> = {
     ...process.env,
-    REDIS_URL: testRedisUrl(),
-    FATURADOR_PREFIX: randomPrefix(),
+    REDIS_PORT: String(await freePort()),
     FATURADOR_MASTER_KEY: randomBytes(32).toString('hex'),
     FATURADOR_DATA_DIR: dataDir,
     PORT: String(apiPort),
@@ -34,7 +46,12 @@ beforeAll(async () => {
     LOG_LEVEL: 'error',
   };
   delete env.SLACK_BOT_TOKEN;
-  stack = spawn(process.execPath, ['--import', 'tsx', 'tooling/dev/src/start.ts'], { cwd: root, env });
+  delete env.REDIS_URL;
+  stack = spawn(process.execPath, ['--import', 'tsx', 'tooling/dev/src/start.ts'], {
+    cwd: root,
+    env,
+    detached: true,
+  });
   stack.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
@@ -55,8 +72,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (stack.exitCode === null) {
-    stack.kill('SIGKILL');
+  if (stack.exitCode === null && stack.pid) {
+    process.kill(-stack.pid, 'SIGKILL');
   }
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -83,15 +100,18 @@ describe('npm start', () => {
     expect(stdout).toMatch(/^document number: FR M\/\d+$/m);
   }, 60_000);
 
-  it('stops every service on SIGTERM and removes the dev file', async () => {
+  it('stops every service and its Redis on Ctrl+C (SIGINT to the whole group), and removes the dev file', async () => {
+    const redisPort = Number(/redis:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+    expect(await answers(redisPort)).toBe(true);
     const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
-    stack.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    process.kill(-(stack.pid ?? 0), 'SIGINT');
+    // Not a speed check: a shutdown stuck on a Redis that died first took the services' 10 s caps.
+    const stuck = new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 8_000).unref());
+    expect(await Promise.race([exited, stuck])).toBe(0);
     expect(existsSync(join(dataDir, 'slack-dev.json'))).toBe(false);
-    const stillUp = await fetch(`http://127.0.0.1:${apiPort}/healthz`).then(
-      () => true,
-      () => false,
-    );
-    expect(stillUp).toBe(false);
+    expect(await answers(apiPort)).toBe(false);
+    expect(await answers(redisPort)).toBe(false);
+    // Nothing of the stack is left running in its process group.
+    expect(() => process.kill(-(stack.pid ?? 0), 0)).toThrow();
   }, 60_000);
 });
