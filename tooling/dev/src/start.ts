@@ -133,7 +133,11 @@ function slackSetup(
       async start() {
         startService('slack bot', 'apps/slack/src/main.ts', clientEnv);
         return {
-          lines: [`  slack bot      ${botUrl}   (your workspace: SLACK_BOT_TOKEN from the environment)`],
+          lines: [
+            process.env.SLACK_SOCKET_MODE === '1' || process.env.SLACK_SOCKET_MODE === 'true'
+              ? '  slack bot      Socket Mode   (your workspace: SLACK_BOT_TOKEN and SLACK_APP_TOKEN from the environment)'
+              : `  slack bot      ${botUrl}   (your workspace: SLACK_BOT_TOKEN from the environment; Slack must reach this URL)`,
+          ],
           tryIt: ['Issue from Slack: type /fatura ajuda in a channel of your workspace.'],
         };
       },
