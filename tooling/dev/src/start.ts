@@ -128,13 +128,16 @@ function slackSetup(
     ...shared,
   };
   if (process.env.SLACK_BOT_TOKEN) {
+    const socketMode = process.env.SLACK_SOCKET_MODE === '1' || process.env.SLACK_SOCKET_MODE === 'true';
     return {
       workerEnv: {},
       async start() {
         startService('slack bot', 'apps/slack/src/main.ts', clientEnv);
+        // Over HTTP the bot listens only once Slack accepted its token: the banner waits for that.
+        if (!socketMode) await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000);
         return {
           lines: [
-            process.env.SLACK_SOCKET_MODE === '1' || process.env.SLACK_SOCKET_MODE === 'true'
+            socketMode
               ? '  slack bot      Socket Mode   (your workspace: SLACK_BOT_TOKEN and SLACK_APP_TOKEN from the environment)'
               : `  slack bot      ${botUrl}   (your workspace: SLACK_BOT_TOKEN from the environment; Slack must reach this URL)`,
           ],
