@@ -2,7 +2,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDevFile, removeDevFile, writeDevFile } from './dev-file.ts';
+import { DEFAULT_DEV_FILE, devFilePath, readDevFile, removeDevFile, writeDevFile } from './dev-file.ts';
 
 const values = {
   SLACK_SIGNING_SECRET: 'f00dfeed',
@@ -12,6 +12,13 @@ const values = {
 };
 
 describe('the dev file', () => {
+  it('is where npm start leaves it: SLACK_DEV_FILE, else in FATURADOR_DATA_DIR, else .data/', () => {
+    expect(devFilePath({ SLACK_DEV_FILE: '/x/y.json', FATURADOR_DATA_DIR: '/d' })).toBe('/x/y.json');
+    expect(devFilePath({ FATURADOR_DATA_DIR: '/d' })).toBe(join('/d', 'slack-dev.json'));
+    expect(devFilePath({})).toBe(DEFAULT_DEV_FILE);
+    expect(DEFAULT_DEV_FILE.endsWith(join('.data', 'slack-dev.json'))).toBe(true);
+  });
+
   it('round-trips, readable by its owner only, and is gone once removed', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'slack-dev-')), 'nested', 'slack-dev.json');
     writeDevFile(path, values);

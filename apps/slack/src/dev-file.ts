@@ -9,6 +9,13 @@ import { z } from 'zod';
  */
 export const DEFAULT_DEV_FILE = join(import.meta.dirname, '..', '..', '..', '.data', 'slack-dev.json');
 
+/** SLACK_DEV_FILE, else the file in FATURADOR_DATA_DIR (as `npm start` uses it), else the default. */
+export function devFilePath(env: Record<string, string | undefined>): string {
+  if (env.SLACK_DEV_FILE) return env.SLACK_DEV_FILE;
+  if (env.FATURADOR_DATA_DIR) return join(env.FATURADOR_DATA_DIR, 'slack-dev.json');
+  return DEFAULT_DEV_FILE;
+}
+
 const devFileSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1),
   SLACK_API_URL: z.string().min(1),

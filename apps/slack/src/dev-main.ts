@@ -1,5 +1,5 @@
 import { startDevSlack } from './dev.ts';
-import { DEFAULT_DEV_FILE, removeDevFile, writeDevFile } from './dev-file.ts';
+import { devFilePath, removeDevFile, writeDevFile } from './dev-file.ts';
 import { parseDevEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 
@@ -12,7 +12,8 @@ if (!env.ok) {
   process.exit(2);
 }
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
-const { api, devFile = DEFAULT_DEV_FILE } = env.config;
+const { api } = env.config;
+const devFile = devFilePath(process.env);
 const dev = await startDevSlack({
   apiUrl: api.url,
   clientId: api.clientId,

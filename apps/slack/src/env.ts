@@ -187,8 +187,6 @@ const devSchema = z.object({
     .regex(/^xoxb-\S+$/, 'must be a bot token (xoxb-…)')
     .optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  /** Where to leave what the replay script needs (default .data/slack-dev.json). */
-  SLACK_DEV_FILE: z.string().min(1).optional(),
   REDIS_URL: z.url('must be a redis:// URL').optional(),
   FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
 });
@@ -200,7 +198,6 @@ export interface DevConfig {
   locale: Locale;
   botToken: string | undefined;
   signingSecret: string | undefined;
-  devFile: string | undefined;
   redis: SlackAppConfig['redis'];
 }
 
@@ -226,7 +223,6 @@ export function parseDevEnv(
       locale: env.SLACK_LOCALE,
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,
-      devFile: env.SLACK_DEV_FILE,
       redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.FATURADOR_PREFIX } : undefined,
     },
   };

@@ -1,4 +1,4 @@
-import { DEFAULT_DEV_FILE, readDevFile } from './dev-file.ts';
+import { devFilePath, readDevFile } from './dev-file.ts';
 import { parseReplayEnv } from './env.ts';
 import { replaySlashCommand } from './replay-lib.ts';
 
@@ -12,7 +12,7 @@ function fail(message: string): never {
 
 let source: Record<string, string | undefined> = process.env;
 if (!process.env.SLACK_SIGNING_SECRET) {
-  const path = process.env.SLACK_DEV_FILE ?? DEFAULT_DEV_FILE;
+  const path = devFilePath(process.env);
   let file: ReturnType<typeof readDevFile> = null;
   try {
     file = readDevFile(path);
