@@ -90,6 +90,24 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     ).toBe('%PDF-');
   });
 
+  it('a delivery Slack rate-limits is retried after Retry-After, once in the thread, never re-issued', async () => {
+    const inserts = () => stack.sandbox.sandbox.stats.count('invoiceReceipts/insert');
+    const before = inserts();
+    const updatesBefore = dev.fakeSlack.callsTo('chat.update').length;
+    // The worker's delivery posts the reply, then edits the parent: that edit is refused once.
+    dev.fakeSlack.failNext('chat.update', 'ratelimited', { retryAfter: 1 });
+    const outcome = await fatura('509999999 15,00 suporte');
+    expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
+    expect(outcome.parent?.text).toMatch(/^✅/);
+    const updates = dev.fakeSlack.callsTo('chat.update').slice(updatesBefore);
+    expect(updates.map((call) => call.status)).toEqual([429, 200]);
+    // The deliver job waited as Slack asked (Retry-After: 1), not its own short backoff.
+    expect((updates[1]?.at ?? 0) - (updates[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(outcome.replies).toHaveLength(1);
+    expect(inserts() - before).toBe(1);
+    expect(documentsWithReference(stack, referenceOf(outcome.parent))).toBe(1);
+  });
+
   it('explains a Moloni refusal in the thread, issuing nothing', async () => {
     // Two customers already share the NIF under other names: Moloni cannot tell which one.
     seedCustomer(stack.sandbox, { name: 'Ana Ambígua', vat: '500000000' });

@@ -1,6 +1,6 @@
 import { type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
 import { QUEUE_NAMES } from '@faturador/jobs';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 
 export interface WorkerOptions {
@@ -21,11 +21,21 @@ export interface Workers {
   close(graceMs: number): Promise<void>;
 }
 
-/** Delivery honours a service's Retry-After (Slack, Airtable's 30 s) instead of a blind backoff. */
-function deliveryBackoff(attemptsMade: number, _type?: string, error?: Error): number {
+/**
+ * `RETRY_AFTER_BACKOFF`: delivery honours a service's Retry-After (Slack, Airtable's 30 s) instead
+ * of a blind backoff; otherwise exponential from the job's `backoff.delay`, with jitter.
+ */
+export function deliveryBackoff(
+  attemptsMade: number,
+  _type?: string,
+  error?: Error,
+  job?: MinimalJob,
+): number {
   const retryAfter = error && 'retryAfterMs' in error ? Number(error.retryAfterMs) : Number.NaN;
   if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter;
-  const base = Math.min(1000 * 2 ** attemptsMade, 5 * 60_000);
+  const backoff = job?.opts.backoff;
+  const delay = typeof backoff === 'object' && backoff.delay ? backoff.delay : 1000;
+  const base = Math.min(delay * 2 ** Math.max(attemptsMade - 1, 0), 5 * 60_000);
   return Math.round(base * (0.5 + Math.random() / 2));
 }
 

@@ -14,6 +14,13 @@ export const jobSchemas = {
 export type JobData<N extends QueueName> = z.output<(typeof jobSchemas)[N]>;
 
 /**
+ * The deliver queue's backoff: the wait a service asked for (Slack's Retry-After, Airtable's 30 s
+ * after a 429), else exponential from `delay` with jitter. BullMQ runs it only for a type that is
+ * not one of its own, so deliver jobs must name this one; the worker implements it.
+ */
+export const RETRY_AFTER_BACKOFF = 'retry-after';
+
+/**
  * Retries with intent: transient failures back off exponentially with jitter; a business
  * rejection is thrown as UnrecoverableError by the worker and fails at once. Failed jobs are
  * kept: they are the audit trail.
@@ -27,7 +34,7 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   },
   deliver: {
     attempts: 12,
-    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    backoff: { type: RETRY_AFTER_BACKOFF, delay: 1000 },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: false,
   },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEMO_CLIENT, freePort, seedDemoClient } from '@faturador/dev';
 import { createRuntime, type Runtime } from '@faturador/issuing';
+import { RETRY_AFTER_BACKOFF } from '@faturador/jobs';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { startWorkers, type WorkerOptions, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
@@ -59,7 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const url = `http://127.0.0.1:${port}`;
   const jobOptions = {
     issue: { attempts: options.issueAttempts ?? 3, backoff: { type: 'fixed', delay: 100 } },
-    deliver: { attempts: 3, backoff: { type: 'fixed', delay: 100 } },
+    deliver: { attempts: 3, backoff: { type: RETRY_AFTER_BACKOFF, delay: 100 } },
   };
   const api = await buildApi({
     redisUrl: options.redisUrl,

@@ -114,6 +114,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       contentType,
       status: answer.status,
       response: answer.body,
+      at: Date.now(),
     });
     return c.json(answer.body, answer.status as 200, answer.headers);
   });

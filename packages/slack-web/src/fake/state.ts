@@ -21,6 +21,8 @@ export interface FakeCall {
   contentType: string;
   status: number;
   response: Record<string, unknown>;
+  /** When it arrived (ms since the epoch): shows whether a client waited as Retry-After asked. */
+  at: number;
 }
 
 export interface FakeMessage {
