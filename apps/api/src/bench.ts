@@ -6,15 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInvoiceRequest } from '@faturador/core';
-import { startEmbeddedRedis } from '@faturador/dev';
+import { percentile, startEmbeddedRedis } from '@faturador/dev';
 import { SEED_BODY, startStack } from './testing/stack.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCIES = [1, 16, 64];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 async function run(concurrency: number, total: number, one: (i: number) => Promise<void>) {
   const latencies: number[] = [];

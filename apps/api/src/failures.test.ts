@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { addSandboxConnection } from '@faturador/dev';
 import { seedCustomer } from '@faturador/moloni-sandbox';
-import { createApiClientStore, createConnectionStore } from '@faturador/store';
+import { createApiClientStore } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
@@ -145,13 +146,14 @@ describe('exactly once under ambiguous failures', () => {
 
 describe('API clients sharing one Moloni account', () => {
   /** Another client of the company; on the stack's connection unless given its own. */
+  const storeDeps = () => ({
+    redis: stack.api.runtime.redis,
+    prefix: stack.env.FATURADOR_PREFIX ?? '',
+    secretBox: stack.api.runtime.secretBox,
+  });
+
   async function otherClient(clientId: string, connectionId = stack.connectionId) {
-    const deps = {
-      redis: stack.api.runtime.redis,
-      prefix: stack.env.FATURADOR_PREFIX ?? '',
-      secretBox: stack.api.runtime.secretBox,
-    };
-    const clients = createApiClientStore(deps);
+    const clients = createApiClientStore(storeDeps());
     await clients.createClient({ client_id: clientId, name: clientId, connection_id: connectionId });
     const { key: apiKey, secret } = await clients.createKey(clientId);
     return { 'x-client-id': clientId, 'x-api-key': apiKey.key_id, 'x-api-secret': secret };
@@ -172,23 +174,9 @@ describe('API clients sharing one Moloni account', () => {
   it('never adopt a document of the same reference made for another total', async () => {
     // A second connection to the same Moloni company, as a careless setup could make: the
     // reference guard cannot see across connections, so reconciliation must check what it finds.
-    const { credentials, baseUrl } = {
-      credentials: stack.sandbox.sandbox.credentials,
+    const connection = await addSandboxConnection(storeDeps(), 'Same company, again', {
       baseUrl: stack.sandbox.baseUrl,
-    };
-    const connections = createConnectionStore({
-      redis: stack.api.runtime.redis,
-      prefix: stack.env.FATURADOR_PREFIX ?? '',
-      secretBox: stack.api.runtime.secretBox,
-    });
-    const connection = await connections.createConnection({
-      name: 'Same company, again',
-      kind: 'sandbox',
-      base_url: baseUrl,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-      username: credentials.username,
-      password: credentials.password,
+      credentials: stack.sandbox.sandbox.credentials,
     });
     const headers = await otherClient('erp_elsewhere', connection.connection_id);
     const theirs = await stack.post(

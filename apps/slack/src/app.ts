@@ -49,7 +49,7 @@ const healthz: CustomRoute = {
   },
 };
 
-function problemsOf(error: FaturadorError, locale: Locale): string {
+function invalidRequestText(error: FaturadorError, locale: Locale): string {
   const issues = (error.details?.issues ?? []) as ValidationIssue[];
   return issues.length === 0 ? error.message : issuesText(issues, locale);
 }
@@ -133,7 +133,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
     if (!checked.ok) {
       return ack({
         response_type: 'ephemeral',
-        text: `${t.invalidRequest}\n${problemsOf(checked.error, config.locale)}`,
+        text: `${t.invalidRequest}\n${invalidRequestText(checked.error, config.locale)}`,
       });
     }
     await ack();

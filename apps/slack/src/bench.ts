@@ -5,43 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CLIENT, type Stack, startStack } from '@faturador/api/testing';
-import { startEmbeddedRedis } from '@faturador/dev';
-import { buildDeliverers } from '@faturador/worker/deliverers';
-import { loadEnv } from '@faturador/worker/env';
-import { pino } from 'pino';
-import { type DevSlack, startDevSlack } from './dev.ts';
+import { percentile, startEmbeddedRedis } from '@faturador/dev';
 import { newTriggerId, sendSigned, slashCommandBody } from './slack-requests.ts';
+import { startSlackFullStack } from './testing/full-stack.ts';
 
 const N = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 100);
 const CONCURRENCIES = [1, 16, 64];
 const CHANNEL = 'C0BENCH001';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'faturador-slack-bench-'));
 const redis = await startEmbeddedRedis({ dataDir });
-let dev: DevSlack | undefined;
-const stack: Stack = await startStack({
-  redisUrl: redis.url,
-  prefix: '{slackbench}',
-  worker: false,
-  deliverers: (runtime) =>
-    buildDeliverers(
-      loadEnv({
-        ...stack.env,
-        PUBLIC_URL: stack.url,
-        SLACK_BOT_TOKEN: dev?.botToken,
-        SLACK_API_URL: dev?.fakeSlack.apiUrl,
-        LOG_LEVEL: 'silent',
-      }),
-      runtime,
-    ),
-});
-dev = await startDevSlack({ apiUrl: stack.url, ...DEMO_CLIENT, port: 0, logger: pino({ level: 'silent' }) });
-await stack.startWorker();
+const full = await startSlackFullStack({ redisUrl: redis.url, prefix: '{slackbench}' });
+const { stack, dev } = full;
 const slack = dev.fakeSlack;
 
 // One poller for every waiting command: a parent is recognised by its requester, unique per command.
@@ -64,7 +39,7 @@ async function fatura(): Promise<{ ackMs: number; doneMs: number }> {
   const finished = new Promise<void>((resolve) => waiting.set(user, resolve));
   const started = performance.now();
   const response = await sendSigned(
-    dev?.botUrl ?? '',
+    dev.botUrl,
     slashCommandBody({
       text: '509999999 10.00 mensalidade TheInventors',
       channel: CHANNEL,
@@ -73,7 +48,7 @@ async function fatura(): Promise<{ ackMs: number; doneMs: number }> {
       responseUrl: slack.responseUrl(user),
       triggerId: newTriggerId(),
     }),
-    { signingSecret: dev?.signingSecret ?? '' },
+    { signingSecret: dev.signingSecret },
   );
   await response.text();
   const ackMs = performance.now() - started;
@@ -128,8 +103,7 @@ try {
   }
 } finally {
   clearInterval(poller);
-  await dev.close();
-  await stack.close();
+  await full.close();
   await redis.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

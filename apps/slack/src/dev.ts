@@ -3,6 +3,7 @@ import { deliverToSlack } from '@faturador/slack-web';
 import { type FakeSlack, startFakeSlack } from '@faturador/slack-web/fake';
 import type { LedgerEntry } from '@faturador/store';
 import { createSlackApp, type SlackBot } from './app.ts';
+import type { SlackAppConfig } from './env.ts';
 import type { Logger } from './logger.ts';
 
 export interface DevSlackOptions {
@@ -34,6 +35,8 @@ export interface DevSlack {
   signingSecret: string;
   /** The worker's Slack deliverer, pointed at the fake server. */
   deliver(entry: LedgerEntry): Promise<void>;
+  /** The bot's configuration: another bot on the same fake Slack can start from it. */
+  config: SlackAppConfig;
   close(): Promise<void>;
 }
 
@@ -46,30 +49,28 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
   const botToken = options.botToken ?? `xoxb-dev-${randomBytes(12).toString('hex')}`;
   const signingSecret = options.signingSecret ?? randomBytes(16).toString('hex');
   const fakeSlack = await startFakeSlack({ token: botToken, port: options.fakeSlackPort ?? 0 });
-  const bot = createSlackApp(
-    {
-      botToken,
-      signingSecret,
-      appToken: undefined,
-      socketMode: false,
-      slackApiUrl: fakeSlack.apiUrl,
-      api: {
-        url: options.apiUrl,
-        clientId: options.clientId,
-        apiKey: options.apiKey,
-        apiSecret: options.apiSecret,
-        signed: options.signed ?? false,
-      },
-      allowedChannels: [],
-      allowedUsers: [],
-      locale: options.locale ?? 'pt',
-      fiscalZone: 'PT',
-      redis: options.redis,
-      port: options.port ?? 3000,
-      logLevel: 'info',
+  const config: SlackAppConfig = {
+    botToken,
+    signingSecret,
+    appToken: undefined,
+    socketMode: false,
+    slackApiUrl: fakeSlack.apiUrl,
+    api: {
+      url: options.apiUrl,
+      clientId: options.clientId,
+      apiKey: options.apiKey,
+      apiSecret: options.apiSecret,
+      signed: options.signed ?? false,
     },
-    options.logger ? { logger: options.logger } : {},
-  );
+    allowedChannels: [],
+    allowedUsers: [],
+    locale: options.locale ?? 'pt',
+    fiscalZone: 'PT',
+    redis: options.redis,
+    port: options.port ?? 3000,
+    logLevel: 'info',
+  };
+  const bot = createSlackApp(config, options.logger ? { logger: options.logger } : {});
   let port: number | null;
   try {
     ({ port } = await bot.start(options.port ?? 3000));
@@ -83,6 +84,7 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
     botUrl: `http://127.0.0.1:${port ?? options.port ?? 3000}/slack/events`,
     botToken,
     signingSecret,
+    config,
     deliver: (entry) => deliverToSlack(entry, { token: botToken, apiUrl: fakeSlack.apiUrl }),
     async close() {
       await bot.stop().catch(() => {});

@@ -25,6 +25,39 @@ const slackApiUrl = z
   .optional()
   .transform((value) => (value && !value.endsWith('/') ? `${value}/` : value));
 
+/** The bot's own API client at the billing API: the same variables for the bot and the dev bot. */
+const apiClientFields = {
+  FATURADOR_API_URL: z.url('must be the billing API URL'),
+  FATURADOR_CLIENT_ID: z.string().min(1, 'is required'),
+  FATURADOR_API_KEY: z.string().min(1, 'is required'),
+  FATURADOR_API_SECRET: z.string().min(1, 'is required'),
+  /** Sign requests (HMAC, timestamp, nonce) instead of sending the secret. */
+  FATURADOR_API_SIGNED: flag,
+};
+
+/** Optional: remembers handled interactions across bot processes and restarts. */
+const redisFields = {
+  REDIS_URL: z.url('must be a redis:// URL').optional(),
+  FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
+};
+
+type ApiClientEnv = z.output<z.ZodObject<typeof apiClientFields>>;
+type RedisEnv = z.output<z.ZodObject<typeof redisFields>>;
+
+function apiConfigOf(env: ApiClientEnv): SlackAppConfig['api'] {
+  return {
+    url: env.FATURADOR_API_URL,
+    clientId: env.FATURADOR_CLIENT_ID,
+    apiKey: env.FATURADOR_API_KEY,
+    apiSecret: env.FATURADOR_API_SECRET,
+    signed: env.FATURADOR_API_SIGNED,
+  };
+}
+
+function redisConfigOf(env: RedisEnv): SlackAppConfig['redis'] {
+  return env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.FATURADOR_PREFIX } : undefined;
+}
+
 const envSchema = z
   .object({
     SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'must be a bot token (xoxb-…)'),
@@ -35,20 +68,13 @@ const envSchema = z
       .optional(),
     SLACK_SOCKET_MODE: flag,
     SLACK_API_URL: slackApiUrl,
-    FATURADOR_API_URL: z.url('must be a URL'),
-    FATURADOR_CLIENT_ID: z.string().min(1, 'is required'),
-    FATURADOR_API_KEY: z.string().min(1, 'is required'),
-    FATURADOR_API_SECRET: z.string().min(1, 'is required'),
-    /** Sign requests (HMAC, timestamp, nonce) instead of sending the secret. */
-    FATURADOR_API_SIGNED: flag,
+    ...apiClientFields,
     SLACK_ALLOWED_CHANNELS: list,
     SLACK_ALLOWED_USERS: list,
     SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
     /** Where the company invoices from: its VAT rates are the ones offered (mainland, Azores, Madeira). */
     SLACK_FISCAL_ZONE: z.enum(FISCAL_ZONES).default('PT'),
-    /** Optional: remembers handled interactions across bot processes and restarts. */
-    REDIS_URL: z.url('must be a redis:// URL').optional(),
-    FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
+    ...redisFields,
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -104,18 +130,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       appToken: env.SLACK_APP_TOKEN,
       socketMode: env.SLACK_SOCKET_MODE,
       slackApiUrl: env.SLACK_API_URL,
-      api: {
-        url: env.FATURADOR_API_URL,
-        clientId: env.FATURADOR_CLIENT_ID,
-        apiKey: env.FATURADOR_API_KEY,
-        apiSecret: env.FATURADOR_API_SECRET,
-        signed: env.FATURADOR_API_SIGNED,
-      },
+      api: apiConfigOf(env),
       allowedChannels: env.SLACK_ALLOWED_CHANNELS,
       allowedUsers: env.SLACK_ALLOWED_USERS,
       locale: env.SLACK_LOCALE,
       fiscalZone: env.SLACK_FISCAL_ZONE,
-      redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.FATURADOR_PREFIX } : undefined,
+      redis: redisConfigOf(env),
       port: env.PORT,
       logLevel: env.LOG_LEVEL,
     },
@@ -173,11 +193,7 @@ export function parseReplayEnv(
 }
 
 const devSchema = z.object({
-  FATURADOR_API_URL: z.url('must be the billing API URL'),
-  FATURADOR_CLIENT_ID: z.string().min(1, 'is required'),
-  FATURADOR_API_KEY: z.string().min(1, 'is required'),
-  FATURADOR_API_SECRET: z.string().min(1, 'is required'),
-  FATURADOR_API_SIGNED: flag,
+  ...apiClientFields,
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   SLACK_FAKE_PORT: z.coerce.number().int().min(0).max(65_535).default(3999),
   SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
@@ -187,8 +203,7 @@ const devSchema = z.object({
     .regex(/^xoxb-\S+$/, 'must be a bot token (xoxb-…)')
     .optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  REDIS_URL: z.url('must be a redis:// URL').optional(),
-  FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
+  ...redisFields,
 });
 
 export interface DevConfig {
@@ -211,19 +226,13 @@ export function parseDevEnv(
   return {
     ok: true,
     config: {
-      api: {
-        url: env.FATURADOR_API_URL,
-        clientId: env.FATURADOR_CLIENT_ID,
-        apiKey: env.FATURADOR_API_KEY,
-        apiSecret: env.FATURADOR_API_SECRET,
-        signed: env.FATURADOR_API_SIGNED,
-      },
+      api: apiConfigOf(env),
       port: env.PORT,
       fakeSlackPort: env.SLACK_FAKE_PORT,
       locale: env.SLACK_LOCALE,
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,
-      redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.FATURADOR_PREFIX } : undefined,
+      redis: redisConfigOf(env),
     },
   };
 }

@@ -1,61 +1,38 @@
-import { DEMO_CLIENT, documentsWithReference, type Stack, startStack } from '@faturador/api/testing';
+import { documentsWithReference, type Stack } from '@faturador/api/testing';
 import { seedCustomer } from '@faturador/moloni-sandbox';
 import type { FakeMessage } from '@faturador/slack-web/fake';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
-import { buildDeliverers } from '@faturador/worker/deliverers';
-import { loadEnv } from '@faturador/worker/env';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp } from './app.ts';
-import { type DevSlack, startDevSlack } from './dev.ts';
+import type { DevSlack } from './dev.ts';
 import { replaySlashCommand } from './replay-lib.ts';
 import { clickRetry, retryButton } from './testing/clicks.ts';
+import { type SlackFullStack, startSlackFullStack } from './testing/full-stack.ts';
 
-// The whole Slack path with nothing faked but Slack itself: the bot → the real billing API →
-// BullMQ on Redis → the worker → the Moloni sandbox, and the worker's own deliverers posting the
-// result to the thread of the fake Slack server.
+// The whole Slack path with nothing faked but Slack itself (see startSlackFullStack).
+let full: SlackFullStack;
 let stack: Stack;
 let dev: DevSlack;
 const CHANNEL = 'C0FULLSTACK';
 const USER = 'U0OPSFULL1';
 
 beforeAll(async () => {
-  stack = await startStack({
-    redisUrl: testRedisUrl(),
-    prefix: randomPrefix(),
-    worker: false,
-    issueAttempts: 2,
-    deliverers: (runtime) =>
-      buildDeliverers(
-        loadEnv({
-          ...stack.env,
-          PUBLIC_URL: stack.url,
-          SLACK_BOT_TOKEN: dev.botToken,
-          SLACK_API_URL: dev.fakeSlack.apiUrl,
-        }),
-        runtime,
-      ),
-  });
-  dev = await startDevSlack({
-    apiUrl: stack.url,
-    ...DEMO_CLIENT,
-    port: 0,
-    logger: pino({ level: 'silent' }),
-  });
-  await stack.startWorker();
+  full = await startSlackFullStack({ redisUrl: testRedisUrl(), prefix: randomPrefix(), issueAttempts: 2 });
+  ({ stack, dev } = full);
 }, 60_000);
 afterAll(async () => {
-  await dev?.close();
-  await stack?.close();
+  await full?.close();
 });
 afterEach(() => {
   stack.sandbox.sandbox.faults.clear();
 });
 
-function fatura(text: string) {
+/** A signed `/fatura` to the bot (or to another bot on the same fake Slack), until its thread settles. */
+function fatura(text: string, botUrl = dev.botUrl) {
   return replaySlashCommand({
     signingSecret: dev.signingSecret,
-    botUrl: dev.botUrl,
+    botUrl,
     fakeSlackUrl: dev.fakeSlack.url,
     channel: CHANNEL,
     user: USER,
@@ -67,6 +44,10 @@ function fatura(text: string) {
 }
 
 const referenceOf = (parent: FakeMessage | null) => `SLACK-${CHANNEL}-${parent?.ts}`;
+
+/** The sandbox's document of the request whose parent message this is. */
+const documentOf = (parent: FakeMessage | null) =>
+  [...stack.sandbox.sandbox.state.documents.values()].find((d) => d.our_reference === referenceOf(parent));
 
 describe('/fatura through the real API, worker and Moloni sandbox', () => {
   it('issues once and answers in the thread with the number, total and a PDF that downloads', async () => {
@@ -126,59 +107,29 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     expect(outcome.parent?.text).toMatch(/^✅/);
     expect(outcome.documentNumber).toBeNull();
     expect(JSON.stringify(outcome.replies[0]?.blocks)).toContain('Rascunho criado');
-    const document = [...stack.sandbox.sandbox.state.documents.values()].find(
-      (d) => d.our_reference === referenceOf(outcome.parent),
-    );
+    const document = documentOf(outcome.parent);
     expect(document).toMatchObject({ status: 0, number: 0 });
   });
 
   it('issues a VAT-exempt line with its reason', async () => {
     const outcome = await fatura('509999999 50 formação iva=0 isencao=M07');
     expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
-    const document = [...stack.sandbox.sandbox.state.documents.values()].find(
-      (d) => d.our_reference === referenceOf(outcome.parent),
-    );
+    const document = documentOf(outcome.parent);
     expect(document?.lines[0]).toMatchObject({ exemption_reason: 'M07', taxes: [] });
     expect(outcome.parent?.text).toMatch(/50,00\s€/);
   });
 
   it('a bot set for Madeira issues at its rates', async () => {
     const madeira = createSlackApp(
-      {
-        botToken: dev.botToken,
-        signingSecret: dev.signingSecret,
-        appToken: undefined,
-        socketMode: false,
-        slackApiUrl: dev.fakeSlack.apiUrl,
-        api: { url: stack.url, ...DEMO_CLIENT, signed: false },
-        allowedChannels: [],
-        allowedUsers: [],
-        locale: 'pt',
-        fiscalZone: 'PT-MA',
-        redis: undefined,
-        port: 0,
-        logLevel: 'silent',
-      },
+      { ...dev.config, fiscalZone: 'PT-MA' },
       { logger: pino({ level: 'silent' }) },
     );
     const { port } = await madeira.start(0);
     try {
-      const outcome = await replaySlashCommand({
-        signingSecret: dev.signingSecret,
-        botUrl: `http://127.0.0.1:${port}/slack/events`,
-        fakeSlackUrl: dev.fakeSlack.url,
-        channel: CHANNEL,
-        user: USER,
-        team: dev.fakeSlack.teamId,
-        timeoutMs: 20_000,
-        pollMs: 25,
-        text: '509999999 12,20 consultoria',
-      });
+      const outcome = await fatura('509999999 12,20 consultoria', `http://127.0.0.1:${port}/slack/events`);
       expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
       const { state } = stack.sandbox.sandbox;
-      const document = [...state.documents.values()].find(
-        (d) => d.our_reference === referenceOf(outcome.parent),
-      );
+      const document = documentOf(outcome.parent);
       const tax = state.taxes.get(document?.lines[0]?.taxes[0]?.tax_id ?? -1);
       expect(tax).toMatchObject({ value: 22, fiscal_zone: 'PT-MA' });
     } finally {

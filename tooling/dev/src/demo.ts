@@ -1,6 +1,11 @@
 import type { InvoiceRequestBody } from '@faturador/core';
 import type { SandboxCredentials } from '@faturador/moloni-sandbox';
-import { createApiClientStore, createConnectionStore, type StoreDeps } from '@faturador/store';
+import {
+  type ApiClientStore,
+  createApiClientStore,
+  createConnectionStore,
+  type StoreDeps,
+} from '@faturador/store';
 
 /** The seed contract's demo credentials; they grant nothing outside a local stack. */
 export const DEMO_CLIENT = {
@@ -23,6 +28,35 @@ export const SEED_EXAMPLE_BODY = {
 
 const SANDBOX_CONNECTION_NAME = 'Moloni sandbox';
 
+/** A Moloni connection to a sandbox, as an operator would add it with the CLI. */
+export function addSandboxConnection(
+  deps: StoreDeps,
+  name: string,
+  sandbox: { baseUrl: string; credentials: SandboxCredentials },
+) {
+  return createConnectionStore(deps).createConnection({
+    name,
+    kind: 'sandbox',
+    base_url: sandbox.baseUrl,
+    client_id: sandbox.credentials.clientId,
+    client_secret: sandbox.credentials.clientSecret,
+    username: sandbox.credentials.username,
+    password: sandbox.credentials.password,
+  });
+}
+
+/** An API client on the given connection, created if missing. */
+async function ensureClient(
+  clients: ApiClientStore,
+  client: { clientId: string; name: string },
+  connectionId: string,
+): Promise<void> {
+  if (!(await clients.getClient(client.clientId))) {
+    await clients.createClient({ client_id: client.clientId, name: client.name });
+  }
+  await clients.setMoloniConnection(client.clientId, connectionId);
+}
+
 /**
  * Links the demo client (created if missing, with the seed's key and secret) to a connection to
  * the given sandbox. A previous sandbox connection is replaced: the sandbox's port can change.
@@ -38,20 +72,13 @@ export async function seedDemoClient(
       await connections.deleteConnection(existing.connection_id);
     }
   }
-  const connection = await connections.createConnection({
-    name: SANDBOX_CONNECTION_NAME,
-    kind: 'sandbox',
-    base_url: sandbox.baseUrl,
-    client_id: sandbox.credentials.clientId,
-    client_secret: sandbox.credentials.clientSecret,
-    username: sandbox.credentials.username,
-    password: sandbox.credentials.password,
-  });
+  const connection = await addSandboxConnection(deps, SANDBOX_CONNECTION_NAME, sandbox);
   const clients = createApiClientStore(deps);
-  if (!(await clients.getClient(DEMO_CLIENT.clientId))) {
-    await clients.createClient({ client_id: DEMO_CLIENT.clientId, name: 'Demo client (seed contract)' });
-  }
-  await clients.setMoloniConnection(DEMO_CLIENT.clientId, connection.connection_id);
+  await ensureClient(
+    clients,
+    { clientId: DEMO_CLIENT.clientId, name: 'Demo client (seed contract)' },
+    connection.connection_id,
+  );
   if (!(await clients.getKey(DEMO_CLIENT.clientId, DEMO_CLIENT.apiKey))) {
     await clients.createKey(DEMO_CLIENT.clientId, {
       key_id: DEMO_CLIENT.apiKey,
@@ -76,10 +103,11 @@ export interface IssuedCredentials {
  */
 export async function issueSlackBotKey(deps: StoreDeps, connectionId: string): Promise<IssuedCredentials> {
   const clients = createApiClientStore(deps);
-  if (!(await clients.getClient(SLACK_BOT_CLIENT_ID))) {
-    await clients.createClient({ client_id: SLACK_BOT_CLIENT_ID, name: 'Slack bot (local stack)' });
-  }
-  await clients.setMoloniConnection(SLACK_BOT_CLIENT_ID, connectionId);
+  await ensureClient(
+    clients,
+    { clientId: SLACK_BOT_CLIENT_ID, name: 'Slack bot (local stack)' },
+    connectionId,
+  );
   for (const key of await clients.listKeys(SLACK_BOT_CLIENT_ID)) {
     if (!key.revoked) await clients.revokeKey(SLACK_BOT_CLIENT_ID, key.key_id);
   }

@@ -1,4 +1,6 @@
+export { percentile } from './bench.ts';
 export {
+  addSandboxConnection,
   DEMO_CLIENT,
   type IssuedCredentials,
   issueSlackBotKey,

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { assertNoEviction, createRedis } from '@faturador/store';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
 import { startEmbeddedRedis } from './redis-server.ts';
 
@@ -81,22 +81,14 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 
 /** The demo client, and a fresh key for the Slack bot's own client, both on the sandbox. */
 async function seedClients(
-  redisUrl: string,
+  redis: Redis,
   prefix: string,
   masterKey: string,
   sandboxUrl: string,
 ): Promise<IssuedCredentials> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  try {
-    const deps = { redis, prefix, secretBox: createSecretBox(parseMasterKey(masterKey)) };
-    const connectionId = await seedDemoClient(deps, {
-      baseUrl: sandboxUrl,
-      credentials: DEFAULT_CREDENTIALS,
-    });
-    return await issueSlackBotKey(deps, connectionId);
-  } finally {
-    redis.disconnect();
-  }
+  const deps = { redis, prefix, secretBox: createSecretBox(parseMasterKey(masterKey)) };
+  const connectionId = await seedDemoClient(deps, { baseUrl: sandboxUrl, credentials: DEFAULT_CREDENTIALS });
+  return issueSlackBotKey(deps, connectionId);
 }
 
 interface SlackSetup {
@@ -214,15 +206,17 @@ async function main(): Promise<void> {
     stops.push(redis.stop);
     redisUrl = redis.url;
   }
-  const check = createRedis(redisUrl, 'worker');
-  const policy = await assertNoEviction(check);
-  check.disconnect();
+  // One connection for the checks and the seeding (a failure exits the process); the services
+  // open their own.
+  const setup = createRedis(redisUrl, 'worker');
+  const policy = await assertNoEviction(setup);
 
   const sandbox = await startMoloniSandbox({ port: Number(process.env.MOLONI_SANDBOX_PORT ?? 8765) });
   stops.push(sandbox.close);
 
   const masterKey = localMasterKey();
-  const botClient = await seedClients(redisUrl, prefix, masterKey, sandbox.baseUrl);
+  const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl);
+  setup.disconnect();
 
   const apiPort = Number(process.env.PORT ?? 8787);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
