@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { customerAndProduct, documentBody, sandbox, type TestSandbox } from '../test/http.ts';
-
-const valid = {
-  vat: '509999999',
-  number: '1',
-  name: 'Eduardo Costa',
-  language_id: 1,
-  address: 'Rua do Campo Grande 45',
-  zip_code: '1700-001',
-  city: 'Lisboa',
-  country_id: 1,
-  email: 'eduardo.costa@example.pt',
-  maturity_date_id: '',
-  payment_method_id: '',
-};
+import { customerAndProduct, documentBody, sandbox, type TestSandbox, VALID_CUSTOMER } from '../test/http.ts';
 
 async function insert(test: TestSandbox, fields: Record<string, unknown>) {
-  return (await test.call('customers/insert', { ...valid, ...fields })).body;
+  return (await test.call('customers/insert', { ...VALID_CUSTOMER, ...fields })).body;
 }
 
 describe('customers/insert', () => {
@@ -36,7 +22,7 @@ describe('customers/insert', () => {
   it('reports every failing field in field order, as HTTP 200 error strings', async () => {
     const test = await sandbox();
     const response = await test.call('customers/insert', {
-      ...valid,
+      ...VALID_CUSTOMER,
       vat: '509999998',
       name: '',
       zip_code: '1700',
@@ -47,7 +33,11 @@ describe('customers/insert', () => {
 
   it('explains the same errors with human_errors=true', async () => {
     const test = await sandbox();
-    const response = await test.call('customers/insert', { ...valid, vat: '123' }, { humanErrors: true });
+    const response = await test.call(
+      'customers/insert',
+      { ...VALID_CUSTOMER, vat: '123' },
+      { humanErrors: true },
+    );
     expect(response.body).toEqual([{ code: '8 vat', description: expect.stringContaining('VAT') }]);
   });
 
@@ -110,7 +100,12 @@ describe('customers/update', () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
     const before = (await test.call('customers/getOne', { customer_id: ids.customerId })).body;
-    const update = { ...valid, customer_id: ids.customerId, number: before.number, address: 'Rua Nova 1' };
+    const update = {
+      ...VALID_CUSTOMER,
+      customer_id: ids.customerId,
+      number: before.number,
+      address: 'Rua Nova 1',
+    };
     expect((await test.call('customers/update', update)).body).toEqual({
       valid: 1,
       customer_id: ids.customerId,
@@ -134,7 +129,7 @@ describe('customers/update', () => {
 
   it('rejects an unknown customer_id', async () => {
     const test = await sandbox();
-    expect((await test.call('customers/update', { ...valid, customer_id: 42 })).body).toEqual([
+    expect((await test.call('customers/update', { ...VALID_CUSTOMER, customer_id: 42 })).body).toEqual([
       '2 customer_id',
     ]);
   });

@@ -80,6 +80,21 @@ export async function sandbox(options: StartOptions = {}): Promise<TestSandbox> 
   return test;
 }
 
+/** A `customers/insert` body Moloni accepts (its number still to be chosen). */
+export const VALID_CUSTOMER = {
+  vat: '509999999',
+  number: '1',
+  name: 'Eduardo Costa',
+  language_id: 1,
+  address: 'Rua do Campo Grande 45',
+  zip_code: '1700-001',
+  city: 'Lisboa',
+  country_id: 1,
+  email: 'eduardo.costa@example.pt',
+  maturity_date_id: '',
+  payment_method_id: '',
+};
+
 /** A PT customer and a 23% product, created through the API; returns their ids. */
 export async function customerAndProduct(
   test: TestSandbox,
@@ -87,17 +102,8 @@ export async function customerAndProduct(
 ): Promise<{ customerId: number; productId: number }> {
   const next = await test.call('customers/getNextNumber');
   const inserted = await test.call('customers/insert', {
-    vat: '509999999',
+    ...VALID_CUSTOMER,
     number: next.body.number,
-    name: 'Eduardo Costa',
-    language_id: 1,
-    address: 'Rua do Campo Grande 45',
-    zip_code: '1700-001',
-    city: 'Lisboa',
-    country_id: 1,
-    email: 'eduardo.costa@example.pt',
-    maturity_date_id: '',
-    payment_method_id: '',
     ...customer,
   });
   if (inserted.body.valid !== 1) throw new Error(`customer insert failed: ${JSON.stringify(inserted.body)}`);
