@@ -30,9 +30,14 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 
 describe('delivery of results to their origin', () => {
   it('delivers the failure, and after a re-run with the same key delivers the new result too', async () => {
-    const origin = { kind: 'slack', channel: 'C0123ABCD', message_ts: '1716045000.000100' };
+    const origin = {
+      kind: 'slack',
+      team_id: 'T0FAKE',
+      channel: 'C0123ABCD',
+      message_ts: '1716045000.000100',
+    };
     const body = { ...SEED_BODY, reference: 'DLV-1', origin };
-    const headers = { 'idempotency-key': randomUUID() };
+    const headers = { 'idempotency-key': randomUUID(), ...stack.slackBotHeaders };
     stack.sandbox.sandbox.faults.add({ kind: 'status', status: 503, endpoint: 'customers/getByVat' });
     const failed = await stack.post('/api/v1/invoices/', body, headers);
     expect(failed.status).toBe(503);

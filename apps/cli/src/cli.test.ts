@@ -197,6 +197,26 @@ describe('faturador CLI', () => {
     expect((await run('keys create acme')).exitCode).toBe(1);
   });
 
+  it("records and shows where a client's results may go", async () => {
+    const { run, deps } = setup();
+    await ok(run('clients create ops --name Ops'));
+    await ok(run('clients create bot --name Bot --slack-team T0TEAM01'));
+    expect(await ok(run('clients list'))).toMatch(/ops .*caller only/);
+    expect(await ok(run('clients show bot'))).toMatch(/bot .*caller \+ Slack T0TEAM01/);
+    expect((await deps.clients.getClient('bot'))?.capabilities).toEqual(['slack:T0TEAM01']);
+
+    expect(await ok(run('clients capabilities ops --slack-team T0TEAM02'))).toContain('Slack T0TEAM02');
+    expect((await deps.clients.getClient('ops'))?.capabilities).toEqual(['slack:T0TEAM02']);
+    expect(await ok(run('clients capabilities ops'))).toContain('caller + Slack T0TEAM02');
+    await ok(run('clients capabilities ops --none'));
+    expect((await deps.clients.getClient('ops'))?.capabilities).toEqual([]);
+
+    const bad = await run('clients capabilities ops --slack-team general');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('not a Slack team id');
+    expect((await deps.clients.getClient('ops'))?.capabilities).toEqual([]);
+  });
+
   it('shows a ledger entry as stored, or says it is not there', async () => {
     const { run, redis, prefix } = setup();
     await redis.hset(`${prefix}:ledger:req_4ad9b2ec1d9f3a71`, {

@@ -169,6 +169,7 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     // The retry replayed the first request's Idempotency-Key: that same request is now issued.
     const ledger = await stack.get(
       `/api/v1/invoices/${/req_[0-9a-f]+/.exec(JSON.stringify(reply.blocks))?.[0]}`,
+      stack.slackBotHeaders,
     );
     expect(ledger.body).toMatchObject({
       state: 'issued',

@@ -2,6 +2,7 @@ import { type Deliverer, processDeliver, processIssue, type Runtime } from '@fat
 import { QUEUE_NAMES } from '@faturador/jobs';
 import { type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { createDestinationGuard } from './destinations.ts';
 
 export interface WorkerOptions {
   runtime: Runtime;
@@ -43,6 +44,7 @@ export function startWorkers(options: WorkerOptions): Workers {
   const { runtime, logger } = options;
   const connection = runtime.queueConnection;
   const prefix = runtime.prefix;
+  const guard = createDestinationGuard(runtime);
 
   const issue = new Worker(
     QUEUE_NAMES.issue,
@@ -82,9 +84,12 @@ export function startWorkers(options: WorkerOptions): Workers {
       const outcome = await processDeliver(job.data.requestId, lastAttempt, {
         ledger: runtime.ledger,
         deliverers: options.deliverers,
+        guard,
+        logger: logger.child({ jobId: job.id, queue: 'deliver' }),
       });
       if (outcome.kind === 'retry') throw outcome.error;
-      if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.error.message);
+      if (outcome.kind === 'failed' || outcome.kind === 'refused')
+        throw new UnrecoverableError(outcome.error.message);
     },
     {
       connection,

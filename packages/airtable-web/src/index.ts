@@ -48,6 +48,7 @@ export {
 } from './settings-schema.ts';
 export { matchLocation, parseRate, parseZone, resolveTax, type TaxChoice } from './tax.ts';
 export {
+  airtableDestinationRefusal,
   type DeliverToAirtableDeps,
   deliverToAirtable,
   outcomeFields,

@@ -1,4 +1,4 @@
-import { DeliveryError, type DocumentView, type SerializedError } from '@faturador/core';
+import { DeliveryError, type DocumentView, deliveryRefused, type SerializedError } from '@faturador/core';
 import type { LedgerEntry } from '@faturador/store';
 import { AirtableApiError, type AirtableClientFactory } from './client.ts';
 import { describeErrorInPortuguese } from './messages.ts';
@@ -78,6 +78,26 @@ export function toDeliveryError(error: unknown): DeliveryError {
   });
 }
 
+/**
+ * Why this entry's result may not be written to the record it names, or null: the base must be
+ * set up for the entry's client, and the record must be in the base's invoicing table.
+ */
+export function airtableDestinationRefusal(
+  entry: LedgerEntry,
+  settings: Pick<AirtableBaseSettings, 'client_id' | 'table_id'> | null,
+): string | null {
+  const { origin } = entry;
+  if (origin.kind !== 'airtable') return null;
+  if (!settings) return `Airtable base ${origin.base_id} is not set up.`;
+  if (settings.client_id !== entry.clientId) {
+    return `Airtable base ${origin.base_id} is not set up for client ${entry.clientId}.`;
+  }
+  if (settings.table_id !== origin.table_id) {
+    return `Table ${origin.table_id} is not the invoicing table of base ${origin.base_id}.`;
+  }
+  return null;
+}
+
 export interface DeliverToAirtableDeps {
   settings: Pick<AirtableBaseSettingsStore, 'get'>;
   airtable: AirtableClientFactory;
@@ -101,6 +121,9 @@ export async function deliverToAirtable(entry: LedgerEntry, deps: DeliverToAirta
       retryable: false,
     });
   }
+  // The base's token belongs to the client that set the base up: nobody else's result goes there.
+  const refusal = airtableDestinationRefusal(entry, settings);
+  if (refusal) throw deliveryRefused(refusal);
   const pdfUrl = deps.pdfUrl ? deps.pdfUrl(entry) : (entry.document?.pdf_url ?? null);
   const fields = outcomeFields(settings, outcomeOfEntry(entry, pdfUrl));
   try {

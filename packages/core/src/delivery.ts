@@ -7,13 +7,24 @@ export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   readonly retryable: boolean;
   readonly retryAfterMs: number | null;
+  /**
+   * The destination is not the requester's to write to (a Slack workspace or Airtable base it is
+   * not bound to): nothing was sent, and nothing ever will be for this result.
+   */
+  readonly refused: boolean;
 
   constructor(
     message: string,
-    options: { retryable: boolean; retryAfterMs?: number | null; cause?: unknown },
+    options: { retryable: boolean; retryAfterMs?: number | null; refused?: boolean; cause?: unknown },
   ) {
     super(message, { cause: options.cause });
-    this.retryable = options.retryable;
+    this.refused = options.refused ?? false;
+    this.retryable = this.refused ? false : options.retryable;
     this.retryAfterMs = options.retryAfterMs ?? null;
   }
+}
+
+/** A refusal to deliver: the destination does not belong to the request's client. */
+export function deliveryRefused(message: string): DeliveryError {
+  return new DeliveryError(message, { retryable: false, refused: true });
 }

@@ -1,3 +1,4 @@
+export * from './capabilities.ts';
 export * from './crypto.ts';
 export * from './delivery.ts';
 export * from './document.ts';
@@ -7,4 +8,5 @@ export * from './invoice-request.ts';
 export * from './money.ts';
 export * from './nif.ts';
 export * from './origin.ts';
+export * from './text.ts';
 export * from './vat.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FaturadorError } from './errors.ts';
 import { hasAtMostTwoDecimals, toCents } from './money.ts';
 import { FINAL_CONSUMER_NIF, NIF_PROBLEM_MESSAGES, nifProblem, normalizeNif } from './nif.ts';
+import { malformedTextPaths } from './text.ts';
 import {
   ALL_VAT_RATES,
   ANONYMOUS_BUYER_LIMIT_CENTS,
@@ -300,6 +301,18 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: Fatura
  * throws: any input gives either a request or a VALIDATION_ERROR naming every bad field.
  */
 export function parseInvoiceRequest(input: unknown): ParseResult<InvoiceRequest> {
+  const malformed = malformedTextPaths(input);
+  if (malformed.length > 0) {
+    return {
+      ok: false,
+      error: validationError(
+        malformed.map((path) => ({
+          path: formatPath(path),
+          reason: 'contains characters that are not valid text (a lone surrogate or a control character)',
+        })),
+      ),
+    };
+  }
   const parsed = bodySchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: validationError(zodIssues(parsed.error, input)) };
   const request = toRequest(parsed.data);

@@ -1,7 +1,13 @@
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
-export { type DeliverDeps, type Deliverer, type DeliverOutcome, processDeliver } from './process-deliver.ts';
+export {
+  type DeliverDeps,
+  type Deliverer,
+  type DeliverOutcome,
+  type DestinationGuard,
+  processDeliver,
+} from './process-deliver.ts';
 export {
   type IssueAttempt,
   type IssueDeps,

@@ -7,8 +7,10 @@ import {
   isRetryableCode,
   newId,
   type Origin,
+  originRefusal,
   originSchema,
   parseInvoiceRequest,
+  type ValidationIssue,
   validationError,
 } from '@faturador/core';
 import { enqueue, type Queues } from '@faturador/jobs';
@@ -22,9 +24,17 @@ export interface SubmitInput {
   clientId: string;
   connectionId: string | null;
   idempotencyKey: string;
-  /** The decoded JSON body: the seed contract, its optional extensions, and an optional `origin`. */
+  /**
+   * The decoded JSON body: the seed contract and its optional extensions. It may carry an `origin`
+   * only when the client's capabilities allow that origin (the Slack bot's, for its workspace).
+   */
   body: unknown;
-  /** Overrides `body.origin`: set by server-side triggers that know where the request came from. */
+  /** The authenticated client's capabilities, as recorded on the client. */
+  capabilities: readonly string[];
+  /**
+   * Set by server-side triggers that checked where the request came from (the Airtable record
+   * trigger, for a base the client owns). The body must then carry no origin of its own.
+   */
   origin?: Origin;
   wait: 'sync' | 'async';
 }
@@ -52,21 +62,41 @@ function splitOrigin(body: unknown): { invoice: unknown; origin: unknown } {
 
 type Parsed = { ok: true; request: InvoiceRequest; origin: Origin } | { ok: false; error: FaturadorError };
 
-export function parseSubmission(body: unknown, forcedOrigin?: Origin): Parsed {
+/**
+ * Validates the body and decides the request's origin. The server decides where a result goes: a
+ * body's `origin` is refused (400 naming `origin`) unless the client's capabilities allow exactly
+ * that destination; without one, the origin is the caller (`api`) or what a trigger set.
+ */
+export function parseSubmission(
+  body: unknown,
+  capabilities: readonly string[],
+  serverOrigin?: Origin,
+): Parsed {
   const { invoice, origin } = splitOrigin(body);
-  const parsedOrigin = originSchema.safeParse(origin ?? { kind: 'api' });
   const parsedRequest = parseInvoiceRequest(invoice);
-  const issues = [
-    ...(parsedRequest.ok ? [] : ((parsedRequest.error.details?.issues as []) ?? [])),
-    ...(parsedOrigin.success
-      ? []
-      : parsedOrigin.error.issues.map((issue) => ({
+  const issues: ValidationIssue[] = parsedRequest.ok
+    ? []
+    : [...((parsedRequest.error.details?.issues as ValidationIssue[]) ?? [])];
+  let chosen: Origin = serverOrigin ?? { kind: 'api' };
+  if (origin !== undefined) {
+    const parsedOrigin = originSchema.safeParse(origin);
+    if (serverOrigin) {
+      issues.push({ path: 'origin', reason: 'may not be set: this route decides where the result goes' });
+    } else if (!parsedOrigin.success) {
+      issues.push(
+        ...parsedOrigin.error.issues.map((issue) => ({
           path: formatPath(['origin', ...issue.path]),
           reason: issue.message,
-        }))),
-  ];
-  if (!parsedRequest.ok || !parsedOrigin.success) return { ok: false, error: validationError(issues) };
-  return { ok: true, request: parsedRequest.value, origin: forcedOrigin ?? parsedOrigin.data };
+        })),
+      );
+    } else {
+      const refusal = originRefusal(parsedOrigin.data, capabilities);
+      if (refusal) issues.push({ path: 'origin', reason: refusal });
+      else chosen = parsedOrigin.data;
+    }
+  }
+  if (!parsedRequest.ok || issues.length > 0) return { ok: false, error: validationError(issues) };
+  return { ok: true, request: parsedRequest.value, origin: chosen };
 }
 
 function errorAnswer(error: FaturadorError, requestId = newId('req')): HttpAnswer {
@@ -120,7 +150,7 @@ export function createSubmitter(deps: SubmitDeps) {
           ]),
         );
       }
-      const parsed = parseSubmission(input.body, input.origin);
+      const parsed = parseSubmission(input.body, input.capabilities, input.origin);
       if (!parsed.ok) return errorAnswer(parsed.error);
 
       const claim = await deps.idempotency.claim({

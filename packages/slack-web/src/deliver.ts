@@ -1,4 +1,5 @@
-import { DeliveryError, type SlackOrigin } from '@faturador/core';
+import { createHash } from 'node:crypto';
+import { DeliveryError, deliveryRefused, type SlackOrigin } from '@faturador/core';
 import type { LedgerEntry } from '@faturador/store';
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
@@ -93,6 +94,33 @@ function messagesFor(entry: LedgerEntry, origin: SlackOrigin, options: DeliverTo
   return { outcome: `failed:${error.code}`, reply: failedReply(input), parent: failedParent(input) };
 }
 
+const workspaces = new Map<string, Promise<string>>();
+
+/**
+ * The workspace a bot token belongs to (`auth.test`), asked once per token and API URL; a failed
+ * answer is forgotten so that the next delivery asks again.
+ */
+async function workspaceOf(call: SlackCallOptions): Promise<string> {
+  const cacheKey = createHash('sha256')
+    .update(`${call.apiUrl ?? ''}\n${call.token}`)
+    .digest('hex');
+  let team = workspaces.get(cacheKey);
+  if (!team) {
+    team = callSlack('auth.test', {}, call).then((answer) => String(answer.team_id ?? ''));
+    workspaces.set(cacheKey, team);
+  }
+  try {
+    return await team;
+  } catch (error) {
+    workspaces.delete(cacheKey);
+    if (error instanceof SlackCallError) throw error.toDeliveryError();
+    throw new DeliveryError('Slack did not say which workspace the bot token belongs to.', {
+      retryable: true,
+      cause: error,
+    });
+  }
+}
+
 /**
  * Takes a final result to its Slack thread: the reply (document or error) under the parent
  * message, then the parent edited to ✅/❌. Throws `DeliveryError`: retryable (with
@@ -112,12 +140,19 @@ export async function deliverToSlack(entry: LedgerEntry, options: DeliverToSlack
       },
     );
   }
-  const messages = messagesFor(entry, origin, options);
   const call: SlackCallOptions = {
     token: options.token,
     apiUrl: options.apiUrl,
     dispatcher: options.dispatcher,
   };
+  // The token posts as the bot of one workspace: a thread of another is not this result's to reach.
+  const botTeam = await workspaceOf(call);
+  if (!origin.team_id || origin.team_id !== botTeam) {
+    throw deliveryRefused(
+      `Request ${entry.requestId} names Slack workspace ${origin.team_id ?? '(none)'}, not the bot's.`,
+    );
+  }
+  const messages = messagesFor(entry, origin, options);
   const progress = options.redis ? deliveryProgressKey(options.prefix ?? 'faturador', entry.requestId) : null;
 
   try {

@@ -41,6 +41,7 @@ describe('API clients', () => {
       created_at: '2026-05-18T15:00:00.000Z',
       revoked_at: null,
       connection_id: null,
+      capabilities: [],
     });
     await store.createClient({ client_id: 'slack_bot', name: 'Slack' });
     expect((await store.listClients()).map((c) => c.client_id)).toEqual(['airtable_ops_prod', 'slack_bot']);
@@ -51,6 +52,22 @@ describe('API clients', () => {
     const revoked = await store.revokeClient('slack_bot');
     expect(revoked.status).toBe('revoked');
     expect(revoked.revoked_at).not.toBeNull();
+  });
+
+  it('records capabilities only as the operator names them, and refuses unknown ones', async () => {
+    const { store, redis, prefix } = setup();
+    const bot = await store.createClient({ client_id: 'bot', name: 'Bot', capabilities: ['slack:T0TEAM01'] });
+    expect(bot.capabilities).toEqual(['slack:T0TEAM01']);
+    expect(
+      await codeOf(store.createClient({ client_id: 'x1', name: 'x', capabilities: ['airtable:*'] })),
+    ).toBe('VALIDATION_ERROR');
+    expect(await store.getClient('x1')).toBeNull();
+    expect(await codeOf(store.setCapabilities('bot', ['slack:general']))).toBe('VALIDATION_ERROR');
+    expect((await store.getClient('bot'))?.capabilities).toEqual(['slack:T0TEAM01']);
+    expect((await store.setCapabilities('bot', [])).capabilities).toEqual([]);
+    // A stored value that is not a list of known capabilities grants nothing.
+    await redis.hset(`${prefix}:client:bot`, 'capabilities', '"slack:T0TEAM01"');
+    expect((await store.getClient('bot'))?.capabilities).toEqual([]);
   });
 
   it('refuses duplicates, bad ids and unknown connections', async () => {

@@ -1,4 +1,4 @@
-import { FaturadorError, isId } from '@faturador/core';
+import { FaturadorError, isCapability, isId } from '@faturador/core';
 import { type ApiKeyOps, createApiKeyOps } from './api-keys.ts';
 import { createRecord, type StoreDeps, securityKeys, updateRecord } from './redis-keys.ts';
 
@@ -15,12 +15,18 @@ export interface ApiClient {
   revoked_at: string | null;
   /** The Moloni connection this client issues with (`con_…`), if one is set. */
   connection_id: string | null;
+  /**
+   * What the client may do beyond issuing for itself (see core's `Capability`): `slack:T…` lets it
+   * name threads of that Slack workspace as origins. Empty for an ordinary client.
+   */
+  capabilities: string[];
 }
 
 export interface CreateClientInput {
   client_id: string;
   name: string;
   connection_id?: string | null;
+  capabilities?: readonly string[];
 }
 
 export interface ApiClientOps {
@@ -30,6 +36,8 @@ export interface ApiClientOps {
   /** Final: the client and every key it has stop authenticating at once. */
   revokeClient(clientId: string): Promise<ApiClient>;
   setMoloniConnection(clientId: string, connectionId: string | null): Promise<ApiClient>;
+  /** Replaces the client's capabilities (an operator's decision, never a caller's). */
+  setCapabilities(clientId: string, capabilities: readonly string[]): Promise<ApiClient>;
 }
 
 export type ApiClientStore = ApiClientOps & ApiKeyOps;
@@ -42,7 +50,31 @@ export function toApiClient(hash: Record<string, string>): ApiClient {
     created_at: hash.created_at ?? '',
     revoked_at: hash.revoked_at || null,
     connection_id: hash.connection_id || null,
+    capabilities: parseCapabilities(hash.capabilities),
   };
+}
+
+function parseCapabilities(stored: string | undefined): string[] {
+  if (!stored) return [];
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    // Anything unreadable grants nothing.
+    return Array.isArray(parsed)
+      ? parsed.filter((c): c is string => typeof c === 'string' && isCapability(c))
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+function validCapabilities(capabilities: readonly string[]): string[] {
+  const unknown = capabilities.filter((c) => !isCapability(c));
+  if (unknown.length > 0) {
+    throw invalid(
+      `unknown capability ${unknown.map((c) => `"${c.slice(0, 40)}"`).join(', ')}; known: slack:<team id> (e.g. slack:T0123ABCD)`,
+    );
+  }
+  return [...new Set(capabilities)].sort();
 }
 
 function invalid(message: string): FaturadorError {
@@ -102,6 +134,7 @@ export function createApiClientStore(deps: StoreDeps): ApiClientStore {
       const name = input.name.trim();
       if (name.length === 0 || name.length > 200) throw invalid('client name must be 1-200 characters');
       if (input.connection_id) await assertConnection(input.connection_id);
+      const capabilities = validCapabilities(input.capabilities ?? []);
       const at = now();
       const client: ApiClient = {
         client_id: input.client_id,
@@ -110,6 +143,7 @@ export function createApiClientStore(deps: StoreDeps): ApiClientStore {
         created_at: new Date(at).toISOString(),
         revoked_at: null,
         connection_id: input.connection_id ?? null,
+        capabilities,
       };
       const outcome = await createRecord(
         redis,
@@ -122,6 +156,7 @@ export function createApiClientStore(deps: StoreDeps): ApiClientStore {
           status: client.status,
           created_at: client.created_at,
           connection_id: client.connection_id ?? '',
+          capabilities: JSON.stringify(capabilities),
         },
       );
       if (outcome !== 'created') throw invalid(`API client "${client.client_id}" already exists`);
@@ -151,6 +186,11 @@ export function createApiClientStore(deps: StoreDeps): ApiClientStore {
     async setMoloniConnection(clientId, connectionId) {
       if (connectionId !== null) await assertConnection(connectionId);
       return update(clientId, () => ({ connection_id: connectionId ?? '' }));
+    },
+
+    async setCapabilities(clientId, capabilities) {
+      const valid = validCapabilities(capabilities);
+      return update(clientId, () => ({ capabilities: JSON.stringify(valid) }));
     },
   };
 }

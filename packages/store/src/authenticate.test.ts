@@ -3,7 +3,13 @@ import { createSecretBox, FaturadorError } from '@faturador/core';
 import { randomPrefix, testRedis } from '@faturador/testing';
 import { describe, expect, it } from 'vitest';
 import { createApiClientStore } from './api-clients.ts';
-import { type AuthenticateInput, type AuthRejection, createAuthenticator } from './authenticate.ts';
+import {
+  type AuthenticateInput,
+  type AuthRejection,
+  type AuthRejectionContext,
+  createAuthenticator,
+  credentialHint,
+} from './authenticate.ts';
 import { signRequest } from './signing.ts';
 
 const NOW = Date.parse('2026-05-18T15:00:00Z');
@@ -119,6 +125,7 @@ describe('plain mode (the seed example)', () => {
       clientId: 'airtable_ops_prod',
       keyId: DEMO.key_id,
       scopes: ['invoices:write', 'invoices:read'],
+      capabilities: [],
       signed: false,
     });
   });
@@ -136,6 +143,28 @@ describe('plain mode (the seed example)', () => {
     const { auth, rejections } = await setup();
     await expectAuthError(auth.authenticate(request(plain(over))));
     expect(rejections).toEqual([reason]);
+  });
+
+  it('logs a fingerprint of the credential headers, never a value that may be a secret', async () => {
+    const { redis, prefix, secretBox } = await setup();
+    const contexts: AuthRejectionContext[] = [];
+    const auth = createAuthenticator({
+      redis,
+      prefix,
+      secretBox,
+      onRejected: (_, context) => contexts.push(context),
+    });
+    // The secret pasted into the key header (malformed), then into the client id header (unknown client).
+    await expectAuthError(auth.authenticate(request(plain({ 'X-Api-Key': DEMO.secret }))));
+    await expectAuthError(auth.authenticate(request(plain({ 'X-Client-Id': 'as_demo_5baf4f0f613949' }))));
+    const logged = JSON.stringify(contexts);
+    expect(logged).not.toContain(DEMO.secret.slice(0, 12));
+    expect(logged).not.toContain('as_demo_5baf4f0f613949');
+    expect(contexts[0]?.keyIdHint).toBe(credentialHint(DEMO.secret));
+    expect(contexts[0]?.keyIdHint).toMatch(/^as_dem…#[0-9a-f]{8} \(\d+ chars\)$/);
+    // The same value gives the same fingerprint, so repeated attempts can be matched in the log.
+    expect(credentialHint(DEMO.secret)).toBe(contexts[0]?.keyIdHint);
+    expect(credentialHint(`${DEMO.secret}x`)).not.toBe(contexts[0]?.keyIdHint);
   });
 
   it('refuses revoked keys and clients', async () => {

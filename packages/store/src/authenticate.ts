@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { FaturadorError, safeEqual } from '@faturador/core';
 import { CLIENT_ID_PATTERN, toApiClient } from './api-clients.ts';
 import {
@@ -36,6 +37,8 @@ export interface AuthenticatedClient {
   keyId: string;
   scopes: ApiScope[];
   connectionId?: string;
+  /** The client's capabilities (see core's `Capability`), as the operator recorded them. */
+  capabilities: string[];
   signed: boolean;
 }
 
@@ -58,9 +61,12 @@ export type AuthRejection =
   | 'nonce_reused';
 
 export interface AuthRejectionContext {
-  /** As sent by the caller (truncated): not verified. */
-  clientId: string | undefined;
-  keyId: string | undefined;
+  /**
+   * Fingerprints of the headers as sent (see `credentialHint`), never their values: a caller may
+   * put a secret in the wrong header, and a refused request must not write it to the log.
+   */
+  clientIdHint: string | undefined;
+  keyIdHint: string | undefined;
   clientIp: string;
   signed: boolean;
 }
@@ -83,6 +89,17 @@ export function authError(): FaturadorError {
 
 export function hasScope(client: Pick<AuthenticatedClient, 'scopes'>, scope: ApiScope): boolean {
   return client.scopes.includes(scope);
+}
+
+/**
+ * A short fingerprint of a credential header for the log: its first 6 characters (enough to tell
+ * `ak_dem…` from `as_dem…` or a client id) and 8 hex of its SHA-256, so that two attempts with
+ * the same value can be matched without the value being recoverable from the log.
+ */
+export function credentialHint(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const digest = createHash('sha256').update(value).digest('hex').slice(0, 8);
+  return `${value.slice(0, 6)}…#${digest} (${value.length} chars)`;
 }
 
 const DUMMY_KEY_ID = 'ak_0000000000000000';
@@ -132,8 +149,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const signature = header(SIGNATURE_HEADERS.signature);
       const signed = timestamp !== undefined || nonce !== undefined || signature !== undefined;
       const context: AuthRejectionContext = {
-        clientId: clientId?.slice(0, 128),
-        keyId: keyId?.slice(0, 128),
+        clientIdHint: credentialHint(clientId),
+        keyIdHint: credentialHint(keyId),
         clientIp: input.clientIp,
         signed,
       };
@@ -220,6 +237,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         keyId,
         scopes: key.scopes,
         signed,
+        capabilities: client.capabilities,
         ...(client.connection_id ? { connectionId: client.connection_id } : {}),
       };
     },

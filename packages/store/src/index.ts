@@ -31,6 +31,7 @@ export {
   type AuthRejectionContext,
   authError,
   createAuthenticator,
+  credentialHint,
   hasScope,
   IP_NOT_ALLOWED_MESSAGE,
 } from './authenticate.ts';

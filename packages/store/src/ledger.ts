@@ -23,7 +23,8 @@ export interface LedgerEntry {
   createdAt: string;
   updatedAt: string;
   issuedAt: string | null;
-  delivery: { state: 'pending' | 'delivered' | 'failed' | 'none'; detail: string | null };
+  /** `refused`: the destination is not the client's (nothing was sent; see processDeliver). */
+  delivery: { state: 'pending' | 'delivered' | 'failed' | 'refused' | 'none'; detail: string | null };
 }
 
 export interface LedgerDeps {

@@ -1,4 +1,4 @@
-import type { InvoiceRequestBody } from '@faturador/core';
+import { type InvoiceRequestBody, slackCapability } from '@faturador/core';
 import type { SandboxCredentials } from '@faturador/moloni-sandbox';
 import {
   type ApiClientStore,
@@ -45,16 +45,17 @@ export function addSandboxConnection(
   });
 }
 
-/** An API client on the given connection, created if missing. */
+/** An API client on the given connection with exactly these capabilities, created if missing. */
 async function ensureClient(
   clients: ApiClientStore,
-  client: { clientId: string; name: string },
+  client: { clientId: string; name: string; capabilities?: string[] },
   connectionId: string,
 ): Promise<void> {
   if (!(await clients.getClient(client.clientId))) {
     await clients.createClient({ client_id: client.clientId, name: client.name });
   }
   await clients.setMoloniConnection(client.clientId, connectionId);
+  await clients.setCapabilities(client.clientId, client.capabilities ?? []);
 }
 
 /**
@@ -98,14 +99,23 @@ export interface IssuedCredentials {
 }
 
 /**
- * Gives the local Slack bot's client (created if missing) the given Moloni connection and a fresh
- * key, revoking the keys of earlier runs: only the bot started with it can use it.
+ * Gives the local Slack bot's client (created if missing) the given Moloni connection, the
+ * capability to deliver to threads of its workspace (and no other), and a fresh key, revoking the
+ * keys of earlier runs: only the bot started with it can use it.
  */
-export async function issueSlackBotKey(deps: StoreDeps, connectionId: string): Promise<IssuedCredentials> {
+export async function issueSlackBotKey(
+  deps: StoreDeps,
+  connectionId: string,
+  teamId: string,
+): Promise<IssuedCredentials> {
   const clients = createApiClientStore(deps);
   await ensureClient(
     clients,
-    { clientId: SLACK_BOT_CLIENT_ID, name: 'Slack bot (local stack)' },
+    {
+      clientId: SLACK_BOT_CLIENT_ID,
+      name: 'Slack bot (local stack)',
+      capabilities: [slackCapability(teamId)],
+    },
     connectionId,
   );
   for (const key of await clients.listKeys(SLACK_BOT_CLIENT_ID)) {

@@ -85,10 +85,37 @@ async function seedClients(
   prefix: string,
   masterKey: string,
   sandboxUrl: string,
+  slackTeamId: string,
 ): Promise<IssuedCredentials> {
   const deps = { redis, prefix, secretBox: createSecretBox(parseMasterKey(masterKey)) };
   const connectionId = await seedDemoClient(deps, { baseUrl: sandboxUrl, credentials: DEFAULT_CREDENTIALS });
-  return issueSlackBotKey(deps, connectionId);
+  return issueSlackBotKey(deps, connectionId, slackTeamId);
+}
+
+/** The local fake Slack's workspace (apps/slack's dev bot starts it with its default team). */
+const FAKE_SLACK_TEAM_ID = 'T0FAKE';
+
+/**
+ * The workspace the bot's client may deliver to: the fake Slack's, or the one the real bot token
+ * belongs to (Slack's `auth.test`), so the client is bound to exactly that workspace.
+ */
+async function slackTeamId(): Promise<string> {
+  const token = process.env.SLACK_BOT_TOKEN;
+  if (!token) return FAKE_SLACK_TEAM_ID;
+  const apiUrl = process.env.SLACK_API_URL ?? 'https://slack.com/api/';
+  const answer = await fetch(`${apiUrl}auth.test`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(10_000),
+  })
+    .then((response) => response.json() as Promise<{ ok?: boolean; team_id?: string; error?: string }>)
+    .catch((error: unknown) => {
+      throw new Error(`Slack could not be reached to check SLACK_BOT_TOKEN (${String(error)})`);
+    });
+  if (!answer.ok || !answer.team_id) {
+    throw new Error(`Slack refused SLACK_BOT_TOKEN (${answer.error ?? 'no team in its answer'})`);
+  }
+  return answer.team_id;
 }
 
 interface SlackSetup {
@@ -215,7 +242,7 @@ async function main(): Promise<void> {
   stops.push(sandbox.close);
 
   const masterKey = localMasterKey();
-  const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl);
+  const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl, await slackTeamId());
   setup.disconnect();
 
   const apiPort = Number(process.env.PORT ?? 8787);

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DEMO_CLIENT, freePort, seedDemoClient } from '@faturador/dev';
+import {
+  DEMO_CLIENT,
+  freePort,
+  type IssuedCredentials,
+  issueSlackBotKey,
+  seedDemoClient,
+} from '@faturador/dev';
 import { createRuntime, type Runtime } from '@faturador/issuing';
 import { RETRY_AFTER_BACKOFF } from '@faturador/jobs';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
@@ -11,6 +17,9 @@ import { type Api, buildApi } from '../server.ts';
 
 /** Re-exported for the tests: one definition of the seed's example and demo client. */
 export { DEMO_CLIENT, SEED_EXAMPLE_BODY as SEED_BODY } from '@faturador/dev';
+
+/** The workspace of the fake Slack server (its default team). */
+export const FAKE_SLACK_TEAM = 'T0FAKE';
 
 export interface StackOptions {
   redisUrl: string;
@@ -36,6 +45,10 @@ export interface Stack {
   workerRuntime: Runtime | null;
   masterKey: string;
   connectionId: string;
+  /** The Slack bot's own client, bound to the fake Slack's workspace (`slack:T0FAKE`). */
+  slackBot: IssuedCredentials;
+  /** Headers that authenticate as `slackBot` (spread over a request's headers). */
+  slackBotHeaders: Record<string, string>;
   env: Record<string, string>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -78,10 +91,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
 
-  const connectionId = await seedDemoClient(
-    { redis: api.runtime.redis, prefix: options.prefix, secretBox: api.runtime.secretBox },
-    { baseUrl: sandbox.baseUrl, credentials: sandbox.sandbox.credentials },
-  );
+  const storeDeps = { redis: api.runtime.redis, prefix: options.prefix, secretBox: api.runtime.secretBox };
+  const connectionId = await seedDemoClient(storeDeps, {
+    baseUrl: sandbox.baseUrl,
+    credentials: sandbox.sandbox.credentials,
+  });
+  const slackBot = await issueSlackBotKey(storeDeps, connectionId, FAKE_SLACK_TEAM);
 
   const stack: Stack = {
     url,
@@ -91,6 +106,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     workerRuntime: null,
     masterKey,
     connectionId,
+    slackBot,
+    slackBotHeaders: {
+      'x-client-id': slackBot.clientId,
+      'x-api-key': slackBot.apiKey,
+      'x-api-secret': slackBot.apiSecret,
+    },
     env: {
       REDIS_URL: options.redisUrl,
       FATURADOR_MASTER_KEY: masterKey,

@@ -1,4 +1,4 @@
-import { DEMO_CLIENT, type Stack, startStack } from '@faturador/api/testing';
+import { type Stack, startStack } from '@faturador/api/testing';
 import { buildDeliverers } from '@faturador/worker/deliverers';
 import { loadEnv } from '@faturador/worker/env';
 import { pino } from 'pino';
@@ -11,9 +11,10 @@ export interface SlackFullStack {
 }
 
 /**
- * The whole Slack path with nothing faked but Slack itself: the bot (demo client) → the real
- * billing API → BullMQ on Redis → the worker with its own deliverers → the Moloni sandbox, results
- * posted to the fake Slack server the bot uses. For the full-stack tests and `bench:slack`.
+ * The whole Slack path with nothing faked but Slack itself: the bot (its own client, bound to the
+ * fake Slack's workspace) → the real billing API → BullMQ on Redis → the worker with its own
+ * deliverers → the Moloni sandbox, results posted to the fake Slack server the bot uses. For the
+ * full-stack tests and `bench:slack`.
  */
 export async function startSlackFullStack(options: {
   redisUrl: string;
@@ -41,7 +42,7 @@ export async function startSlackFullStack(options: {
   });
   const started = await startDevSlack({
     apiUrl: stack.url,
-    ...DEMO_CLIENT,
+    ...stack.slackBot,
     port: 0,
     logger: pino({ level: 'silent' }),
   });

@@ -48,6 +48,7 @@ export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRou
     const answer = await deps.submitter.submit({
       clientId: client.clientId,
       connectionId: client.connectionId ?? null,
+      capabilities: client.capabilities,
       idempotencyKey: c.req.header('idempotency-key') ?? '',
       body,
       wait: wantsAsync(c.req.header('prefer')) ? 'async' : 'sync',

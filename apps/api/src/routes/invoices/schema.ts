@@ -96,7 +96,10 @@ export const createInvoiceRoute = createRoute({
   summary: 'Issue a document in Moloni (synchronous, exactly once per Idempotency-Key)',
   description:
     'Validates, claims the Idempotency-Key, issues through the queue and answers with the final result within the ' +
-    'synchronous budget (10 s). `Prefer: respond-async` answers 202 at once with a status URL.',
+    'synchronous budget (10 s). `Prefer: respond-async` answers 202 at once with a status URL. The result goes ' +
+    'back to the caller; it is posted elsewhere only for clients an operator allowed (see `origin`). Text must ' +
+    'be valid Unicode: a lone surrogate or a control character (other than tab and line breaks) is refused ' +
+    'with 400 naming the field.',
   request: {
     headers: authHeaders.extend({
       'idempotency-key': z.string().openapi({ example: '2878e76a-6654-4e52-a11b-dcc525eef985' }),
@@ -106,7 +109,16 @@ export const createInvoiceRoute = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: invoiceRequestBodySchema.extend({ origin: originSchema.optional() }),
+          schema: invoiceRequestBodySchema.extend({
+            origin: originSchema.optional().openapi({
+              description:
+                'Where the result is delivered besides the answer. The server decides it: leave it out. Only a client ' +
+                'an operator bound to a Slack workspace (capability `slack:<team id>`, the Slack bot) may name a thread ' +
+                'of that workspace (`kind: "slack"` with its `team_id`). Any other origin, or an origin from any other ' +
+                'client, is refused with 400 VALIDATION_ERROR naming `origin`. Airtable records are set only by ' +
+                '`POST /api/v1/record-triggers/airtable`, for bases set up for the calling client.',
+            }),
+          }),
         },
       },
     },

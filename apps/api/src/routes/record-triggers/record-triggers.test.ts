@@ -60,12 +60,12 @@ const issuedDocument = {
   created_at: '2026-05-18T15:07:21Z',
 };
 
-// Stands in for the API's authentication: the real one is the lead's, with the store's keys.
+// Stands in for the API's authentication (the real one is tested with the store's keys).
 const fakeAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const clientId = c.req.header('x-client-id');
   if (!clientId) throw new FaturadorError('AUTH_ERROR', 'Invalid credentials.');
   const scopes = (c.req.header('x-test-scopes') ?? 'record-triggers:write').split(',') as never;
-  c.set('client', { clientId, keyId: 'ak_trigger00000000001', scopes, signed: false });
+  c.set('client', { clientId, keyId: 'ak_trigger00000000001', scopes, capabilities: [], signed: false });
   await next();
 };
 

@@ -14,10 +14,12 @@ import {
 import { type AirtableOrigin, FaturadorError, type Origin, type SerializedError } from '@faturador/core';
 import { fingerprint } from '@faturador/store';
 
-/** The billing API's submit, as the lead's issuing layer provides it. */
+/** The billing API's submit (the issuing layer's), with the origin this route decided. */
 export type SubmitFn = (input: {
   clientId: string;
   connectionId: string | null;
+  /** None are needed: the origin comes from this route, after it checked the base's owner. */
+  capabilities: readonly string[];
   idempotencyKey: string;
   /** JSON in the seed contract's shape (an InvoiceRequestBody). */
   body: unknown;
@@ -232,6 +234,7 @@ export async function triggerRecord(
     connectionId: input.connectionId,
     idempotencyKey: recordIdempotencyKey(origin, mapped.body),
     body: mapped.body,
+    capabilities: [],
     origin,
     wait: input.wait,
   });
