@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** The request's logger (bound to `requestId`), and the one it was made from. */
     logger: Logger;
+    baseLogger: Logger;
     client: AuthenticatedClient;
     clientIp: string;
     authenticator: Authenticator;

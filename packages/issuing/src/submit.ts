@@ -21,6 +21,12 @@ import { acceptedAnswer, finalAnswer, type HttpAnswer, isFinal, stillProcessingA
 import type { ResultWaiter } from './waiter.ts';
 
 export interface SubmitInput {
+  /**
+   * The HTTP request's id: a new request's ledger entry takes it, and so does an answer that
+   * refuses the request, so that the response, the logs and the ledger name one id. A replay
+   * answers with the original request's id instead.
+   */
+  requestId: string;
   clientId: string;
   connectionId: string | null;
   idempotencyKey: string;
@@ -99,7 +105,7 @@ export function parseSubmission(
   return { ok: true, request: parsedRequest.value, origin: chosen };
 }
 
-function errorAnswer(error: FaturadorError, requestId = newId('req')): HttpAnswer {
+function errorAnswer(error: FaturadorError, requestId: string): HttpAnswer {
   return { status: error.status, body: errorEnvelope(requestId, error) };
 }
 
@@ -140,8 +146,9 @@ export function createSubmitter(deps: SubmitDeps) {
 
   return {
     async submit(input: SubmitInput): Promise<HttpAnswer> {
+      const refuse = (error: FaturadorError) => errorAnswer(error, input.requestId);
       if (!IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey)) {
-        return errorAnswer(
+        return refuse(
           validationError([
             {
               path: 'Idempotency-Key',
@@ -151,10 +158,10 @@ export function createSubmitter(deps: SubmitDeps) {
         );
       }
       const parsed = parseSubmission(input.body, input.capabilities, input.origin);
-      if (!parsed.ok) return errorAnswer(parsed.error);
+      if (!parsed.ok) return refuse(parsed.error);
 
       const claim = await deps.idempotency.claim({
-        requestId: newId('req'),
+        requestId: input.requestId,
         clientId: input.clientId,
         idempotencyKey: input.idempotencyKey,
         fingerprint: fingerprint(input.body),
@@ -168,14 +175,14 @@ export function createSubmitter(deps: SubmitDeps) {
         const owner = await deps.ledger.get(claim.requestId);
         if (owner && owner.clientId !== input.clientId) {
           // Another client of the same Moloni account: its request stays its own.
-          return errorAnswer(
+          return refuse(
             new FaturadorError(
               'REFERENCE_ALREADY_ISSUED',
               `Reference ${parsed.request.reference} was already used on this Moloni account by another API client.`,
             ),
           );
         }
-        return errorAnswer(
+        return refuse(
           new FaturadorError(
             'REFERENCE_ALREADY_ISSUED',
             `Reference ${parsed.request.reference} was already used by request ${claim.requestId}.`,
@@ -184,7 +191,7 @@ export function createSubmitter(deps: SubmitDeps) {
         );
       }
       if (claim.kind === 'existing' && !claim.sameBody) {
-        return errorAnswer(
+        return refuse(
           new FaturadorError(
             'IDEMPOTENCY_CONFLICT',
             'This Idempotency-Key was already used with a different body.',

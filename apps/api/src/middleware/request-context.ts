@@ -1,11 +1,15 @@
 import { newId } from '@faturador/core';
 import { resolveClientIp } from '@faturador/store';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { AppEnv } from '../context.ts';
 
-/** Request id (header and logs), client IP (socket, or X-Forwarded-For via trusted proxies only). */
+/**
+ * Request id (header and logs), client IP (socket, or X-Forwarded-For via trusted proxies only).
+ * The id minted here becomes the ledger's id of a new invoice request; a replay answers with the
+ * original request's id, and `adoptRequestId` makes the header and the rest of the logs follow.
+ */
 export function requestContext(logger: Logger, trustedProxies: readonly string[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const requestId = newId('req');
@@ -22,6 +26,7 @@ export function requestContext(logger: Logger, trustedProxies: readonly string[]
       trustedProxies: [...trustedProxies],
     });
     c.set('clientIp', clientIp);
+    c.set('baseLogger', logger);
     c.set('logger', logger.child({ requestId }));
     c.header('X-Request-Id', requestId);
     const started = performance.now();
@@ -37,4 +42,13 @@ export function requestContext(logger: Logger, trustedProxies: readonly string[]
       'request',
     );
   };
+}
+
+/** The answer is about another request (a replay): the header and the later log lines name it. */
+export function adoptRequestId(c: Context<AppEnv>, requestId: string): void {
+  const minted = c.get('requestId');
+  if (requestId === minted) return;
+  c.set('requestId', requestId);
+  c.set('logger', c.get('baseLogger').child({ requestId, httpRequestId: minted }));
+  c.header('X-Request-Id', requestId);
 }

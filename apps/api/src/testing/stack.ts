@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Short retries by default, so that tests of transient failures do not wait minutes. */
   issueAttempts?: number;
   logLevel?: string;
+  /** Where the API's and the in-process worker's JSON log lines go (default stdout). */
+  logStream?: { write(line: string): void };
   /**
    * Deliverers of the in-process worker (none by default), or a function making them from the
    * worker's runtime (as the worker's own `buildDeliverers` does).
@@ -66,7 +68,9 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const logger = pino({ level: options.logLevel ?? 'silent' });
+  const logger = options.logStream
+    ? pino({ level: options.logLevel ?? 'info' }, options.logStream)
+    : pino({ level: options.logLevel ?? 'silent' });
   const masterKey = randomBytes(32).toString('hex');
   const sandbox = await startMoloniSandbox();
   const port = await freePort();

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import type { AppEnv } from '../../context.ts';
 import { sendError } from '../../errors.ts';
 import { authenticate } from '../../middleware/auth.ts';
+import { adoptRequestId } from '../../middleware/request-context.ts';
 import { createInvoiceRoute, getInvoiceRoute, getPdfRoute } from './schema.ts';
 
 export interface InvoiceRouteDeps {
@@ -46,6 +47,7 @@ export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRou
     }
     const client = c.get('client');
     const answer = await deps.submitter.submit({
+      requestId: c.get('requestId'),
       clientId: client.clientId,
       connectionId: client.connectionId ?? null,
       capabilities: client.capabilities,
@@ -53,9 +55,8 @@ export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRou
       body,
       wait: wantsAsync(c.req.header('prefer')) ? 'async' : 'sync',
     });
-    const requestId = (answer.body as { request_id: string }).request_id;
-    c.header('X-Request-Id', requestId);
-    c.get('logger').info({ ledgerRequestId: requestId, status: answer.status }, 'invoice request answered');
+    adoptRequestId(c, (answer.body as { request_id: string }).request_id);
+    c.get('logger').info({ status: answer.status }, 'invoice request answered');
     return c.json(answer.body, answer.status as ContentfulStatusCode);
   });
 

@@ -1,4 +1,4 @@
-import { errorEnvelope, FaturadorError, formatPath } from '@faturador/core';
+import { errorEnvelope, FaturadorError, formatPath, newId } from '@faturador/core';
 import { hasScope } from '@faturador/store';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -117,6 +117,7 @@ export function airtableTriggerRoutes(deps: AirtableTriggerDeps): OpenAPIHono<Ap
     }
     const answer = await triggerRecord(
       {
+        requestId: c.get('requestId') ?? newId('req'),
         clientId: client.clientId,
         connectionId: client.connectionId ?? null,
         origin: { kind: 'airtable', ...parsed.data },

@@ -16,6 +16,8 @@ import { fingerprint } from '@faturador/store';
 
 /** The billing API's submit (the issuing layer's), with the origin this route decided. */
 export type SubmitFn = (input: {
+  /** The HTTP request's id, which a new request's ledger entry takes. */
+  requestId: string;
   clientId: string;
   connectionId: string | null;
   /** None are needed: the origin comes from this route, after it checked the base's owner. */
@@ -147,7 +149,13 @@ function outcomeOfAnswer(answer: { status: number; body: unknown }): RecordOutco
  * Writes to the record are best effort: the worker's delivery is what guarantees the result lands.
  */
 export async function triggerRecord(
-  input: { clientId: string; connectionId: string | null; origin: AirtableOrigin; wait: 'sync' | 'async' },
+  input: {
+    requestId: string;
+    clientId: string;
+    connectionId: string | null;
+    origin: AirtableOrigin;
+    wait: 'sync' | 'async';
+  },
   deps: RecordTriggerDeps,
   logger: TriggerLogger,
 ): Promise<TriggerAnswer> {
@@ -230,6 +238,7 @@ export async function triggerRecord(
   // Before submitting, so that a fast worker's result is never overwritten by this status.
   await write({ kind: 'issuing' });
   const answer = await deps.submit({
+    requestId: input.requestId,
     clientId: input.clientId,
     connectionId: input.connectionId,
     idempotencyKey: recordIdempotencyKey(origin, mapped.body),
