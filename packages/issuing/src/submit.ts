@@ -5,7 +5,6 @@ import {
   formatPath,
   type InvoiceRequest,
   isRetryableCode,
-  newId,
   type Origin,
   originRefusal,
   originSchema,
