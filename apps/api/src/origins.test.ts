@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createAirtableBaseSettingsStore } from '@faturador/airtable-web';
 import {
   BOOKINGS_BASE_ID as BASE,
   BOOKINGS_PAT,
@@ -9,11 +8,12 @@ import {
   type FakeAirtable,
   startFakeAirtable,
   BOOKINGS_TABLE_ID as TABLE,
-} from '@faturador/airtable-web/fake';
+} from '@faturador/airtable-sandbox';
+import { createAirtableBaseSettingsStore } from '@faturador/airtable-web';
 import { newId, parseInvoiceRequest } from '@faturador/core';
 import { enqueue } from '@faturador/jobs';
+import { type FakeSlack, startFakeSlack } from '@faturador/slack-sandbox';
 import { callSlack } from '@faturador/slack-web';
-import { type FakeSlack, startFakeSlack } from '@faturador/slack-web/fake';
 import { createApiClientStore, fingerprint, type LedgerEntry } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { buildDeliverers } from '@faturador/worker/deliverers';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { type FakeSlack, startFakeSlack } from '@faturador/slack-sandbox';
 import { deliverToSlack } from '@faturador/slack-web';
-import { type FakeSlack, startFakeSlack } from '@faturador/slack-web/fake';
 import type { LedgerEntry } from '@faturador/store';
 import { createSlackApp, type SlackBot } from './app.ts';
 import type { SlackAppConfig } from './env.ts';

@@ -1,6 +1,6 @@
 import { documentsWithReference, type Stack } from '@faturador/api/testing';
 import { seedCustomer } from '@faturador/moloni-sandbox';
-import type { FakeMessage } from '@faturador/slack-web/fake';
+import type { FakeMessage } from '@faturador/slack-sandbox';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { FakeView } from '@faturador/slack-web/fake';
+import type { FakeView } from '@faturador/slack-sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADD_LINE_ACTION_ID, MAX_MODAL_LINES, MODAL_CALLBACK_ID } from './modal.ts';
 import { interactionBody, sendSigned } from './slack-requests.ts';

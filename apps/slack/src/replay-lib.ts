@@ -1,4 +1,4 @@
-import type { FakeMessage } from '@faturador/slack-web/fake';
+import type { FakeMessage } from '@faturador/slack-sandbox';
 import type { ReplayConfig } from './env.ts';
 import { sendSigned, slashCommandBody } from './slack-requests.ts';
 

@@ -1,4 +1,4 @@
-import type { FakeMessage } from '@faturador/slack-web/fake';
+import type { FakeMessage } from '@faturador/slack-sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clickRetry, retryButton } from './testing/clicks.ts';
 import { CHANNEL, SIGNING_SECRET, type SlackStack, startSlackStack, USER } from './testing/stack.ts';

@@ -1,15 +1,16 @@
-import { randomPrefix, testRedis } from '@faturador/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AirtableApiError, createAirtableWebClient } from './client.ts';
 import {
   BOOKINGS_BASE_ID as BASE,
   BOOKINGS_PAT,
   booking,
   bookingsBaseSeed,
   BOOKING_FIELDS as F,
+  type FakeAirtable,
+  startFakeAirtable,
   BOOKINGS_TABLE_ID as TABLE,
-} from './fake/bookings.ts';
-import { type FakeAirtable, startFakeAirtable } from './fake/index.ts';
+} from '@faturador/airtable-sandbox';
+import { randomPrefix, testRedis } from '@faturador/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AirtableApiError, createAirtableWebClient } from './client.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './rate-limit.ts';
 
 const fakes: FakeAirtable[] = [];

@@ -15,10 +15,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSecretBox, parseMasterKey } from '@faturador/core';
-import { createApiClientStore, createRedis } from '@faturador/store';
-import { request } from 'undici';
-import { z } from 'zod';
 import {
   BOOKINGS_BASE_ID,
   BOOKINGS_PAT,
@@ -28,7 +24,11 @@ import {
   bookingsBaseSeed,
   BOOKING_FIELDS as F,
   startFakeAirtable,
-} from './fake/index.ts';
+} from '@faturador/airtable-sandbox';
+import { createSecretBox, parseMasterKey } from '@faturador/core';
+import { createApiClientStore, createRedis } from '@faturador/store';
+import { request } from 'undici';
+import { z } from 'zod';
 import { createAirtableBaseSettingsStore } from './settings.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');

@@ -1,7 +1,7 @@
+import { booking, bookingSettings, BOOKING_FIELDS as F } from '@faturador/airtable-sandbox';
 import { parseInvoiceRequest } from '@faturador/core';
 import { describe, expect, it } from 'vitest';
 import type { AirtableRecord } from './client.ts';
-import { booking, bookingSettings, BOOKING_FIELDS as F } from './fake/bookings.ts';
 import { mapRecordToInvoice } from './mapping.ts';
 import { type AirtableBaseSettings, baseSettingsInputSchema } from './settings-schema.ts';
 

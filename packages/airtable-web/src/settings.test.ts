@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { BOOKINGS_BASE_ID, BOOKINGS_PAT, bookingSettings } from '@faturador/airtable-sandbox';
 import { createSecretBox, FaturadorError } from '@faturador/core';
 import { randomPrefix, testRedis } from '@faturador/testing';
 import { describe, expect, it } from 'vitest';
-import { BOOKINGS_BASE_ID, BOOKINGS_PAT, bookingSettings } from './fake/bookings.ts';
 import { baseSettingsKey, createAirtableBaseSettingsStore } from './settings.ts';
 
 function setup() {

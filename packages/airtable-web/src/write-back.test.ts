@@ -1,9 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createSecretBox, DeliveryError, type InvoiceRequest } from '@faturador/core';
-import type { LedgerEntry } from '@faturador/store';
-import { randomPrefix, testRedis } from '@faturador/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAirtableClientFactory } from './client.ts';
 import {
   BOOKINGS_BASE_ID as BASE,
   BOOKINGS_PAT,
@@ -11,9 +6,15 @@ import {
   bookingSettings,
   bookingsBaseSeed,
   BOOKING_FIELDS as F,
+  type FakeAirtable,
+  startFakeAirtable,
   BOOKINGS_TABLE_ID as TABLE,
-} from './fake/bookings.ts';
-import { type FakeAirtable, startFakeAirtable } from './fake/index.ts';
+} from '@faturador/airtable-sandbox';
+import { createSecretBox, DeliveryError, type InvoiceRequest } from '@faturador/core';
+import type { LedgerEntry } from '@faturador/store';
+import { randomPrefix, testRedis } from '@faturador/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAirtableClientFactory } from './client.ts';
 import { createMemoryRateLimiter } from './rate-limit.ts';
 import { createAirtableBaseSettingsStore } from './settings.ts';
 import { deliverToAirtable } from './write-back.ts';

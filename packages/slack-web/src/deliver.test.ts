@@ -4,12 +4,12 @@ import {
   parseInvoiceRequest,
   type SerializedError,
 } from '@faturador/core';
+import { type FakeSlack, startFakeSlack } from '@faturador/slack-sandbox';
 import type { LedgerEntry } from '@faturador/store';
 import { randomPrefix, testRedis } from '@faturador/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalInvoiceBody, decodeRetryValue } from './canonical.ts';
 import { deliverToSlack, deliveryProgressKey } from './deliver.ts';
-import { type FakeSlack, startFakeSlack } from './fake/index.ts';
 import { RETRY_ACTION_ID } from './messages.ts';
 import { callSlack } from './web-api.ts';
 

@@ -1,4 +1,4 @@
-import type { FakeMessage } from '@faturador/slack-web/fake';
+import type { FakeMessage } from '@faturador/slack-sandbox';
 import { interactionBody, sendSigned } from '../slack-requests.ts';
 
 export function retryButton(message: FakeMessage): { action_id: string; value?: string } | undefined {

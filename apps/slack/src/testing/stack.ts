@@ -1,6 +1,6 @@
 import { parseInvoiceRequest, type SerializedError } from '@faturador/core';
+import { type FakeSlack, startFakeSlack } from '@faturador/slack-sandbox';
 import { deliverToSlack } from '@faturador/slack-web';
-import { type FakeSlack, startFakeSlack } from '@faturador/slack-web/fake';
 import type { LedgerEntry } from '@faturador/store';
 import { pino } from 'pino';
 import { createSlackApp, type SlackBot } from '../app.ts';

@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  createAirtableBaseSettingsStore,
-  createAirtableClientFactory,
-  deliverToAirtable,
-} from '@faturador/airtable-web';
-import {
   BOOKINGS_BASE_ID as BASE,
   BOOKINGS_PAT,
   booking,
@@ -14,7 +9,12 @@ import {
   type FakeAirtable,
   startFakeAirtable,
   BOOKINGS_TABLE_ID as TABLE,
-} from '@faturador/airtable-web/fake';
+} from '@faturador/airtable-sandbox';
+import {
+  createAirtableBaseSettingsStore,
+  createAirtableClientFactory,
+  deliverToAirtable,
+} from '@faturador/airtable-web';
 import { createSecretBox, errorEnvelope, FaturadorError, type InvoiceRequest } from '@faturador/core';
 import type { LedgerEntry } from '@faturador/store';
 import { randomPrefix, testRedis } from '@faturador/testing';

@@ -1,4 +1,3 @@
-import type { AirtableBaseSettingsInput } from '../settings-schema.ts';
 import type { FakeBaseSeed, FakeRecordSeed } from './model.ts';
 
 /**
@@ -88,9 +87,13 @@ export function booking(id: string, fields: Record<string, unknown> = {}): FakeR
   };
 }
 
-export function bookingSettings(
-  overrides: Partial<AirtableBaseSettingsInput> & { api_url: string; client_id: string },
-): AirtableBaseSettingsInput {
+/**
+ * Base settings (as the Airtable backend's settings store takes them) that map the bookings
+ * table's fields; the caller names the fake's URL and the client the base belongs to.
+ */
+export function bookingSettings<const Overrides extends { api_url: string; client_id: string }>(
+  overrides: Overrides,
+) {
   return {
     base_id: BOOKINGS_BASE_ID,
     table_id: BOOKINGS_TABLE_ID,

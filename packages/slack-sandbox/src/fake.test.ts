@@ -1,6 +1,5 @@
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callSlack, SlackCallError } from '../web-api.ts';
 import { type FakeSlack, startFakeSlack } from './index.ts';
 
 const TOKEN = 'xoxb-fake-1';
@@ -12,8 +11,23 @@ afterEach(async () => {
   await slack.close();
 });
 
-const call = (method: string, args: Record<string, unknown>, token = TOKEN) =>
-  callSlack(method, args, { token, apiUrl: slack.apiUrl }).catch((error: unknown) => error);
+/** A JSON call as Slack's own clients make it; gives the HTTP status, Retry-After and the body. */
+async function rawCall(method: string, args: Record<string, unknown>, token = TOKEN) {
+  const response = await request(`${slack.apiUrl}${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(args),
+  });
+  const text = await response.body.text();
+  return {
+    status: response.statusCode,
+    retryAfter: response.headers['retry-after'],
+    body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null,
+  };
+}
+
+const call = async (method: string, args: Record<string, unknown>, token = TOKEN) =>
+  (await rawCall(method, args, token)).body;
 
 /** The way @slack/web-api sends: form-urlencoded, objects JSON-encoded, token as Bearer. */
 async function formCall(method: string, args: Record<string, string>) {
@@ -156,12 +170,15 @@ describe('fake Slack Web API', () => {
   it('injects faults: ratelimited is HTTP 429 with Retry-After, others are ok:false', async () => {
     slack.failNext('chat.postMessage', 'ratelimited', { retryAfter: 3 });
     slack.failNext('chat.postMessage', 'not_in_channel');
-    const limited = await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x' });
-    expect(limited).toBeInstanceOf(SlackCallError);
-    expect(limited).toMatchObject({ error: 'ratelimited', status: 429, retryAfterMs: 3000, retryable: true });
-    expect(await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x' })).toMatchObject({
-      error: 'not_in_channel',
-      retryable: false,
+    const limited = await rawCall('chat.postMessage', { channel: 'C0123ABCD', text: 'x' });
+    expect(limited).toMatchObject({
+      status: 429,
+      retryAfter: '3',
+      body: { ok: false, error: 'ratelimited' },
+    });
+    expect(await rawCall('chat.postMessage', { channel: 'C0123ABCD', text: 'x' })).toMatchObject({
+      status: 200,
+      body: { ok: false, error: 'not_in_channel' },
     });
     expect(await call('chat.postMessage', { channel: 'C0123ABCD', text: 'x' })).toMatchObject({ ok: true });
   });
