@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ['{apps,packages,tooling}/*/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'apps/airtable/**'],
-    globalSetup: ['./tooling/dev/src/vitest-global-setup.ts'],
+    globalSetup: ['./tooling/testing/src/vitest-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -83,7 +83,7 @@ const steps = {
     // Ctrl+C reaches the stack through the terminal's process group; the stack stops its services
     // in order and exits 0. This process only waits for it, without pnpm's "failed with SIGINT".
     process.on('SIGINT', () => {});
-    return run(process.execPath, ['--import', 'tsx', 'tooling/dev/src/start.ts']);
+    return run(process.execPath, ['--import', 'tsx', 'apps/dev/src/start.ts']);
   },
   test: () => {
     for (const [what, args] of [
@@ -103,8 +103,8 @@ const steps = {
     }
     return 0;
   },
-  bench: () => run(pnpmBin, ['--filter', '@faturador/api', 'bench', ...process.argv.slice(3)]),
-  'bench:slack': () => run(pnpmBin, ['--filter', '@faturador/slack', 'bench', ...process.argv.slice(3)]),
+  bench: () => run(pnpmBin, ['--filter', '@faturador/dev', 'bench', ...process.argv.slice(3)]),
+  'bench:slack': () => run(pnpmBin, ['--filter', '@faturador/dev', 'bench:slack', ...process.argv.slice(3)]),
 };
 
 const command = process.argv[2];

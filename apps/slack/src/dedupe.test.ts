@@ -1,6 +1,5 @@
-import { freePort } from '@faturador/dev';
 import { createRedis } from '@faturador/store';
-import { randomPrefix, testRedis, testRedisUrl } from '@faturador/testing';
+import { freePort, randomPrefix, testRedis, testRedisUrl } from '@faturador/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackBot } from './app.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv, parseReplayEnv } from './env.ts';
+import { parseEnv } from './env.ts';
 
 const base = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
@@ -59,21 +59,6 @@ describe('parseEnv', () => {
     expect(parseEnv({ ...noSecret, SLACK_SOCKET_MODE: '1', SLACK_APP_TOKEN: 'xapp-1-A-1-x' })).toMatchObject({
       ok: true,
       config: { socketMode: true },
-    });
-  });
-});
-
-describe('parseReplayEnv', () => {
-  it('derives the bot URL from PORT and the fake server from SLACK_API_URL', () => {
-    expect(
-      parseReplayEnv({
-        SLACK_SIGNING_SECRET: 's',
-        SLACK_API_URL: 'http://127.0.0.1:4001/api/',
-        PORT: '3100',
-      }),
-    ).toMatchObject({
-      ok: true,
-      config: { botUrl: 'http://127.0.0.1:3100/slack/events', fakeSlackUrl: 'http://127.0.0.1:4001' },
     });
   });
 });

@@ -1,7 +1,7 @@
 export { COMMAND, createSlackApp, type SlackAppDeps, type SlackBot } from './app.ts';
 export { createMemorySeen, type SeenStore } from './dedupe.ts';
-export { type EnvResult, parseEnv, parseReplayEnv, type ReplayConfig, type SlackAppConfig } from './env.ts';
-export { type ReplayOptions, type ReplayOutcome, replaySlashCommand } from './replay-lib.ts';
+export { type EnvResult, envFields, parseEnv, type SlackAppConfig } from './env.ts';
+export { createLogger, type Logger } from './logger.ts';
 export {
   interactionBody,
   newTriggerId,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaturadorError } from '@faturador/core';
-import { freePort } from '@faturador/dev';
+import { freePort } from '@faturador/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseFieldErrors } from './errors.ts';
 import { documentsOf, harness, invoiceRequest } from './test/support.ts';

@@ -4,7 +4,7 @@ import { inject, onTestFinished } from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Provided by the global setup (tooling/dev/src/vitest-global-setup.ts). */
+    /** Provided by the global setup (tooling/testing/src/vitest-global-setup.ts). */
     redisUrl: string;
   }
 }
@@ -27,3 +27,11 @@ export function testRedis(): Redis {
   });
   return redis;
 }
+
+export { SEED_EXAMPLE_BODY } from './fixtures.ts';
+export {
+  type EmbeddedRedis,
+  type EmbeddedRedisOptions,
+  freePort,
+  startEmbeddedRedis,
+} from './redis-server.ts';

@@ -8,7 +8,6 @@ import {
   parseInvoiceRequest,
   type SecretBox,
 } from '@faturador/core';
-import { SEED_EXAMPLE_BODY } from '@faturador/dev';
 import {
   DEFAULT_CREDENTIALS,
   type FaultSpec,
@@ -16,7 +15,7 @@ import {
   type StartOptions,
   startMoloniSandbox,
 } from '@faturador/moloni-sandbox';
-import { randomPrefix, testRedis } from '@faturador/testing';
+import { randomPrefix, SEED_EXAMPLE_BODY, testRedis } from '@faturador/testing';
 import type { Redis } from 'ioredis';
 import { onTestFinished } from 'vitest';
 import { createMoloniClient, type MoloniClient, type MoloniClientOptions } from '../client.ts';

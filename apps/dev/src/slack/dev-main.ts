@@ -1,9 +1,9 @@
+import { createLogger } from '@faturador/slack';
 import { startDevSlack } from './dev.ts';
 import { devFilePath, removeDevFile, writeDevFile } from './dev-file.ts';
 import { parseDevEnv } from './env.ts';
-import { createLogger } from './logger.ts';
 
-// `pnpm --filter @faturador/slack dev` (and `npm start`, which runs it for the stack): a fake
+// `pnpm --filter @faturador/dev slack:dev` (and `npm start`, which runs it for the stack): a fake
 // Slack server and the bot pointed at it, for local use without a workspace. What the replay
 // script needs goes to the dev file; what the worker needs is printed when run by hand.
 const env = parseDevEnv();
@@ -45,7 +45,7 @@ if (!env.config.botToken) {
       'Worker (deliveries to this fake Slack):',
       `  SLACK_BOT_TOKEN=${dev.botToken} SLACK_API_URL=${dev.fakeSlack.apiUrl}`,
       'Replay a signed /fatura (the signing secret is read from the dev file):',
-      '  pnpm --filter @faturador/slack replay',
+      '  npm run slack:replay',
       '',
     ].join('\n'),
   );

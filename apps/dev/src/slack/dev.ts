@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createSlackApp, type Logger, type SlackAppConfig, type SlackBot } from '@faturador/slack';
 import { type FakeSlack, startFakeSlack } from '@faturador/slack-sandbox';
 import { deliverToSlack } from '@faturador/slack-web';
 import type { LedgerEntry } from '@faturador/store';
-import { createSlackApp, type SlackBot } from './app.ts';
-import type { SlackAppConfig } from './env.ts';
-import type { Logger } from './logger.ts';
 
 export interface DevSlackOptions {
   /** The billing API the bot calls, and the bot's API client there. */

@@ -19,7 +19,7 @@ import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { buildDeliverers } from '@faturador/worker/deliverers';
 import { loadEnv } from '@faturador/worker/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_SLACK_TEAM, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
+import { FAKE_SLACK_TEAM, SEED_BODY, type Stack, startStack } from '../stack.ts';
 
 /**
  * Where a result goes is the server's decision: a body's `origin` never sends it into somebody

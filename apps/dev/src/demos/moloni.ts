@@ -1,4 +1,4 @@
-// `pnpm --filter @faturador/moloni demo`: issues the seed contract's example invoice-receipt
+// `pnpm --filter @faturador/dev demo:moloni`: issues the seed contract's example invoice-receipt
 // against a local Moloni sandbox, with a private Redis holding the shared token, and reports how
 // many Moloni calls an issuance takes with cold and with warm caches.
 import { randomBytes } from 'node:crypto';
@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecretBox, formatEuros, type InvoiceRequest, parseInvoiceRequest } from '@faturador/core';
-import { SEED_EXAMPLE_BODY, startEmbeddedRedis } from '@faturador/dev';
+import type { CallStats } from '@faturador/moloni';
+import { createMoloniClient } from '@faturador/moloni';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
+import { SEED_EXAMPLE_BODY, startEmbeddedRedis } from '@faturador/testing';
 import { Redis } from 'ioredis';
 import { request as httpRequest } from 'undici';
-import { createMoloniClient } from './client.ts';
-import type { CallStats } from './transport.ts';
 
 function parse(payload: unknown): InvoiceRequest {
   const parsed = parseInvoiceRequest(payload);

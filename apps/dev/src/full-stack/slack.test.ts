@@ -1,14 +1,14 @@
-import { documentsWithReference, type Stack } from '@faturador/api/testing';
 import { seedCustomer } from '@faturador/moloni-sandbox';
+import { createSlackApp } from '@faturador/slack';
+import { clickRetry, retryButton } from '@faturador/slack/testing';
 import type { FakeMessage } from '@faturador/slack-sandbox';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackApp } from './app.ts';
-import type { DevSlack } from './dev.ts';
-import { replaySlashCommand } from './replay-lib.ts';
-import { clickRetry, retryButton } from './testing/clicks.ts';
-import { type SlackFullStack, startSlackFullStack } from './testing/full-stack.ts';
+import type { DevSlack } from '../slack/dev.ts';
+import { type SlackFullStack, startSlackFullStack } from '../slack/full-stack.ts';
+import { replaySlashCommand } from '../slack/replay-lib.ts';
+import { documentsWithReference, type Stack } from '../stack.ts';
 
 // The whole Slack path with nothing faked but Slack itself (see startSlackFullStack).
 let full: SlackFullStack;

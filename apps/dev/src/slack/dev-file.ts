@@ -3,11 +3,11 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 /**
- * The dev stack (`npm start`, `pnpm --filter @faturador/slack dev`) leaves what the replay script
+ * The dev stack (`npm start`, `pnpm --filter @faturador/dev slack:dev`) leaves what the replay script
  * needs in a file under the repo's `.data/` (mode 0600, never committed), so the throwaway signing
  * secret is neither printed nor pasted. Its keys are the replay script's variable names.
  */
-export const DEFAULT_DEV_FILE = join(import.meta.dirname, '..', '..', '..', '.data', 'slack-dev.json');
+export const DEFAULT_DEV_FILE = join(import.meta.dirname, '..', '..', '..', '..', '.data', 'slack-dev.json');
 
 /** SLACK_DEV_FILE, else the file in FATURADOR_DATA_DIR (as `npm start` uses it), else the default. */
 export function devFilePath(env: Record<string, string | undefined>): string {

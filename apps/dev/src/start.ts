@@ -8,9 +8,9 @@ import { join, relative } from 'node:path';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { assertNoEviction, createRedis } from '@faturador/store';
+import { startEmbeddedRedis } from '@faturador/testing';
 import type { Redis } from 'ioredis';
 import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
-import { startEmbeddedRedis } from './redis-server.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const dataDir = process.env.FATURADOR_DATA_DIR ?? join(root, '.data');
@@ -171,7 +171,7 @@ function slackSetup(
   return {
     workerEnv: { SLACK_BOT_TOKEN: botToken, SLACK_API_URL: fakeApiUrl },
     async start() {
-      startService('slack bot', 'apps/slack/src/dev-main.ts', {
+      startService('slack bot', 'apps/dev/src/slack/dev-main.ts', {
         ...clientEnv,
         SLACK_BOT_TOKEN: botToken,
         SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),

@@ -1,8 +1,8 @@
-import { type Stack, startStack } from '@faturador/api/testing';
 import { buildDeliverers } from '@faturador/worker/deliverers';
 import { loadEnv } from '@faturador/worker/env';
 import { pino } from 'pino';
-import { type DevSlack, startDevSlack } from '../dev.ts';
+import { type Stack, startStack } from '../stack.ts';
+import { type DevSlack, startDevSlack } from './dev.ts';
 
 export interface SlackFullStack {
   stack: Stack;

@@ -1,22 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import {
-  DEMO_CLIENT,
-  freePort,
-  type IssuedCredentials,
-  issueSlackBotKey,
-  seedDemoClient,
-} from '@faturador/dev';
+import { type Api, buildApi } from '@faturador/api/server';
 import { createRuntime, type Runtime } from '@faturador/issuing';
 import { RETRY_AFTER_BACKOFF } from '@faturador/jobs';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
+import { freePort } from '@faturador/testing';
 import { startWorkers, type WorkerOptions, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { request } from 'undici';
-import { type Api, buildApi } from '../server.ts';
+import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
 
 /** Re-exported for the tests: one definition of the seed's example and demo client. */
-export { DEMO_CLIENT, SEED_EXAMPLE_BODY as SEED_BODY } from '@faturador/dev';
+export { DEMO_CLIENT, SEED_EXAMPLE_BODY as SEED_BODY } from './demo.ts';
 
 /** The workspace of the fake Slack server (its default team). */
 export const FAKE_SLACK_TEAM = 'T0FAKE';

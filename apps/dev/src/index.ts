@@ -1,4 +1,4 @@
-export { percentile } from './bench.ts';
+export { percentile } from './bench/percentile.ts';
 export {
   addSandboxConnection,
   DEMO_CLIENT,
@@ -8,9 +8,4 @@ export {
   SLACK_BOT_CLIENT_ID,
   seedDemoClient,
 } from './demo.ts';
-export {
-  type EmbeddedRedis,
-  type EmbeddedRedisOptions,
-  freePort,
-  startEmbeddedRedis,
-} from './redis-server.ts';
+export * from './stack.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LedgerEntry } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_BODY, type Stack, startStack } from './testing/stack.ts';
+import { SEED_BODY, type Stack, startStack } from '../stack.ts';
 
 let stack: Stack;
 const delivered: LedgerEntry[] = [];

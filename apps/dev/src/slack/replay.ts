@@ -2,7 +2,7 @@ import { devFilePath, readDevFile } from './dev-file.ts';
 import { parseReplayEnv } from './env.ts';
 import { replaySlashCommand } from './replay-lib.ts';
 
-// `pnpm --filter @faturador/slack replay [text…]`: replays a signed /fatura against the running
+// `npm run slack:replay [text…]`: replays a signed /fatura against the running
 // bot and prints what the fake Slack server received. Exit code 0 only for an issued document.
 // With `npm start` running it needs no variables: it reads the dev file the stack leaves.
 function fail(message: string): never {

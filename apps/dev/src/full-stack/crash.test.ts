@@ -3,13 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EmbeddedRedis, startEmbeddedRedis } from '@faturador/dev';
 import { createApiClientStore } from '@faturador/store';
-import { randomPrefix, testRedisUrl } from '@faturador/testing';
+import { type EmbeddedRedis, randomPrefix, startEmbeddedRedis, testRedisUrl } from '@faturador/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_CLIENT, documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
+import { DEMO_CLIENT, documentsWithReference, SEED_BODY, type Stack, startStack } from '../stack.ts';
 
-const workerMain = join(import.meta.dirname, '..', '..', 'worker', 'src', 'main.ts');
+const workerMain = join(import.meta.dirname, '..', '..', '..', 'worker', 'src', 'main.ts');
 
 let stack: Stack | undefined;
 let redis: EmbeddedRedis | undefined;

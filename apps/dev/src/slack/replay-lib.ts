@@ -1,6 +1,6 @@
+import { sendSigned, slashCommandBody } from '@faturador/slack';
 import type { FakeMessage } from '@faturador/slack-sandbox';
 import type { ReplayConfig } from './env.ts';
-import { sendSigned, slashCommandBody } from './slack-requests.ts';
 
 export interface ReplayOptions extends ReplayConfig {
   /** What follows `/fatura`. */

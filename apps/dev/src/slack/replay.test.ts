@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { FAKE_CLIENT, type FakeBilling, ledgerEntryFor, startFakeBilling } from '@faturador/slack/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DevSlack, startDevSlack } from './dev.ts';
 import { replaySlashCommand } from './replay-lib.ts';
-import { FAKE_CLIENT, type FakeBilling, startFakeBilling } from './testing/fake-billing.ts';
-import { ledgerEntryFor } from './testing/stack.ts';
 
 const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..', '..');
 
 let dev: DevSlack | undefined;
 let billing: FakeBilling | undefined;
@@ -58,7 +57,7 @@ describe('replaying a signed slash command', () => {
     const slack = await start();
     const { stdout } = await run(
       join(root, 'node_modules', '.bin', 'tsx'),
-      ['apps/slack/src/replay.ts', '-', '12,50', 'almoço'],
+      ['apps/dev/src/slack/replay.ts', '-', '12,50', 'almoço'],
       {
         cwd: root,
         env: {

@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { percentile, startEmbeddedRedis } from '@faturador/dev';
-import { newTriggerId, sendSigned, slashCommandBody } from './slack-requests.ts';
-import { startSlackFullStack } from './testing/full-stack.ts';
+import { newTriggerId, sendSigned, slashCommandBody } from '@faturador/slack';
+import { startEmbeddedRedis } from '@faturador/testing';
+import { startSlackFullStack } from '../slack/full-stack.ts';
+import { percentile } from './percentile.ts';
 
 const N = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 100);
 const CONCURRENCIES = [1, 16, 64];

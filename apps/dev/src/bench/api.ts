@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInvoiceRequest } from '@faturador/core';
-import { percentile, startEmbeddedRedis } from '@faturador/dev';
-import { SEED_BODY, startStack } from './testing/stack.ts';
+import { startEmbeddedRedis } from '@faturador/testing';
+import { SEED_BODY, startStack } from '../stack.ts';
+import { percentile } from './percentile.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCIES = [1, 16, 64];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
+import { documentsWithReference, SEED_BODY, type Stack, startStack } from '../stack.ts';
 
 let stack: Stack;
 

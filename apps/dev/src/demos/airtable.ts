@@ -2,7 +2,7 @@
  * End to end, by hand: an Airtable record trigger through the running stack.
  *
  *   npm start                                         # terminal 1: redis, sandbox, api, worker
- *   REDIS_URL=redis://127.0.0.1:<port> pnpm --filter @faturador/airtable-web demo   # terminal 2
+ *   REDIS_URL=redis://127.0.0.1:<port> pnpm --filter @faturador/dev demo:airtable   # terminal 2
  *
  * It starts the fake Airtable Web API, registers a bookings base pointing at it (the worker then
  * writes results there), seeds two bookings, and triggers them like the extension or an
@@ -25,13 +25,13 @@ import {
   BOOKING_FIELDS as F,
   startFakeAirtable,
 } from '@faturador/airtable-sandbox';
+import { createAirtableBaseSettingsStore } from '@faturador/airtable-web';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { createApiClientStore, createRedis } from '@faturador/store';
 import { request } from 'undici';
 import { z } from 'zod';
-import { createAirtableBaseSettingsStore } from './settings.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..', '..');
 const masterKeyFile = join(root, '.data', 'master.key');
 
 const env = z

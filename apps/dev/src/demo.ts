@@ -6,6 +6,7 @@ import {
   createConnectionStore,
   type StoreDeps,
 } from '@faturador/store';
+import { SEED_EXAMPLE_BODY as SEED_EXAMPLE } from '@faturador/testing';
 
 /** The seed contract's demo credentials; they grant nothing outside a local stack. */
 export const DEMO_CLIENT = {
@@ -14,17 +15,8 @@ export const DEMO_CLIENT = {
   apiSecret: 'as_demo_5baf4f0f613949f0863b83de8f4c4f90',
 } as const;
 
-/** The seed contract's example payload (its e-mail is elided in the seed; any address does). */
-export const SEED_EXAMPLE_BODY = {
-  reference: 'TI-2026-05-18-0007',
-  customer: {
-    name: 'Eduardo Costa',
-    vat_number: '509999999',
-    email: 'eduardo.costa@example.pt',
-    address: 'Rua do Campo Grande 45, Lisboa',
-  },
-  items: [{ product: 'mensalidade TheInventors', gross_price: 10.0, vat_rate: 23 }],
-} satisfies InvoiceRequestBody;
+/** The seed contract's example payload, checked against the request body's type. */
+export const SEED_EXAMPLE_BODY = SEED_EXAMPLE satisfies InvoiceRequestBody;
 
 const SANDBOX_CONNECTION_NAME = 'Moloni sandbox';
 

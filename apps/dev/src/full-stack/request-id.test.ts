@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_BODY, type Stack, startStack } from './testing/stack.ts';
+import { SEED_BODY, type Stack, startStack } from '../stack.ts';
 
 /** One request id end to end: the answer's body and header, the ledger, and every log line. */
 let stack: Stack;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { addSandboxConnection } from '@faturador/dev';
 import { seedCustomer } from '@faturador/moloni-sandbox';
 import { createApiClientStore } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { documentsWithReference, SEED_BODY, type Stack, startStack } from './testing/stack.ts';
+import { addSandboxConnection } from '../demo.ts';
+import { documentsWithReference, SEED_BODY, type Stack, startStack } from '../stack.ts';
 
 let stack: Stack;
 

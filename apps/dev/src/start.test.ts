@@ -5,8 +5,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './redis-server.ts';
 
 const run = promisify(execFile);
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
   };
   delete env.SLACK_BOT_TOKEN;
   delete env.REDIS_URL;
-  stack = spawn(process.execPath, ['--import', 'tsx', 'tooling/dev/src/start.ts'], {
+  stack = spawn(process.execPath, ['--import', 'tsx', 'apps/dev/src/start.ts'], {
     cwd: root,
     env,
     detached: true,
@@ -91,7 +91,7 @@ describe('npm start', () => {
   });
 
   it('runs the Slack bot: the replay script gets the document number in the fake thread', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'apps/slack/src/replay.ts'], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'apps/dev/src/slack/replay.ts'], {
       cwd: root,
       env: { PATH: process.env.PATH, SLACK_DEV_FILE: join(dataDir, 'slack-dev.json') },
     });
