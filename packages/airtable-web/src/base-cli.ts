@@ -14,18 +14,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecretBox, isFaturadorError, parseMasterKey } from '@faturador/core';
 import { createRedis } from '@faturador/store';
-import { z } from 'zod';
+import { parseBaseCliEnv } from './env.ts';
 import { createAirtableBaseSettingsStore } from './settings.ts';
 
-const env = z
-  .object({
-    REDIS_URL: z.string().url('REDIS_URL must be a redis:// URL'),
-    FATURADOR_MASTER_KEY: z.string().min(32, 'FATURADOR_MASTER_KEY is required'),
-    FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
-    AIRTABLE_PAT: z.string().optional(),
-    INIT_CWD: z.string().optional(),
-  })
-  .safeParse(process.env);
+const env = parseBaseCliEnv();
 
 const USAGE = 'usage: base save <settings.json> | base show <base id> | base list | base remove <base id>';
 

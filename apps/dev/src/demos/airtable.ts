@@ -30,6 +30,7 @@ import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { createApiClientStore, createRedis } from '@faturador/store';
 import { request } from 'undici';
 import { z } from 'zod';
+import { devEnvironment } from '../env.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 const masterKeyFile = join(root, '.data', 'master.key');
@@ -48,7 +49,7 @@ const env = z
     FATURADOR_TRIGGER_KEY_ID: z.string().optional(),
     FATURADOR_TRIGGER_SECRET: z.string().optional(),
   })
-  .safeParse(process.env);
+  .safeParse(devEnvironment());
 if (!env.success) {
   process.stderr.write(
     `demo: ${env.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}\n`,

@@ -1,7 +1,7 @@
 import { createLogger } from '@faturador/slack';
 import { startDevSlack } from './dev.ts';
 import { devFilePath, removeDevFile, writeDevFile } from './dev-file.ts';
-import { parseDevEnv } from './env.ts';
+import { parseDevEnv, slackDevEnvironment } from './env.ts';
 
 // `pnpm --filter @faturador/dev slack:dev` (and `npm start`, which runs it for the stack): a fake
 // Slack server and the bot pointed at it, for local use without a workspace. What the replay
@@ -11,9 +11,10 @@ if (!env.ok) {
   process.stderr.write(`slack dev: ${env.problems.join('; ')}\nSee apps/slack/README.md.\n`);
   process.exit(2);
 }
-const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+const environment = slackDevEnvironment();
+const logger = createLogger(environment.LOG_LEVEL ?? 'info');
 const { api } = env.config;
-const devFile = devFilePath(process.env);
+const devFile = devFilePath(environment);
 const dev = await startDevSlack({
   apiUrl: api.url,
   clientId: api.clientId,

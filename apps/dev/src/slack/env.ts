@@ -102,3 +102,8 @@ export function parseDevEnv(
     },
   };
 }
+
+/** The process environment, for what takes it whole (the dev file's location, the replay's defaults). */
+export function slackDevEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -1,5 +1,5 @@
 import { devFilePath, readDevFile } from './dev-file.ts';
-import { parseReplayEnv } from './env.ts';
+import { parseReplayEnv, slackDevEnvironment } from './env.ts';
 import { replaySlashCommand } from './replay-lib.ts';
 
 // `npm run slack:replay [text…]`: replays a signed /fatura against the running
@@ -10,9 +10,10 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let source: Record<string, string | undefined> = process.env;
-if (!process.env.SLACK_SIGNING_SECRET) {
-  const path = devFilePath(process.env);
+const environment = slackDevEnvironment();
+let source: Record<string, string | undefined> = environment;
+if (!environment.SLACK_SIGNING_SECRET) {
+  const path = devFilePath(environment);
   let file: ReturnType<typeof readDevFile> = null;
   try {
     file = readDevFile(path);
@@ -20,7 +21,7 @@ if (!process.env.SLACK_SIGNING_SECRET) {
     fail(error instanceof Error ? error.message : String(error));
   }
   if (!file) fail(`no SLACK_SIGNING_SECRET and no ${path}: start the stack first (npm start)`);
-  source = { ...file, ...process.env };
+  source = { ...file, ...environment };
 }
 const env = parseReplayEnv(source);
 if (!env.ok) fail(env.problems.join('; '));
