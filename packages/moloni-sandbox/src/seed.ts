@@ -21,7 +21,10 @@ export interface SeedOptions {
 export const DEFAULT_COMPANY_ID = 240211;
 export const DEFAULT_DOCUMENT_SET_ID = 884384;
 export const SECONDARY_DOCUMENT_SET_ID = 884385;
-export const DEFAULT_PAYMENT_METHOD_ID = 1753478;
+/** Numerário, the cash method (`is_numerary: 1`); the lowest id, so the first one created. */
+export const CASH_PAYMENT_METHOD_ID = 1753478;
+/** Listed first by a real account, though it is not its default. */
+export const CHEQUE_PAYMENT_METHOD_ID = 1753483;
 export const DEFAULT_UNIT_ID = 2156443;
 export const DEFAULT_CATEGORY_ID = 3125141;
 export const DEFAULT_MATURITY_DATE_ID = 1421690;
@@ -154,13 +157,19 @@ export function seedTaxes(options: SeedOptions): Tax[] {
   return taxes;
 }
 
+/**
+ * In the order a real account lists them (machinagod/moloni-client-ts,
+ * canned/v1/paymentMethods/getAll/response.json): not by id, not cash first, and with no default
+ * flag. Only `is_numerary` tells which one is cash.
+ */
 export function seedPaymentMethods(options: SeedOptions): PaymentMethod[] {
   const rows: Array<[number, string, 0 | 1, 0 | 1, 0 | 1, 0 | 1]> = [
-    [DEFAULT_PAYMENT_METHOD_ID, 'Numerário', 1, 0, 0, 0],
-    [1753479, 'Multibanco', 0, 1, 0, 0],
-    [1753480, 'Cartão de crédito', 0, 0, 1, 0],
-    [1753481, 'Transferência bancária', 0, 0, 0, 0],
-    [1753482, 'MB WAY', 0, 0, 0, 0],
+    [CHEQUE_PAYMENT_METHOD_ID, 'Cheque', 0, 0, 0, 0],
+    [1753493, 'Multibanco', 0, 1, 0, 0],
+    [CASH_PAYMENT_METHOD_ID, 'Numerário', 1, 0, 0, 0],
+    [1753494, 'Cartão de crédito', 0, 0, 1, 0],
+    [1753495, 'Transferência bancária', 0, 0, 0, 0],
+    [1753496, 'MB WAY', 0, 0, 0, 0],
   ];
   return rows.map(([payment_method_id, name, is_numerary, is_mb, is_tpa, is_credit]) => ({
     payment_method_id,

@@ -1,4 +1,5 @@
 import { DOCUMENT_TYPES, FaturadorError, type InvoiceRequestBody } from '@faturador/core';
+import { CASH_PAYMENT_METHOD_ID } from '@faturador/moloni-sandbox';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_CLASSES } from './document-model.ts';
 import { documentsOf, harness, invoiceRequest } from './test/support.ts';
@@ -44,7 +45,7 @@ describe('issuing documents', () => {
       });
       // FR and FS are paid on issue; an invoice is not.
       if (documentType === 'invoice') expect(stored?.payments ?? []).toEqual([]);
-      else expect(stored?.payments).toMatchObject([{ payment_method_id: 1753478, value: 10 }]);
+      else expect(stored?.payments).toMatchObject([{ payment_method_id: CASH_PAYMENT_METHOD_ID, value: 10 }]);
     });
 
     it(`issues a draft ${documentType} without closing it`, async () => {
@@ -54,7 +55,10 @@ describe('issuing documents', () => {
         ourReference: `D-${documentType}`,
       });
       expect(issued).toMatchObject({ status: 'draft', number: null, series: 'M', totalGrossCents: 1000 });
-      expect(documentsOf(h.running)[0]).toMatchObject({ status: 0, number: 0 });
+      // Real accounts number drafts -1: never a number people read.
+      expect(documentsOf(h.running)[0]).toMatchObject({ status: 0, number: -1 });
+      const [found] = await h.client().findByOurReference(`D-${documentType}`);
+      expect(found).toMatchObject({ status: 'draft', number: null });
       expect(h.calls(`${DOCUMENT_CLASSES[documentType]}/update`)).toBe(0);
     });
   }
@@ -69,7 +73,35 @@ describe('issuing documents', () => {
       ourReference: 'S-3',
     });
     expect([first.number, second.number, shop.number]).toEqual(['FR M/1', 'FR M/2', 'FR LOJA/1']);
-    expect(documentsOf(h.running).at(-1)?.payments).toMatchObject([{ payment_method_id: 1753482 }]);
+    expect(documentsOf(h.running).at(-1)?.payments).toMatchObject([{ payment_method_id: 1753496 }]);
+  });
+
+  it("pays an FR or FS with the account's cash method, not the first one listed (Cheque)", async () => {
+    const h = await harness();
+    const client = h.client();
+    // A real account lists Cheque, Multibanco, Numerário, with no default flag.
+    expect(h.running.sandbox.state.ofCompany(h.running.sandbox.state.paymentMethods, 240211)[0]?.name).toBe(
+      'Cheque',
+    );
+    for (const documentType of ['invoice_receipt', 'simplified_invoice'] as const) {
+      await client.issueDocument({
+        request: invoiceRequest({ document_type: documentType }),
+        ourReference: `CASH-${documentType}`,
+      });
+    }
+    for (const stored of documentsOf(h.running)) {
+      expect(stored.payments).toMatchObject([{ payment_method_id: CASH_PAYMENT_METHOD_ID, value: 10 }]);
+    }
+  });
+
+  it('leaves payments out when the account has no cash method, so Moloni applies its default', async () => {
+    const h = await harness();
+    const { state } = h.running.sandbox;
+    for (const method of state.paymentMethods.values()) method.is_numerary = 0;
+    await h.client().issueDocument({ request: invoiceRequest(), ourReference: 'NO-CASH' });
+    const [stored] = documentsOf(h.running);
+    expect(stored?.payments).toBeNull();
+    expect(stored?.status).toBe(1);
   });
 
   it('caches reference data for the configured time only', async () => {

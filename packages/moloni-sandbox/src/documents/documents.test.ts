@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerAndProduct, documentBody, sandbox } from '../test/http.ts';
 
 describe('invoiceReceipts insert → getOne', () => {
-  it('stores a draft with number 0 and the reference totals for 10.00 at 23%', async () => {
+  it('stores a draft with number -1 and the reference totals for 10.00 at 23%', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
     const inserted = await test.call('invoiceReceipts/insert', documentBody(ids));
@@ -15,7 +15,7 @@ describe('invoiceReceipts insert → getOne', () => {
       document_type: { document_type_id: 27, saft_code: 'FR' },
       document_set_id: 884384,
       document_set_name: 'M',
-      number: 0,
+      number: -1,
       status: 0,
       date: '2026-05-18T00:00:00+0000',
       year: 2026,
@@ -53,11 +53,11 @@ describe('invoiceReceipts insert → getOne', () => {
   it('keeps explicit payments, and gives FT documents none', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
-    const payments = [{ payment_method_id: 1753479, date: '2026-05-18 10:00:00', value: 10, notes: 'MB' }];
+    const payments = [{ payment_method_id: 1753493, date: '2026-05-18 10:00:00', value: 10, notes: 'MB' }];
     const fr = await test.call('invoiceReceipts/insert', documentBody(ids, { payments }));
     const frView = await test.call('documents/getOne', { document_id: fr.body.document_id });
     expect(frView.body.payments).toEqual([
-      expect.objectContaining({ payment_method_id: 1753479, payment_method_name: 'Multibanco', value: 10 }),
+      expect.objectContaining({ payment_method_id: 1753493, payment_method_name: 'Multibanco', value: 10 }),
     ]);
     const ft = await test.call('invoices/insert', documentBody(ids, { payments }));
     const ftView = await test.call('documents/getOne', { document_id: ft.body.document_id });
@@ -112,7 +112,7 @@ describe('document validation', () => {
 });
 
 describe('closing and numbering', () => {
-  it('numbers closed documents 1, 2, … per series and type; drafts stay 0', async () => {
+  it('numbers closed documents 1, 2, … per series and type; drafts stay -1', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
     const label = async (documentId: number) => {
@@ -135,7 +135,7 @@ describe('closing and numbering', () => {
     expect([await label(second), await label(first), await label(draft)]).toEqual([
       'FR M/1',
       'FR M/2',
-      'FR M/0',
+      'FR M/-1',
     ]);
     expect([await label(invoice), await label(other)]).toEqual(['FT M/1', 'FR LOJA/1']);
     const closed = await test.call('documents/getOne', { document_id: first });

@@ -25,10 +25,13 @@ export function totalsOf(document: SandboxDocument, state: SandboxState): Docume
 function paymentsView(document: SandboxDocument, state: SandboxState, totals: DocumentTotals) {
   const payments = document.payments ?? [
     {
-      // Moloni pays an FR/FS without `payments` in full with the customer's or the first method.
+      // Moloni pays an FR/FS without `payments` in full with the customer's method, else the
+      // first one created (Moloni's API documentation, seed 002) — not the first one listed.
       payment_method_id:
         state.customers.get(document.customer_id)?.payment_method_id ||
-        (state.ofCompany(state.paymentMethods, document.company_id)[0]?.payment_method_id ?? 0),
+        Math.min(
+          ...state.ofCompany(state.paymentMethods, document.company_id).map((m) => m.payment_method_id),
+        ),
       date: document.date,
       value: totals.net_value,
       notes: '',
