@@ -105,6 +105,10 @@ async function withFaults(
     call.outcome = fault.status;
     return c.html(proxyErrorPage(fault.status), fault.status as 429 | 500 | 502 | 503 | 504);
   }
+  if (fault?.kind === 'refuse') {
+    call.outcome = 200;
+    return jsonResponse(fault.body);
+  }
   if (fault?.kind === 'hang') {
     call.outcome = 'hung';
     return hang(c);
