@@ -23,6 +23,7 @@ import {
   type SandboxEnv,
   sleep,
 } from './transport.ts';
+import type { SandboxDocument } from './types.ts';
 
 export interface ApiParts {
   state: SandboxState;
@@ -130,6 +131,42 @@ async function withFaults(
   return response;
 }
 
+function linkedDocument(c: SandboxContext, parts: ApiParts): SandboxDocument | undefined {
+  const documentId = parts.state.pdfLinks.get(c.req.query('h') ?? '');
+  const document = documentId === undefined ? undefined : parts.state.documents.get(documentId);
+  const d = c.req.query('d');
+  return document && (d === undefined || d === String(document.document_id)) ? document : undefined;
+}
+
+const notFoundPage = '<html><body><h1>Documento não encontrado</h1></body></html>';
+
+/** An HTML page for people, which sends the browser on to the download (as Moloni's does). */
+function landingPage(c: SandboxContext, parts: ApiParts): Response {
+  const document = linkedDocument(c, parts);
+  if (!document) return c.html(notFoundPage, 404);
+  const query = new URLSearchParams(new URL(c.req.url).search);
+  query.delete('action');
+  const target = `index.php?action=getDownload&${query}`.replace(/&/g, '&amp;');
+  const label = documentLabel(document, parts.state);
+  return c.html(
+    `<!DOCTYPE html><html lang="pt"><head><meta charset="utf-8"><title>Moloni - ${label}</title>` +
+      `<meta http-equiv="refresh" content="0; URL=${target}"></head>` +
+      `<body><p>O download de ${label} vai começar. <a href="${target}">Descarregar</a></p></body></html>`,
+  );
+}
+
+function download(c: SandboxContext, parts: ApiParts): Response {
+  const document = linkedDocument(c, parts);
+  if (!document) return c.html(notFoundPage, 404);
+  const filename = `${documentLabel(document, parts.state).replace(/[^\w-]+/g, '_')}.pdf`;
+  return new Response(documentPdf(document, parts.state), {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${filename}"`,
+    },
+  });
+}
+
 export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
   // Production reads the grant parameters from the query string only, whatever the method: a POST
   // form body is "missing parameters" (reference §2).
@@ -149,21 +186,12 @@ export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
     return withFaults(c, parts, endpoint, () => runCall(c, parts, endpoint));
   });
 
-  app.get('/downloads/index.php', (c) => {
-    const call = parts.stats.record('download', parts.clock.now());
-    const documentId = parts.state.pdfLinks.get(c.req.query('h') ?? '');
-    const document = documentId === undefined ? undefined : parts.state.documents.get(documentId);
-    if (c.req.query('action') !== 'getDownload' || !document) {
-      call.outcome = 404;
-      return c.html('<html><body><h1>Documento não encontrado</h1></body></html>', 404);
-    }
-    call.outcome = 200;
-    const filename = `${documentLabel(document, parts.state).replace(/[^\w-]+/g, '_')}.pdf`;
-    return new Response(documentPdf(document, parts.state), {
-      headers: {
-        'content-type': 'application/pdf',
-        'content-disposition': `attachment; filename="${filename}"`,
-      },
-    });
-  });
+  // The landing page getPDFLink points at, and the download behind it (`action=getDownload`).
+  // Faults reach them only when named (`downloads/page`, `downloads/getDownload`).
+  app.get('/downloads', (c) => withFaults(c, parts, 'downloads/page', async () => landingPage(c, parts)));
+  app.get('/downloads/index.php', (c) =>
+    c.req.query('action') === 'getDownload'
+      ? withFaults(c, parts, 'downloads/getDownload', async () => download(c, parts))
+      : withFaults(c, parts, 'downloads/page', async () => landingPage(c, parts)),
+  );
 }

@@ -1,7 +1,7 @@
 import { type DocumentType, FaturadorError, type InvoiceRequest, type SecretBox } from '@faturador/core';
 import type { Redis } from 'ioredis';
 import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } from './document-model.ts';
-import { DocumentService } from './documents.ts';
+import { DocumentService, downloadOriginOf } from './documents.ts';
 import { createRedisLock } from './lock.ts';
 import { ProductCatalog } from './products.ts';
 import { type MoloniLogger, redactingLogger, SecretRegistry, silentLogger } from './redact.ts';
@@ -57,7 +57,10 @@ export interface MoloniClient {
     documentType?: DocumentType,
     options?: { year?: number },
   ): Promise<FoundDocument[]>;
+  /** getPDFLink's URL: a landing page for people, not the file (see downloadPdf). */
   getPdfLink(documentId: number, options?: { signed?: boolean }): Promise<string>;
+  /** The PDF file of a closed document, checked to be one (else MOLONI_BAD_GATEWAY). */
+  downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>>;
   /** The company issuances go to (resolved once from `companies/getAll` when not configured). */
   companyId(): Promise<number>;
   /** Moloni HTTP calls made by this client, per endpoint. */
@@ -127,6 +130,7 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     catalog: new ProductCatalog(session, referenceData),
     company: companyId,
     now,
+    downloadOrigin: downloadOriginOf(options.baseUrl),
   });
 
   return {
@@ -136,6 +140,7 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     findByOurReference: (ourReference, documentType, findOptions) =>
       documents.findByOurReference(ourReference, documentType, findOptions),
     getPdfLink: (documentId, pdfOptions) => documents.pdfLink(documentId, pdfOptions),
+    downloadPdf: (documentId) => documents.downloadPdf(documentId),
     companyId,
     stats: () => transport.stats(),
     resetStats: () => transport.resetStats(),

@@ -9,7 +9,6 @@ import { createSecretBox, formatEuros, type InvoiceRequest, parseInvoiceRequest 
 import { SEED_EXAMPLE_BODY, startEmbeddedRedis } from '@faturador/dev';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { Redis } from 'ioredis';
-import { request as httpRequest } from 'undici';
 import { createMoloniClient } from './client.ts';
 import type { CallStats } from './transport.ts';
 
@@ -54,12 +53,11 @@ async function main(): Promise<void> {
     console.log(`  total       ${formatEuros(issued.totals.totalCents)} EUR`);
 
     const url = await client.getPdfLink(issued.documentId);
-    const pdf = await httpRequest(url);
-    const bytes = Buffer.from(await pdf.body.arrayBuffer());
-    const isPdf = bytes.subarray(0, 4).toString() === '%PDF';
-    console.log(`  PDF         ${url}`);
-    console.log(`              HTTP ${pdf.statusCode}, ${bytes.length} bytes, starts with %PDF: ${isPdf}`);
-    if (!isPdf) throw new Error('the PDF link did not download a PDF');
+    const bytes = await client.downloadPdf(issued.documentId);
+    const isPdf = Buffer.from(bytes.subarray(0, 4)).toString() === '%PDF';
+    console.log(`  PDF         ${url} (landing page)`);
+    console.log(`              downloaded ${bytes.length} bytes, starts with %PDF: ${isPdf}`);
+    if (!isPdf) throw new Error('the PDF download did not give a PDF');
 
     client.resetStats();
     const second = await client.issueDocument({

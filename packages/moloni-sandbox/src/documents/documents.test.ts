@@ -249,18 +249,25 @@ describe('listing and PDFs', () => {
     expect((await test.call('invoices/count')).body).toEqual({ count: '0' });
   });
 
-  it('getPDFLink refuses drafts and links closed documents to a real PDF', async () => {
+  it('getPDFLink refuses drafts and links closed documents to a landing page; the PDF is behind it', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
     const id = (await test.call('invoiceReceipts/insert', documentBody(ids))).body.document_id;
     expect((await test.call('documents/getPDFLink', { document_id: id })).body).toEqual(['5 status']);
     await test.call('invoiceReceipts/update', { document_id: id, status: 1 });
     const link = await test.call('documents/getPDFLink', { document_id: id });
-    expect(link.body).toEqual({
-      url: expect.stringContaining(`${test.running.origin}/downloads/index.php?`),
-    });
+    expect(link.body).toEqual({ url: expect.stringContaining(`${test.running.origin}/downloads/?h=`) });
 
-    const response = await fetch(link.body.url);
+    // As on Moloni, the link itself is HTML for people.
+    const landing = await fetch(link.body.url);
+    expect(landing.status).toBe(200);
+    expect(landing.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await landing.text()).toMatch(
+      /http-equiv="refresh" content="0; URL=index\.php\?action=getDownload&amp;h=/,
+    );
+
+    const query = new URL(link.body.url).search.slice(1);
+    const response = await fetch(`${test.running.origin}/downloads/index.php?action=getDownload&${query}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     const bytes = Buffer.from(await response.arrayBuffer());

@@ -194,6 +194,9 @@ export const getPdfLink: Handler = (ctx) => {
   if (document.status !== 1) reject(5, 'status', [], 'Drafts have no PDF; close the document first.');
   const hash = randomBytes(16).toString('hex');
   ctx.state.pdfLinks.set(hash, document.document_id);
-  const query = new URLSearchParams({ action: 'getDownload', h: hash, d: String(document.document_id) });
-  return { url: `${ctx.origin}/downloads/index.php?${query}` };
+  // Like Moloni's, the link is a landing page for people; the file itself is at
+  // `downloads/index.php?action=getDownload&<this query>` (moloni-pt/woocommerce,
+  // src/Services/Documents/DownloadDocument.php).
+  const query = new URLSearchParams({ h: hash, d: String(document.document_id) });
+  return { url: `${ctx.origin}/downloads/?${query}` };
 };
