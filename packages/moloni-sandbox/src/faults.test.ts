@@ -203,7 +203,7 @@ describe('in-process app.request()', () => {
     };
     const token = grant.access_token;
     const url = `/v1/companies/getAll/?access_token=${token}`;
-    expect(await (await sandbox.app.request(url, { method: 'POST' })).json()).toHaveLength(1);
+    expect(await (await sandbox.app.request(url, { method: 'POST' })).json()).toHaveLength(2);
     sandbox.faults.add({ kind: 'commitThenDrop', endpoint: 'companies/getAll', times: 1 });
     const response = await sandbox.app.request(url, { method: 'POST' });
     await expect(response.text()).rejects.toThrow(/dropped/);

@@ -32,6 +32,7 @@ export {
   DEFAULT_DOCUMENT_SET_ID,
   DEFAULT_MATURITY_DATE_ID,
   DEFAULT_UNIT_ID,
+  DEMO_COMPANY_ID,
   SECONDARY_DOCUMENT_SET_ID,
 } from './seed.ts';
 export { type RunningMoloniSandbox, type StartOptions, startMoloniSandbox } from './server.ts';

@@ -20,6 +20,8 @@ export interface MoloniSandboxOptions {
   refreshTokenTtlSeconds?: number;
   /** company_id of the seeded company (default 240211). */
   companyId?: number;
+  /** Whether companies/getAll lists Moloni's demo company (id 5) too, as real accounts may (default true). */
+  demoCompany?: boolean;
   /** Name of the default series (default `M`, so documents read `FR M/1`). */
   documentSetName?: string;
   /** Documents of this total or more need an identified buyer (error 16; default 1000). */
@@ -50,7 +52,11 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
   const credentials: SandboxCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const clock = options.clock ?? createClock();
   const companyId = options.companyId ?? DEFAULT_COMPANY_ID;
-  const state = new SandboxState({ companyId, documentSetName: options.documentSetName ?? 'M' });
+  const state = new SandboxState({
+    companyId,
+    documentSetName: options.documentSetName ?? 'M',
+    demoCompany: options.demoCompany ?? true,
+  });
   const tokens = new TokenStore(credentials, clock, {
     accessTokenSeconds: options.accessTokenTtlSeconds ?? DEFAULT_LIFETIMES.accessTokenSeconds,
     refreshTokenSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_LIFETIMES.refreshTokenSeconds,

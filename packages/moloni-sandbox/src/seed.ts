@@ -14,6 +14,8 @@ import type {
 
 export interface SeedOptions {
   companyId: number;
+  /** Whether companies/getAll also lists Moloni's demo company (id 5), as real accounts may. */
+  demoCompany?: boolean;
   /** Name of the default series (`active_by_default`). */
   documentSetName: string;
 }
@@ -88,6 +90,29 @@ export function seedCompany(options: SeedOptions): Company {
     address: 'Avenida da Liberdade 100',
     city: 'Lisboa',
     zip_code: '1250-145',
+    country_id: 1,
+    currency_id: 1,
+    fiscal_zone: 'PT',
+  };
+}
+
+/**
+ * Moloni's demonstration company, which real accounts may list in companies/getAll; the official
+ * plugin drops company_id 5 from its company picker (moloni-pt/woocommerce, src/Start.php). Only
+ * the id is known; the name and NIF here are placeholders. It has no series, so nothing can be
+ * issued in it.
+ */
+export const DEMO_COMPANY_ID = 5;
+
+export function seedDemoCompany(): Company {
+  return {
+    company_id: DEMO_COMPANY_ID,
+    name: 'Empresa de Demonstração',
+    vat: '999999990',
+    email: '',
+    address: 'Desconhecido',
+    city: 'Desconhecido',
+    zip_code: '0000-000',
     country_id: 1,
     currency_id: 1,
     fiscal_zone: 'PT',

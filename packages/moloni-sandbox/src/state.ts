@@ -1,9 +1,11 @@
 import {
   COUNTRIES,
   DEFAULT_COMPANY_ID,
+  DEMO_COMPANY_ID,
   type SeedOptions,
   seedCategories,
   seedCompany,
+  seedDemoCompany,
   seedDocumentSets,
   seedMaturityDates,
   seedPaymentMethods,
@@ -77,6 +79,8 @@ export class SandboxState {
     ]) {
       map.clear();
     }
+    // Listed first: a client that takes the first company gets the wrong one.
+    if (this.seed.demoCompany ?? true) this.companies.set(DEMO_COMPANY_ID, seedDemoCompany());
     const company = seedCompany(this.seed);
     this.companies.set(company.company_id, company);
     for (const set of seedDocumentSets(this.seed)) this.documentSets.set(set.document_set_id, set);

@@ -152,15 +152,29 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
   };
 }
 
+/** Moloni's demonstration company, which real accounts may list; the official plugin ignores it. */
+const DEMO_COMPANY_ID = 5;
+
 async function pickCompany(referenceData: ReferenceData): Promise<number> {
-  const companies = await referenceData.companies();
+  const companies = (await referenceData.companies()).filter(
+    (company) => Number(company.company_id) !== DEMO_COMPANY_ID,
+  );
   const [only] = companies;
   if (companies.length === 1 && only) return only.company_id;
+  const listed = companies.map(
+    (item) => `${item.company_id} ${item.name}${item.vat ? ` (NIF ${item.vat})` : ''}`,
+  );
   throw new FaturadorError(
     'CONNECTION_NOT_CONFIGURED',
     companies.length === 0
-      ? 'The Moloni account has no company.'
-      : 'The Moloni account has several companies: configure the company id of the connection.',
-    { companies: companies.map((item) => ({ company_id: item.company_id, name: item.name })) },
+      ? "The Moloni account has no company (besides Moloni's demo company)."
+      : `The Moloni account has several companies: configure the company id of the connection (${listed.join('; ')}).`,
+    {
+      companies: companies.map((item) => ({
+        company_id: item.company_id,
+        name: item.name,
+        vat: item.vat ?? null,
+      })),
+    },
   );
 }
