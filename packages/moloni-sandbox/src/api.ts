@@ -34,7 +34,12 @@ export interface ApiParts {
   behaviour: Behaviour;
   /** Overrides the origin used in PDF links (default: the one the caller used). */
   publicUrl: string | undefined;
+  /** Called after a call that may have changed the state, before it is answered. */
+  onChange: () => void;
 }
+
+// Lists and lookups change nothing; getPDFLink does (it records the link).
+const READ_ONLY = /\/(count|get(?!pdflink)\w*)$/i;
 
 export const HANDLERS: HandlerMap = {
   ...referenceHandlers,
@@ -81,7 +86,9 @@ async function runCall(c: SandboxContext, parts: ApiParts, endpoint: string): Pr
     behaviour: parts.behaviour,
   };
   try {
-    return jsonResponse(handler(ctx));
+    const body = handler(ctx);
+    if (!READ_ONLY.test(endpoint)) parts.onChange();
+    return jsonResponse(body);
   } catch (error) {
     // Data errors are HTTP 200 with the error array, as clients of the real API expect.
     if (error instanceof MoloniValidationError)
@@ -173,7 +180,9 @@ export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
   app.on(['GET', 'POST'], '/v1/grant', (c) =>
     withFaults(c, parts, 'grant', async () => {
       try {
-        return jsonResponse(parts.tokens.grant(new URL(c.req.url).searchParams));
+        const token = parts.tokens.grant(new URL(c.req.url).searchParams);
+        parts.onChange();
+        return jsonResponse(token);
       } catch (error) {
         if (error instanceof MoloniAuthError) return jsonResponse(error.toBody(), 400);
         throw error;
