@@ -1,5 +1,6 @@
 import { type DocumentType, FaturadorError, type InvoiceRequest, type SecretBox } from '@faturador/core';
 import type { Redis } from 'ioredis';
+import { type ConnectionReport, checkConnection } from './check.ts';
 import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } from './document-model.ts';
 import { DocumentService, downloadOriginOf } from './documents.ts';
 import { createRedisLock } from './lock.ts';
@@ -61,6 +62,11 @@ export interface MoloniClient {
   getPdfLink(documentId: number, options?: { signed?: boolean }): Promise<string>;
   /** The PDF file of a closed document, checked to be one (else MOLONI_BAD_GATEWAY). */
   downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>>;
+  /**
+   * Inserts a draft, reads what Moloni made of it and deletes it: the account's companies, payment
+   * methods, draft numbering and calculation method, for a first look at a real account.
+   */
+  checkConnection(): Promise<ConnectionReport>;
   /** The company issuances go to (resolved once from `companies/getAll` when not configured). */
   companyId(): Promise<number>;
   /** Moloni HTTP calls made by this client, per endpoint. */
@@ -141,6 +147,7 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
       documents.findByOurReference(ourReference, documentType, findOptions),
     getPdfLink: (documentId, pdfOptions) => documents.pdfLink(documentId, pdfOptions),
     downloadPdf: (documentId) => documents.downloadPdf(documentId),
+    checkConnection: () => checkConnection({ session, referenceData, documents, company: companyId, now }),
     companyId,
     stats: () => transport.stats(),
     resetStats: () => transport.resetStats(),
