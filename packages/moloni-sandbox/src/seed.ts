@@ -97,10 +97,10 @@ export function seedCompany(options: SeedOptions): Company {
 }
 
 /**
- * Moloni's demonstration company, which real accounts may list in companies/getAll; the official
- * plugin drops company_id 5 from its company picker (moloni-pt/woocommerce, src/Start.php). Only
- * the id is known; the name and NIF here are placeholders. It has no series, so nothing can be
- * issued in it.
+ * Moloni's demonstration company, which real accounts may list in companies/getAll; both official
+ * plugins drop company_id 5 (moloni-pt/woocommerce src/Start.php; moloni-pt/magento2
+ * Libraries/MoloniLibrary/Classes/Companies.php, which names it "Empresa de Demonstração"). Its
+ * NIF and address here are placeholders. It has no series, so nothing can be issued in it.
  */
 export const DEMO_COMPANY_ID = 5;
 
