@@ -84,7 +84,9 @@ describe('error classification', () => {
         h.client().issueDocument({ request: invoiceRequest(), ourReference: 'N-1' }),
       );
       expect(error).toMatchObject({ code: 'MOLONI_BUSINESS_ERROR', status: 422, retryable: false });
-      expect((error.details?.errors as Array<{ field: string }>).map((entry) => entry.field)).toEqual(fields);
+      expect(((error.details?.errors ?? []) as Array<{ field: string }>).map((entry) => entry.field)).toEqual(
+        fields,
+      );
       expect(error.details?.outcome).not.toBe('unknown');
       expect(documentsOf(h.running)).toEqual([]);
     });
