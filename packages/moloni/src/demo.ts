@@ -51,6 +51,10 @@ async function main(): Promise<void> {
     console.log(`  before VAT  ${formatEuros(issued.totals.beforeVatCents)} EUR`);
     console.log(`  VAT 23%     ${formatEuros(issued.totals.vatCents)} EUR`);
     console.log(`  total       ${formatEuros(issued.totals.totalCents)} EUR`);
+    const { state } = sandbox.sandbox;
+    const paid = state.documents.get(issued.documentId)?.payments ?? [];
+    const methods = paid.map((payment) => state.paymentMethods.get(payment.payment_method_id)?.name);
+    console.log(`  paid with   ${methods.join(', ') || "Moloni's default"}`);
 
     const url = await client.getPdfLink(issued.documentId);
     const bytes = await client.downloadPdf(issued.documentId);
