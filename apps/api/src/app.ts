@@ -19,7 +19,8 @@ export interface AppDeps {
   submitter: Submitter;
   ledger: Ledger;
   pdfLinks: PdfLinkSigner;
-  pdfLinkOf: (connectionId: string | null, documentId: number) => Promise<string>;
+  /** The PDF file of a final document, from the Moloni account that issued it. */
+  pdfOf: (connectionId: string | null, documentId: number) => Promise<Uint8Array<ArrayBuffer>>;
   trustedProxies: readonly string[];
   bodyLimitBytes: number;
   /** Extra route modules (the record triggers) mounted on the same app and middleware. */

@@ -85,8 +85,8 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     submitter,
     ledger: runtime.ledger,
     pdfLinks,
-    pdfLinkOf: async (connectionId, documentId) =>
-      (await runtime.moloni.resolve(connectionId)).getPdfLink(documentId),
+    pdfOf: async (connectionId, documentId) =>
+      (await runtime.moloni.resolve(connectionId)).downloadPdf(documentId),
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
     mount: [

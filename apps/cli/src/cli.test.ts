@@ -3,9 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecretBox } from '@faturador/core';
+import { startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { createAuthenticator } from '@faturador/store';
 import { randomPrefix, testRedis, testRedisUrl } from '@faturador/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './cli.ts';
 import { createCliDeps } from './context.ts';
 
@@ -92,6 +93,23 @@ describe('faturador CLI', () => {
     ]);
     const badFile = await run(`connections add --name X --credentials-file ${join(dir, 'nope.json')}`);
     expect(badFile.exitCode).toBe(2);
+  });
+
+  it('checks a connection: a draft inserted in Moloni, reported on, and deleted', async () => {
+    const { run, deps } = setup();
+    const moloni = await startMoloniSandbox();
+    onTestFinished(() => moloni.close());
+    await ok(run(`connections add --name Sandbox --sandbox --base-url ${moloni.baseUrl}`));
+    const [connection] = await deps.connections.listConnections();
+    const out = await ok(run(`connections check ${connection?.connection_id}`));
+    expect(out).toContain('company 240211 Faturador Demo, Lda. (NIF 514000007)');
+    expect(out).toContain('demo company (5)   listed (ignored)');
+    expect(out).toMatch(/payment methods +Cheque, Multibanco, Numerário \[cash\]/);
+    expect(out).toMatch(/draft inserted +FR document \d+, number -1/);
+    expect(out).toMatch(/total +requested 10\.00 EUR, Moloni 10\.00 EUR/);
+    expect(out).toMatch(/draft deleted +yes/);
+    expect(moloni.sandbox.state.documents.size).toBe(0);
+    expect((await run('connections check con_nope')).exitCode).not.toBe(0);
   });
 
   it('creates a client and a key whose printed secret authenticates, once', async () => {

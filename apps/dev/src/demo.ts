@@ -50,22 +50,51 @@ async function ensureClient(
   await clients.setCapabilities(client.clientId, client.capabilities ?? []);
 }
 
+/** The demo connection of an earlier start, if it still points at this sandbox as this user. */
+async function reusableConnection(
+  deps: StoreDeps,
+  sandbox: { baseUrl: string; credentials: SandboxCredentials },
+): Promise<string | undefined> {
+  const connections = createConnectionStore(deps);
+  const baseUrl = sandbox.baseUrl.endsWith('/') ? sandbox.baseUrl : `${sandbox.baseUrl}/`;
+  let kept: string | undefined;
+  for (const existing of await connections.listConnections()) {
+    if (existing.kind !== 'sandbox' || existing.name !== SANDBOX_CONNECTION_NAME) continue;
+    const same =
+      kept === undefined &&
+      existing.base_url === baseUrl &&
+      existing.client_id === sandbox.credentials.clientId &&
+      existing.username === sandbox.credentials.username;
+    // The secrets must match too: a changed password would otherwise fail every issuance.
+    const full = same ? await connections.getConnection(existing.connection_id) : null;
+    if (
+      full?.client_secret === sandbox.credentials.clientSecret &&
+      full.password === sandbox.credentials.password
+    ) {
+      kept = existing.connection_id;
+    } else {
+      await connections.deleteConnection(existing.connection_id);
+    }
+  }
+  return kept;
+}
+
 /**
  * Links the demo client (created if missing, with the seed's key and secret) to a connection to
- * the given sandbox. A previous sandbox connection is replaced: the sandbox's port can change.
+ * the given sandbox. The connection of an earlier start is reused when it points at the same
+ * sandbox, so the ledger's documents (their PDF links, the guard on their references) stay with
+ * the account that holds them; one to another URL (the sandbox's port changed) is replaced.
  * Returns the connection id.
  */
 export async function seedDemoClient(
   deps: StoreDeps,
   sandbox: { baseUrl: string; credentials: SandboxCredentials },
 ): Promise<string> {
-  const connections = createConnectionStore(deps);
-  for (const existing of await connections.listConnections()) {
-    if (existing.kind === 'sandbox' && existing.name === SANDBOX_CONNECTION_NAME) {
-      await connections.deleteConnection(existing.connection_id);
-    }
-  }
-  const connection = await addSandboxConnection(deps, SANDBOX_CONNECTION_NAME, sandbox);
+  const connection = {
+    connection_id:
+      (await reusableConnection(deps, sandbox)) ??
+      (await addSandboxConnection(deps, SANDBOX_CONNECTION_NAME, sandbox)).connection_id,
+  };
   const clients = createApiClientStore(deps);
   await ensureClient(
     clients,

@@ -30,23 +30,13 @@ let stack: ChildProcess;
 let output = '';
 let dataDir: string;
 let apiPort: number;
+let env: Record<string, string | undefined>;
+/** The first document the printed cURL issued. */
+let firstAnswer: { document: { moloni_document_id: number; pdf_url: string; number: string } } | undefined;
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'faturador-start-'));
-  apiPort = await freePort();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    REDIS_PORT: String(await freePort()),
-    FATURADOR_MASTER_KEY: randomBytes(32).toString('hex'),
-    FATURADOR_DATA_DIR: dataDir,
-    PORT: String(apiPort),
-    MOLONI_SANDBOX_PORT: String(await freePort()),
-    SLACK_PORT: String(await freePort()),
-    SLACK_FAKE_PORT: String(await freePort()),
-    LOG_LEVEL: 'error',
-  };
-  delete env.SLACK_BOT_TOKEN;
-  delete env.REDIS_URL;
+/** Runs `npm start` (as `start.ts`) with `env`, resolved once it says the stack runs. */
+async function startStack(): Promise<void> {
+  output = '';
   stack = spawn(process.execPath, ['--import', 'tsx', 'apps/dev/src/start.ts'], {
     cwd: root,
     env,
@@ -69,6 +59,25 @@ beforeAll(async () => {
       }
     }, 50);
   });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'faturador-start-'));
+  apiPort = await freePort();
+  env = {
+    ...process.env,
+    REDIS_PORT: String(await freePort()),
+    FATURADOR_MASTER_KEY: randomBytes(32).toString('hex'),
+    FATURADOR_DATA_DIR: dataDir,
+    PORT: String(apiPort),
+    MOLONI_SANDBOX_PORT: String(await freePort()),
+    SLACK_PORT: String(await freePort()),
+    SLACK_FAKE_PORT: String(await freePort()),
+    LOG_LEVEL: 'error',
+  };
+  delete env.SLACK_BOT_TOKEN;
+  delete env.REDIS_URL;
+  await startStack();
 }, 90_000);
 
 afterAll(async () => {
@@ -83,11 +92,12 @@ describe('npm start', () => {
     const curl = /^curl [\s\S]*?--data '.*'$/m.exec(output)?.[0];
     expect(curl).toBeDefined();
     const { stdout } = await run('sh', ['-c', curl ?? 'false']);
-    const answer = JSON.parse(stdout) as unknown;
+    const answer = JSON.parse(stdout) as typeof firstAnswer;
     expect(answer).toMatchObject({
       success: true,
       document: { number: expect.stringMatching(/^FR M\/\d+$/) },
     });
+    firstAnswer = answer;
   });
 
   it('runs the Slack bot: the replay script gets the document number in the fake thread', async () => {
@@ -124,4 +134,25 @@ describe('npm start', () => {
     for (let i = 0; i < 100 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(groupAlive()).toBe(false);
   }, 60_000);
+
+  it('keeps its Moloni on a restart: the old PDF link still downloads, through the same connection', async () => {
+    expect(existsSync(join(dataDir, 'moloni-sandbox.json'))).toBe(true);
+    await startStack();
+    const link = firstAnswer?.document.pdf_url;
+    expect(link).toBeDefined();
+    // The ledger's entry names the demo connection of the first start: had it been recreated (or
+    // the sandbox forgotten its documents), this link would fail.
+    const pdf = await fetch(link ?? '');
+    expect(pdf.status).toBe(200);
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    // A forgetful sandbox would number the next document FR M/1 again.
+    const curl = /^curl [\s\S]*?--data '.*'$/m.exec(output)?.[0];
+    const { stdout } = await run('sh', ['-c', curl ?? 'false']);
+    const next = Number(/^FR M\/(\d+)$/.exec(JSON.parse(stdout).document?.number ?? '')?.[1]);
+    expect(next).toBeGreaterThan(Number(firstAnswer?.document.number.split('/')[1]));
+  }, 90_000);
 });

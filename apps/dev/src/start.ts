@@ -238,7 +238,12 @@ async function main(): Promise<void> {
   const setup = createRedis(redisUrl, 'worker');
   const policy = await assertNoEviction(setup);
 
-  const sandbox = await startMoloniSandbox({ port: Number(process.env.MOLONI_SANDBOX_PORT ?? 8765) });
+  // The sandbox keeps its account under the data directory, as Redis keeps the ledger: a restart
+  // must not forget documents the ledger points at.
+  const sandbox = await startMoloniSandbox({
+    port: Number(process.env.MOLONI_SANDBOX_PORT ?? 8765),
+    stateFile: join(dataDir, 'moloni-sandbox.json'),
+  });
   stops.push(sandbox.close);
 
   const masterKey = localMasterKey();

@@ -34,7 +34,8 @@ export interface MoloniPort {
   findByOurReference(ourReference: string, documentType?: DocumentType): Promise<FoundDocument[]>;
   /** Verifies and, if a final document was requested, closes a document found or inserted before. */
   completeDocument(documentId: number, request: InvoiceRequest): Promise<IssuedDocument>;
-  getPdfLink(documentId: number): Promise<string>;
+  /** The PDF file of a closed document (MOLONI_BAD_GATEWAY when Moloni gives anything else). */
+  downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /** Resolves the Moloni account a request is issued with. */

@@ -8,7 +8,10 @@ describe('transport', () => {
       const response = await fetch(`${test.running.baseUrl}${path}?access_token=${test.token}`, {
         method: 'POST',
       });
-      expect(await response.json()).toEqual([expect.objectContaining({ company_id: 240211 })]);
+      expect(await response.json()).toEqual([
+        expect.objectContaining({ company_id: 5 }),
+        expect.objectContaining({ company_id: 240211 }),
+      ]);
     }
   });
 

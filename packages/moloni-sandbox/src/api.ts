@@ -23,6 +23,7 @@ import {
   type SandboxEnv,
   sleep,
 } from './transport.ts';
+import type { SandboxDocument } from './types.ts';
 
 export interface ApiParts {
   state: SandboxState;
@@ -33,7 +34,12 @@ export interface ApiParts {
   behaviour: Behaviour;
   /** Overrides the origin used in PDF links (default: the one the caller used). */
   publicUrl: string | undefined;
+  /** Called after a call that may have changed the state, before it is answered. */
+  onChange: () => void;
 }
+
+// Lists and lookups change nothing; getPDFLink does (it records the link).
+const READ_ONLY = /\/(count|get(?!pdflink)\w*)$/i;
 
 export const HANDLERS: HandlerMap = {
   ...referenceHandlers,
@@ -80,7 +86,9 @@ async function runCall(c: SandboxContext, parts: ApiParts, endpoint: string): Pr
     behaviour: parts.behaviour,
   };
   try {
-    return jsonResponse(handler(ctx));
+    const body = handler(ctx);
+    if (!READ_ONLY.test(endpoint)) parts.onChange();
+    return jsonResponse(body);
   } catch (error) {
     // Data errors are HTTP 200 with the error array, as clients of the real API expect.
     if (error instanceof MoloniValidationError)
@@ -105,6 +113,10 @@ async function withFaults(
     call.outcome = fault.status;
     return c.html(proxyErrorPage(fault.status), fault.status as 429 | 500 | 502 | 503 | 504);
   }
+  if (fault?.kind === 'refuse') {
+    call.outcome = 200;
+    return jsonResponse(fault.body);
+  }
   if (fault?.kind === 'hang') {
     call.outcome = 'hung';
     return hang(c);
@@ -126,13 +138,51 @@ async function withFaults(
   return response;
 }
 
+function linkedDocument(c: SandboxContext, parts: ApiParts): SandboxDocument | undefined {
+  const documentId = parts.state.pdfLinks.get(c.req.query('h') ?? '');
+  const document = documentId === undefined ? undefined : parts.state.documents.get(documentId);
+  const d = c.req.query('d');
+  return document && (d === undefined || d === String(document.document_id)) ? document : undefined;
+}
+
+const notFoundPage = '<html><body><h1>Documento não encontrado</h1></body></html>';
+
+/** An HTML page for people, which sends the browser on to the download (as Moloni's does). */
+function landingPage(c: SandboxContext, parts: ApiParts): Response {
+  const document = linkedDocument(c, parts);
+  if (!document) return c.html(notFoundPage, 404);
+  const query = new URLSearchParams(new URL(c.req.url).search);
+  query.delete('action');
+  const target = `index.php?action=getDownload&${query}`.replace(/&/g, '&amp;');
+  const label = documentLabel(document, parts.state);
+  return c.html(
+    `<!DOCTYPE html><html lang="pt"><head><meta charset="utf-8"><title>Moloni - ${label}</title>` +
+      `<meta http-equiv="refresh" content="0; URL=${target}"></head>` +
+      `<body><p>O download de ${label} vai começar. <a href="${target}">Descarregar</a></p></body></html>`,
+  );
+}
+
+function download(c: SandboxContext, parts: ApiParts): Response {
+  const document = linkedDocument(c, parts);
+  if (!document) return c.html(notFoundPage, 404);
+  const filename = `${documentLabel(document, parts.state).replace(/[^\w-]+/g, '_')}.pdf`;
+  return new Response(documentPdf(document, parts.state), {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${filename}"`,
+    },
+  });
+}
+
 export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
   // Production reads the grant parameters from the query string only, whatever the method: a POST
   // form body is "missing parameters" (reference §2).
   app.on(['GET', 'POST'], '/v1/grant', (c) =>
     withFaults(c, parts, 'grant', async () => {
       try {
-        return jsonResponse(parts.tokens.grant(new URL(c.req.url).searchParams));
+        const token = parts.tokens.grant(new URL(c.req.url).searchParams);
+        parts.onChange();
+        return jsonResponse(token);
       } catch (error) {
         if (error instanceof MoloniAuthError) return jsonResponse(error.toBody(), 400);
         throw error;
@@ -145,21 +195,12 @@ export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
     return withFaults(c, parts, endpoint, () => runCall(c, parts, endpoint));
   });
 
-  app.get('/downloads/index.php', (c) => {
-    const call = parts.stats.record('download', parts.clock.now());
-    const documentId = parts.state.pdfLinks.get(c.req.query('h') ?? '');
-    const document = documentId === undefined ? undefined : parts.state.documents.get(documentId);
-    if (c.req.query('action') !== 'getDownload' || !document) {
-      call.outcome = 404;
-      return c.html('<html><body><h1>Documento não encontrado</h1></body></html>', 404);
-    }
-    call.outcome = 200;
-    const filename = `${documentLabel(document, parts.state).replace(/[^\w-]+/g, '_')}.pdf`;
-    return new Response(documentPdf(document, parts.state), {
-      headers: {
-        'content-type': 'application/pdf',
-        'content-disposition': `attachment; filename="${filename}"`,
-      },
-    });
-  });
+  // The landing page getPDFLink points at, and the download behind it (`action=getDownload`).
+  // Faults reach them only when named (`downloads/page`, `downloads/getDownload`).
+  app.get('/downloads', (c) => withFaults(c, parts, 'downloads/page', async () => landingPage(c, parts)));
+  app.get('/downloads/index.php', (c) =>
+    c.req.query('action') === 'getDownload'
+      ? withFaults(c, parts, 'downloads/getDownload', async () => download(c, parts))
+      : withFaults(c, parts, 'downloads/page', async () => landingPage(c, parts)),
+  );
 }

@@ -43,6 +43,11 @@ interface Issued {
 
 export type GrantType = 'password' | 'refresh_token';
 
+export interface SavedTokens {
+  access: Array<[string, Issued]>;
+  refresh: Array<[string, Issued]>;
+}
+
 function token(): string {
   return randomBytes(20).toString('hex');
 }
@@ -138,6 +143,18 @@ export class TokenStore {
     if (this.clock.now() >= issued.expiresAt) {
       throw new MoloniAuthError('invalid_request', 'The access token provided has expired');
     }
+  }
+
+  /** The live tokens, for a sandbox that keeps its state across restarts. */
+  exportTokens(): SavedTokens {
+    return { access: [...this.access], refresh: [...this.refresh] };
+  }
+
+  importTokens(saved: SavedTokens): void {
+    this.access.clear();
+    this.refresh.clear();
+    for (const [token, issued] of saved.access) this.access.set(token, issued);
+    for (const [token, issued] of saved.refresh) this.refresh.set(token, issued);
   }
 
   /** Forgets every token (the "user changed password" case); also part of a sandbox reset. */

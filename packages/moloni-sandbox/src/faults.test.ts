@@ -27,6 +27,7 @@ describe('FaultInjector', () => {
     expect(() => faults.add({ kind: 'latency' })).toThrow(/ms/);
     expect(() => faults.add({ kind: 'explode' as 'hang' })).toThrow(/kind/);
     expect(() => faults.add({ kind: 'hang', times: -1 })).toThrow(/times/);
+    expect(() => faults.add({ kind: 'refuse' })).toThrow(/body/);
   });
 });
 
@@ -66,6 +67,16 @@ describe('faults over HTTP', () => {
     expect(test.running.sandbox.state.documents.size).toBe(0);
     expect((await test.call('invoiceReceipts/insert', documentBody(ids))).body.valid).toBe(1);
     expect(test.running.sandbox.stats.count('invoiceReceipts/insert')).toBe(3);
+  });
+
+  it('refuse: answers HTTP 200 with the given refusal and executes nothing', async () => {
+    const test = await sandbox();
+    const ids = await customerAndProduct(test);
+    const body = [['10 associated_id'], '5 related_id'];
+    test.running.sandbox.faults.add({ kind: 'refuse', endpoint: 'invoiceReceipts/insert', body, times: 1 });
+    expect(await test.call('invoiceReceipts/insert', documentBody(ids))).toEqual({ status: 200, body });
+    expect(test.running.sandbox.state.documents.size).toBe(0);
+    expect((await test.call('invoiceReceipts/insert', documentBody(ids))).body).toMatchObject({ valid: 1 });
   });
 
   it('hangs until the client gives up, and close() ends hanging requests', async () => {
@@ -192,7 +203,7 @@ describe('in-process app.request()', () => {
     };
     const token = grant.access_token;
     const url = `/v1/companies/getAll/?access_token=${token}`;
-    expect(await (await sandbox.app.request(url, { method: 'POST' })).json()).toHaveLength(1);
+    expect(await (await sandbox.app.request(url, { method: 'POST' })).json()).toHaveLength(2);
     sandbox.faults.add({ kind: 'commitThenDrop', endpoint: 'companies/getAll', times: 1 });
     const response = await sandbox.app.request(url, { method: 'POST' });
     await expect(response.text()).rejects.toThrow(/dropped/);

@@ -14,7 +14,12 @@ export type FaultKind =
   /** Executes the call (state changes), then destroys the connection without a response. */
   | 'commitThenDrop'
   /** Executes the call, then never answers (a client timeout with the outcome committed). */
-  | 'commitThenHang';
+  | 'commitThenHang'
+  /**
+   * Answers HTTP 200 with `body` and executes nothing: the refusals Moloni sends besides its flat
+   * error array, such as `{"valid": 0, …}` or a nested array `[["10 associated_id"], "5 related_id"]`.
+   */
+  | 'refuse';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -31,6 +36,8 @@ export interface FaultSpec {
   ms?: number;
   /** For `status`. */
   status?: number;
+  /** For `refuse`: the JSON body (an object or an array). */
+  body?: unknown;
 }
 
 export interface ActiveFault {
@@ -41,6 +48,8 @@ export interface ActiveFault {
   readonly ms: number;
   /** HTTP status for `status` (0 otherwise). */
   readonly status: number;
+  /** JSON body for `refuse` (undefined otherwise). */
+  readonly body?: unknown;
   /** null = unlimited. */
   remaining: number | null;
   skip: number;
@@ -52,7 +61,15 @@ export interface FaultPlan {
   fault: ActiveFault | undefined;
 }
 
-const KINDS: readonly FaultKind[] = ['latency', 'status', 'hang', 'drop', 'commitThenDrop', 'commitThenHang'];
+const KINDS: readonly FaultKind[] = [
+  'latency',
+  'status',
+  'hang',
+  'drop',
+  'commitThenDrop',
+  'commitThenHang',
+  'refuse',
+];
 const STATUSES = [429, 500, 502, 503, 504];
 
 export class FaultValidationError extends Error {
@@ -71,7 +88,8 @@ function nonNegativeInteger(value: unknown, field: string): number | undefined {
 }
 
 function matches(pattern: string, endpoint: string): boolean {
-  if (pattern === '*') return true;
+  // The PDF download pages are not API calls: only a fault that names them reaches them.
+  if (pattern === '*') return !endpoint.startsWith('downloads/');
   const want = pattern.toLowerCase().replace(/^\/+|\/+$/g, '');
   const have = endpoint.toLowerCase();
   if (want.endsWith('/*')) return have.startsWith(want.slice(0, -1));
@@ -92,6 +110,9 @@ export class FaultInjector {
     if (spec.kind === 'status' && !STATUSES.includes(status)) {
       throw new FaultValidationError(`status must be one of ${STATUSES.join(', ')}`);
     }
+    if (spec.kind === 'refuse' && (spec.body === null || typeof spec.body !== 'object')) {
+      throw new FaultValidationError('refuse needs a body (a JSON object or array)');
+    }
     if (spec.endpoint !== undefined && typeof spec.endpoint !== 'string') {
       throw new FaultValidationError('endpoint must be a string');
     }
@@ -102,6 +123,7 @@ export class FaultInjector {
       endpoint: spec.endpoint || '*',
       ms: spec.kind === 'latency' ? ms : 0,
       status: spec.kind === 'status' ? status : 0,
+      ...(spec.kind === 'refuse' ? { body: spec.body } : {}),
       remaining: times ?? null,
       skip: nonNegativeInteger(spec.skip, 'skip') ?? 0,
       hits: 0,

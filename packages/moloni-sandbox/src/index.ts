@@ -25,12 +25,14 @@ export { encodePhpForm, type FormValue, parsePhpForm } from './form.ts';
 export { renderPdf } from './pdf.ts';
 export { createMoloniSandbox, type MoloniSandbox, type MoloniSandboxOptions } from './sandbox.ts';
 export {
+  CASH_PAYMENT_METHOD_ID,
+  CHEQUE_PAYMENT_METHOD_ID,
   DEFAULT_CATEGORY_ID,
   DEFAULT_COMPANY_ID,
   DEFAULT_DOCUMENT_SET_ID,
   DEFAULT_MATURITY_DATE_ID,
-  DEFAULT_PAYMENT_METHOD_ID,
   DEFAULT_UNIT_ID,
+  DEMO_COMPANY_ID,
   SECONDARY_DOCUMENT_SET_ID,
 } from './seed.ts';
 export { type RunningMoloniSandbox, type StartOptions, startMoloniSandbox } from './server.ts';

@@ -1,5 +1,6 @@
 // `pnpm --filter @faturador/moloni-sandbox start`: the sandbox on its own, for demos and manual
-// testing. The port comes from MOLONI_SANDBOX_PORT (default 8765).
+// testing. The port comes from MOLONI_SANDBOX_PORT (default 8765); with MOLONI_SANDBOX_STATE_FILE
+// the account is kept in that JSON file across restarts.
 import { startMoloniSandbox } from './server.ts';
 
 const DEFAULT_PORT = 8765;
@@ -9,7 +10,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`MOLONI_SANDBOX_PORT must be a port number, got "${process.env.MOLONI_SANDBOX_PORT}"`);
   }
-  const running = await startMoloniSandbox({ port });
+  const stateFile = process.env.MOLONI_SANDBOX_STATE_FILE || undefined;
+  const running = await startMoloniSandbox({ port, ...(stateFile ? { stateFile } : {}) });
   const { credentials, companyId, documentSetId } = running.sandbox;
   const lines = [
     `Moloni sandbox listening on ${running.baseUrl}`,
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     `  password       ${credentials.password}`,
     `  company_id     ${companyId}   document_set_id ${documentSetId} (series M)`,
     `  control        ${running.origin}/_sandbox/{faults,stats,clock,reset}`,
+    `  state          ${stateFile ? `${stateFile} (${running.sandbox.restored ? 'restored' : 'new'})` : 'in memory'}`,
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -4,6 +4,7 @@ import { DEFAULT_CREDENTIALS, DEFAULT_LIFETIMES, type SandboxCredentials, TokenS
 import { createClock, type SandboxClock } from './clock.ts';
 import { mountControl } from './control.ts';
 import { FaultInjector } from './faults.ts';
+import { stateFile } from './persistence.ts';
 import { DEFAULT_COMPANY_ID, DEFAULT_DOCUMENT_SET_ID } from './seed.ts';
 import { SandboxState } from './state.ts';
 import { CallStats, type StatsSnapshot } from './stats.ts';
@@ -20,12 +21,19 @@ export interface MoloniSandboxOptions {
   refreshTokenTtlSeconds?: number;
   /** company_id of the seeded company (default 240211). */
   companyId?: number;
+  /** Whether companies/getAll lists Moloni's demo company (id 5) too, as real accounts may (default true). */
+  demoCompany?: boolean;
   /** Name of the default series (default `M`, so documents read `FR M/1`). */
   documentSetName?: string;
   /** Documents of this total or more need an identified buyer (error 16; default 1000). */
   anonymousBuyerLimit?: number;
   /** Origin for PDF links, e.g. `http://localhost:8765`; default: the origin the caller used. */
   publicUrl?: string;
+  /**
+   * A JSON file that keeps the account (data and tokens) across restarts: loaded at start when it
+   * exists, rewritten after every call that changes something. Default: in memory only.
+   */
+  stateFile?: string;
 }
 
 export interface MoloniSandbox {
@@ -44,24 +52,34 @@ export interface MoloniSandbox {
   snapshot(): StatsSnapshot;
   /** Back to the seed: data, tokens, faults and stats (the clock is kept). */
   reset(): void;
+  /** Whether the state came from `stateFile` rather than the seed. */
+  readonly restored: boolean;
 }
 
 export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniSandbox {
   const credentials: SandboxCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const clock = options.clock ?? createClock();
   const companyId = options.companyId ?? DEFAULT_COMPANY_ID;
-  const state = new SandboxState({ companyId, documentSetName: options.documentSetName ?? 'M' });
+  const state = new SandboxState({
+    companyId,
+    documentSetName: options.documentSetName ?? 'M',
+    demoCompany: options.demoCompany ?? true,
+  });
   const tokens = new TokenStore(credentials, clock, {
     accessTokenSeconds: options.accessTokenTtlSeconds ?? DEFAULT_LIFETIMES.accessTokenSeconds,
     refreshTokenSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_LIFETIMES.refreshTokenSeconds,
   });
   const faults = new FaultInjector();
   const stats = new CallStats();
+  const file = options.stateFile === undefined ? undefined : stateFile(options.stateFile, state, tokens);
+  const restored = file?.load() ?? false;
+  const save = () => file?.save();
   const reset = () => {
     state.reset();
     tokens.revokeAll();
     faults.clear();
     stats.reset();
+    save();
   };
 
   // Moloni's URLs end in `/` (`…/v1/invoiceReceipts/insert/`); non-strict routing accepts both.
@@ -74,6 +92,7 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     stats,
     behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? 1000 },
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+    onChange: save,
   });
   mountControl(app, { faults, stats, clock, tokens, reset });
   app.notFound(() => jsonResponse({ error: 'not_found', error_description: 'No such route' }, 404));
@@ -97,5 +116,6 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     documentSetId: DEFAULT_DOCUMENT_SET_ID,
     snapshot: () => stats.snapshot(tokens.grants),
     reset,
+    restored,
   };
 }

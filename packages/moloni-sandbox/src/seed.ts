@@ -14,6 +14,8 @@ import type {
 
 export interface SeedOptions {
   companyId: number;
+  /** Whether companies/getAll also lists Moloni's demo company (id 5), as real accounts may. */
+  demoCompany?: boolean;
   /** Name of the default series (`active_by_default`). */
   documentSetName: string;
 }
@@ -21,7 +23,10 @@ export interface SeedOptions {
 export const DEFAULT_COMPANY_ID = 240211;
 export const DEFAULT_DOCUMENT_SET_ID = 884384;
 export const SECONDARY_DOCUMENT_SET_ID = 884385;
-export const DEFAULT_PAYMENT_METHOD_ID = 1753478;
+/** Numerário, the cash method (`is_numerary: 1`); the lowest id, so the first one created. */
+export const CASH_PAYMENT_METHOD_ID = 1753478;
+/** Listed first by a real account, though it is not its default. */
+export const CHEQUE_PAYMENT_METHOD_ID = 1753483;
 export const DEFAULT_UNIT_ID = 2156443;
 export const DEFAULT_CATEGORY_ID = 3125141;
 export const DEFAULT_MATURITY_DATE_ID = 1421690;
@@ -91,6 +96,29 @@ export function seedCompany(options: SeedOptions): Company {
   };
 }
 
+/**
+ * Moloni's demonstration company, which real accounts may list in companies/getAll; both official
+ * plugins drop company_id 5 (moloni-pt/woocommerce src/Start.php; moloni-pt/magento2
+ * Libraries/MoloniLibrary/Classes/Companies.php, which names it "Empresa de Demonstração"). Its
+ * NIF and address here are placeholders. It has no series, so nothing can be issued in it.
+ */
+export const DEMO_COMPANY_ID = 5;
+
+export function seedDemoCompany(): Company {
+  return {
+    company_id: DEMO_COMPANY_ID,
+    name: 'Empresa de Demonstração',
+    vat: '999999990',
+    email: '',
+    address: 'Desconhecido',
+    city: 'Desconhecido',
+    zip_code: '0000-000',
+    country_id: 1,
+    currency_id: 1,
+    fiscal_zone: 'PT',
+  };
+}
+
 export function seedDocumentSets(options: SeedOptions): DocumentSet[] {
   const base = {
     company_id: options.companyId,
@@ -154,13 +182,19 @@ export function seedTaxes(options: SeedOptions): Tax[] {
   return taxes;
 }
 
+/**
+ * In the order a real account lists them (machinagod/moloni-client-ts,
+ * canned/v1/paymentMethods/getAll/response.json): not by id, not cash first, and with no default
+ * flag. Only `is_numerary` tells which one is cash.
+ */
 export function seedPaymentMethods(options: SeedOptions): PaymentMethod[] {
   const rows: Array<[number, string, 0 | 1, 0 | 1, 0 | 1, 0 | 1]> = [
-    [DEFAULT_PAYMENT_METHOD_ID, 'Numerário', 1, 0, 0, 0],
-    [1753479, 'Multibanco', 0, 1, 0, 0],
-    [1753480, 'Cartão de crédito', 0, 0, 1, 0],
-    [1753481, 'Transferência bancária', 0, 0, 0, 0],
-    [1753482, 'MB WAY', 0, 0, 0, 0],
+    [CHEQUE_PAYMENT_METHOD_ID, 'Cheque', 0, 0, 0, 0],
+    [1753493, 'Multibanco', 0, 1, 0, 0],
+    [CASH_PAYMENT_METHOD_ID, 'Numerário', 1, 0, 0, 0],
+    [1753494, 'Cartão de crédito', 0, 0, 1, 0],
+    [1753495, 'Transferência bancária', 0, 0, 0, 0],
+    [1753496, 'MB WAY', 0, 0, 0, 0],
   ];
   return rows.map(([payment_method_id, name, is_numerary, is_mb, is_tpa, is_credit]) => ({
     payment_method_id,

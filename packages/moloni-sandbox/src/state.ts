@@ -1,9 +1,11 @@
 import {
   COUNTRIES,
   DEFAULT_COMPANY_ID,
+  DEMO_COMPANY_ID,
   type SeedOptions,
   seedCategories,
   seedCompany,
+  seedDemoCompany,
   seedDocumentSets,
   seedMaturityDates,
   seedPaymentMethods,
@@ -34,6 +36,23 @@ const FIRST_IDS = {
 } as const;
 
 type IdKind = keyof typeof FIRST_IDS;
+
+export interface SavedState {
+  companies: Array<[number, Company]>;
+  documentSets: Array<[number, DocumentSet]>;
+  taxes: Array<[number, Tax]>;
+  paymentMethods: Array<[number, PaymentMethod]>;
+  units: Array<[number, MeasurementUnit]>;
+  maturityDates: Array<[number, MaturityDate]>;
+  categories: Array<[number, ProductCategory]>;
+  countries: Array<[number, Country]>;
+  customers: Array<[number, Customer]>;
+  products: Array<[number, Product]>;
+  documents: Array<[number, SandboxDocument]>;
+  numbering: Array<[string, number]>;
+  pdfLinks: Array<[string, number]>;
+  nextIds: Array<[IdKind, number]>;
+}
 
 /** Everything a Moloni account holds, in memory. `reset()` returns it to the seed. */
 export class SandboxState {
@@ -77,6 +96,8 @@ export class SandboxState {
     ]) {
       map.clear();
     }
+    // Listed first: a client that takes the first company gets the wrong one.
+    if (this.seed.demoCompany ?? true) this.companies.set(DEMO_COMPANY_ID, seedDemoCompany());
     const company = seedCompany(this.seed);
     this.companies.set(company.company_id, company);
     for (const set of seedDocumentSets(this.seed)) this.documentSets.set(set.document_set_id, set);
@@ -88,6 +109,49 @@ export class SandboxState {
       this.maturityDates.set(maturity.maturity_date_id, maturity);
     for (const category of seedCategories(this.seed)) this.categories.set(category.category_id, category);
     for (const country of COUNTRIES) this.countries.set(country.country_id, country);
+  }
+
+  /** Everything the account holds, as JSON-safe data (see persistence.ts). */
+  exportData(): SavedState {
+    const entries = <K, V>(map: Map<K, V>) => [...map.entries()];
+    return {
+      companies: entries(this.companies),
+      documentSets: entries(this.documentSets),
+      taxes: entries(this.taxes),
+      paymentMethods: entries(this.paymentMethods),
+      units: entries(this.units),
+      maturityDates: entries(this.maturityDates),
+      categories: entries(this.categories),
+      countries: entries(this.countries),
+      customers: entries(this.customers),
+      products: entries(this.products),
+      documents: entries(this.documents),
+      numbering: entries(this.numbering),
+      pdfLinks: entries(this.pdfLinks),
+      nextIds: entries(this.nextIds),
+    };
+  }
+
+  /** Replaces everything with saved data. */
+  importData(saved: SavedState): void {
+    const fill = <K, V>(map: Map<K, V>, rows: Array<[K, V]>) => {
+      map.clear();
+      for (const [key, value] of rows) map.set(key, value);
+    };
+    fill(this.companies, saved.companies);
+    fill(this.documentSets, saved.documentSets);
+    fill(this.taxes, saved.taxes);
+    fill(this.paymentMethods, saved.paymentMethods);
+    fill(this.units, saved.units);
+    fill(this.maturityDates, saved.maturityDates);
+    fill(this.categories, saved.categories);
+    fill(this.countries, saved.countries);
+    fill(this.customers, saved.customers);
+    fill(this.products, saved.products);
+    fill(this.documents, saved.documents);
+    fill(this.numbering, saved.numbering);
+    fill(this.pdfLinks, saved.pdfLinks);
+    fill(this.nextIds, saved.nextIds);
   }
 
   nextId(kind: IdKind): number {

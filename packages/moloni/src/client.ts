@@ -1,7 +1,8 @@
 import { type DocumentType, FaturadorError, type InvoiceRequest, type SecretBox } from '@faturador/core';
 import type { Redis } from 'ioredis';
+import { type ConnectionReport, checkConnection } from './check.ts';
 import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } from './document-model.ts';
-import { DocumentService } from './documents.ts';
+import { DocumentService, downloadOriginOf } from './documents.ts';
 import { createRedisLock } from './lock.ts';
 import { ProductCatalog } from './products.ts';
 import { type MoloniLogger, redactingLogger, SecretRegistry, silentLogger } from './redact.ts';
@@ -57,7 +58,15 @@ export interface MoloniClient {
     documentType?: DocumentType,
     options?: { year?: number },
   ): Promise<FoundDocument[]>;
+  /** getPDFLink's URL: a landing page for people, not the file (see downloadPdf). */
   getPdfLink(documentId: number, options?: { signed?: boolean }): Promise<string>;
+  /** The PDF file of a closed document, checked to be one (else MOLONI_BAD_GATEWAY). */
+  downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>>;
+  /**
+   * Inserts a draft, reads what Moloni made of it and deletes it: the account's companies, payment
+   * methods, draft numbering and calculation method, for a first look at a real account.
+   */
+  checkConnection(): Promise<ConnectionReport>;
   /** The company issuances go to (resolved once from `companies/getAll` when not configured). */
   companyId(): Promise<number>;
   /** Moloni HTTP calls made by this client, per endpoint. */
@@ -127,6 +136,7 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     catalog: new ProductCatalog(session, referenceData),
     company: companyId,
     now,
+    downloadOrigin: downloadOriginOf(options.baseUrl),
   });
 
   return {
@@ -136,6 +146,8 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     findByOurReference: (ourReference, documentType, findOptions) =>
       documents.findByOurReference(ourReference, documentType, findOptions),
     getPdfLink: (documentId, pdfOptions) => documents.pdfLink(documentId, pdfOptions),
+    downloadPdf: (documentId) => documents.downloadPdf(documentId),
+    checkConnection: () => checkConnection({ session, referenceData, documents, company: companyId, now }),
     companyId,
     stats: () => transport.stats(),
     resetStats: () => transport.resetStats(),
@@ -147,15 +159,29 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
   };
 }
 
+/** Moloni's demonstration company, which real accounts may list; the official plugin ignores it. */
+const DEMO_COMPANY_ID = 5;
+
 async function pickCompany(referenceData: ReferenceData): Promise<number> {
-  const companies = await referenceData.companies();
+  const companies = (await referenceData.companies()).filter(
+    (company) => Number(company.company_id) !== DEMO_COMPANY_ID,
+  );
   const [only] = companies;
   if (companies.length === 1 && only) return only.company_id;
+  const listed = companies.map(
+    (item) => `${item.company_id} ${item.name}${item.vat ? ` (NIF ${item.vat})` : ''}`,
+  );
   throw new FaturadorError(
     'CONNECTION_NOT_CONFIGURED',
     companies.length === 0
-      ? 'The Moloni account has no company.'
-      : 'The Moloni account has several companies: configure the company id of the connection.',
-    { companies: companies.map((item) => ({ company_id: item.company_id, name: item.name })) },
+      ? "The Moloni account has no company (besides Moloni's demo company)."
+      : `The Moloni account has several companies: configure the company id of the connection (${listed.join('; ')}).`,
+    {
+      companies: companies.map((item) => ({
+        company_id: item.company_id,
+        name: item.name,
+        vat: item.vat ?? null,
+      })),
+    },
   );
 }

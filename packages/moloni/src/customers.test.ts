@@ -1,5 +1,5 @@
 import { FaturadorError } from '@faturador/core';
-import { seedCustomer } from '@faturador/moloni-sandbox';
+import { CASH_PAYMENT_METHOD_ID, seedCustomer } from '@faturador/moloni-sandbox';
 import { describe, expect, it } from 'vitest';
 import { normalizeZip } from './customers.ts';
 import { documentsOf, harness, invoiceRequest } from './test/support.ts';
@@ -68,6 +68,29 @@ describe('customer resolution', () => {
       notes: 'cliente antigo',
       number: existing.number,
     });
+  });
+
+  it('updates a customer that carries 0 as payment method and term with the account defaults', async () => {
+    const h = await harness();
+    // Real customers carry 0 (moloni-client-ts canned customers/getAll); update refuses 0.
+    const existing = seedCustomer(h.running, {
+      name: 'Eduardo Costa',
+      vat: '509999999',
+      maturity_date_id: 0,
+      payment_method_id: 0,
+    });
+    await h.client().issueDocument({
+      request: invoiceRequest({
+        customer: { name: 'Eduardo Costa', vat_number: '509999999', email: 'novo@example.pt' },
+      }),
+      ourReference: 'C-ZERO',
+    });
+    expect(h.running.sandbox.state.customers.get(existing.customer_id)).toMatchObject({
+      email: 'novo@example.pt',
+      maturity_date_id: 1421690,
+      payment_method_id: CASH_PAYMENT_METHOD_ID,
+    });
+    expect(documentsOf(h.running)[0]?.status).toBe(1);
   });
 
   it('matches the final consumer by e-mail only, never by the shared NIF', async () => {

@@ -68,6 +68,11 @@ export function isIdentified(customer: {
   );
 }
 
+function positiveId(value: unknown): number | undefined {
+  const id = Number(value);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
 function lowestId<T extends { customer_id: number }>(items: T[]): T | undefined {
   return [...items].sort((a, b) => a.customer_id - b.customer_id)[0];
 }
@@ -193,8 +198,9 @@ async function update(
     zip_code: existing.zip_code ?? '',
     country_id: existing.country_id ?? desired.countryId,
     email: existing.email ?? '',
-    maturity_date_id: existing.maturity_date_id ?? defaults.maturityDateId,
-    payment_method_id: existing.payment_method_id ?? defaults.paymentMethodId,
+    // Real customers often carry 0 here, which update refuses (`2 maturity_date_id 1 0`).
+    maturity_date_id: positiveId(existing.maturity_date_id) ?? defaults.maturityDateId,
+    payment_method_id: positiveId(existing.payment_method_id) ?? defaults.paymentMethodId,
   };
   for (const field of KEPT_FIELDS) {
     const value = existing[field];

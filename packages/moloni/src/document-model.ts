@@ -148,11 +148,18 @@ export function pickDocumentSet(sets: MoloniDocumentSet[], name: string | undefi
   return chosen;
 }
 
+/**
+ * The requested method by name, else the account's cash method. `paymentMethods/getAll` has no
+ * default flag and no meaningful order (a real account lists Cheque, Multibanco, Numerário), so
+ * the first one would be a guess; `is_numerary` is how Moloni itself marks cash. Without a cash
+ * method the document carries no `payments` and Moloni applies its own default (the customer's or
+ * the company's method).
+ */
 export function pickPaymentMethod(
   methods: MoloniPaymentMethod[],
   name: string | undefined,
 ): MoloniPaymentMethod | undefined {
-  if (name === undefined) return methods[0];
+  if (name === undefined) return methods.find((method) => Number(method.is_numerary) === 1);
   const match = methods.find((method) => normalizeName(method.name) === normalizeName(name));
   if (!match) {
     const known = methods.map((method) => method.name).join(', ');

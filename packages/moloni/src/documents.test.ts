@@ -1,6 +1,8 @@
 import { DOCUMENT_TYPES, FaturadorError, type InvoiceRequestBody } from '@faturador/core';
+import { CASH_PAYMENT_METHOD_ID } from '@faturador/moloni-sandbox';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_CLASSES } from './document-model.ts';
+import { downloadOriginOf, pdfDownloadUrl } from './documents.ts';
 import { documentsOf, harness, invoiceRequest } from './test/support.ts';
 
 const CODES = { invoice_receipt: 'FR', invoice: 'FT', simplified_invoice: 'FS' } as const;
@@ -44,7 +46,7 @@ describe('issuing documents', () => {
       });
       // FR and FS are paid on issue; an invoice is not.
       if (documentType === 'invoice') expect(stored?.payments ?? []).toEqual([]);
-      else expect(stored?.payments).toMatchObject([{ payment_method_id: 1753478, value: 10 }]);
+      else expect(stored?.payments).toMatchObject([{ payment_method_id: CASH_PAYMENT_METHOD_ID, value: 10 }]);
     });
 
     it(`issues a draft ${documentType} without closing it`, async () => {
@@ -54,7 +56,10 @@ describe('issuing documents', () => {
         ourReference: `D-${documentType}`,
       });
       expect(issued).toMatchObject({ status: 'draft', number: null, series: 'M', totalGrossCents: 1000 });
-      expect(documentsOf(h.running)[0]).toMatchObject({ status: 0, number: 0 });
+      // Real accounts number drafts -1: never a number people read.
+      expect(documentsOf(h.running)[0]).toMatchObject({ status: 0, number: -1 });
+      const [found] = await h.client().findByOurReference(`D-${documentType}`);
+      expect(found).toMatchObject({ status: 'draft', number: null });
       expect(h.calls(`${DOCUMENT_CLASSES[documentType]}/update`)).toBe(0);
     });
   }
@@ -69,7 +74,35 @@ describe('issuing documents', () => {
       ourReference: 'S-3',
     });
     expect([first.number, second.number, shop.number]).toEqual(['FR M/1', 'FR M/2', 'FR LOJA/1']);
-    expect(documentsOf(h.running).at(-1)?.payments).toMatchObject([{ payment_method_id: 1753482 }]);
+    expect(documentsOf(h.running).at(-1)?.payments).toMatchObject([{ payment_method_id: 1753496 }]);
+  });
+
+  it("pays an FR or FS with the account's cash method, not the first one listed (Cheque)", async () => {
+    const h = await harness();
+    const client = h.client();
+    // A real account lists Cheque, Multibanco, Numerário, with no default flag.
+    expect(h.running.sandbox.state.ofCompany(h.running.sandbox.state.paymentMethods, 240211)[0]?.name).toBe(
+      'Cheque',
+    );
+    for (const documentType of ['invoice_receipt', 'simplified_invoice'] as const) {
+      await client.issueDocument({
+        request: invoiceRequest({ document_type: documentType }),
+        ourReference: `CASH-${documentType}`,
+      });
+    }
+    for (const stored of documentsOf(h.running)) {
+      expect(stored.payments).toMatchObject([{ payment_method_id: CASH_PAYMENT_METHOD_ID, value: 10 }]);
+    }
+  });
+
+  it('leaves payments out when the account has no cash method, so Moloni applies its default', async () => {
+    const h = await harness();
+    const { state } = h.running.sandbox;
+    for (const method of state.paymentMethods.values()) method.is_numerary = 0;
+    await h.client().issueDocument({ request: invoiceRequest(), ourReference: 'NO-CASH' });
+    const [stored] = documentsOf(h.running);
+    expect(stored?.payments).toBeNull();
+    expect(stored?.status).toBe(1);
   });
 
   it('caches reference data for the configured time only', async () => {
@@ -152,26 +185,54 @@ describe('issuing documents', () => {
     expect(issued).toMatchObject({ status: 'final', totalGrossCents: 100_000 });
   });
 
-  it('gives a PDF link for a final document that downloads a PDF, and refuses drafts', async () => {
+  it('downloads the PDF behind the landing page getPDFLink links to, and refuses drafts', async () => {
     const h = await harness();
     const client = h.client();
     const final = await client.issueDocument({ request: invoiceRequest(), ourReference: 'PDF-1' });
-    const url = await client.getPdfLink(final.documentId);
-    const response = await fetch(url);
-    expect(response.status).toBe(200);
-    expect(
-      Buffer.from(await response.arrayBuffer())
-        .subarray(0, 4)
-        .toString(),
-    ).toBe('%PDF');
+    // The link is a page for people, as on Moloni: HTML, not the file.
+    const landing = await fetch(await client.getPdfLink(final.documentId));
+    expect(landing.headers.get('content-type')).toMatch(/^text\/html/);
+
+    const pdf = await client.downloadPdf(final.documentId);
+    expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    expect(Buffer.from(pdf).toString('latin1')).toContain('(Fatura-Recibo FR M/1)');
+    expect(h.calls('downloads/getDownload')).toBe(1);
 
     const draft = await client.issueDocument({
       request: invoiceRequest({ status: 'draft' }),
       ourReference: 'PDF-2',
     });
-    await expect(client.getPdfLink(draft.documentId)).rejects.toMatchObject({
+    await expect(client.downloadPdf(draft.documentId)).rejects.toMatchObject({
       code: 'MOLONI_BUSINESS_ERROR',
     });
+  });
+
+  it('answers MOLONI_BAD_GATEWAY when the download is not a PDF', async () => {
+    const h = await harness();
+    const client = h.client();
+    const final = await client.issueDocument({ request: invoiceRequest(), ourReference: 'PDF-3' });
+    h.fault({ kind: 'refuse', endpoint: 'downloads/getDownload', body: { error: 'expired' }, times: 1 });
+    await expect(client.downloadPdf(final.documentId)).rejects.toMatchObject({
+      code: 'MOLONI_BAD_GATEWAY',
+      status: 502,
+      message: expect.stringMatching(/gave no PDF \(HTTP 200, application\/json/),
+      details: { document_id: final.documentId },
+    });
+    h.fault({ kind: 'status', status: 502, endpoint: 'downloads/getDownload', times: 1 });
+    await expect(client.downloadPdf(final.documentId)).rejects.toMatchObject({
+      code: 'MOLONI_BAD_GATEWAY',
+      message: expect.stringContaining('HTTP 502, text/html'),
+    });
+    // Nothing else is wrong: the next download is the PDF.
+    expect(Buffer.from((await client.downloadPdf(final.documentId)).subarray(0, 4)).toString()).toBe('%PDF');
+  });
+
+  it('downloads from www.moloni.pt for the production API, else from the base URL’s host', () => {
+    expect(downloadOriginOf('https://api.moloni.pt/v1/')).toBe('https://www.moloni.pt');
+    expect(downloadOriginOf('http://127.0.0.1:8765/v1/')).toBe('http://127.0.0.1:8765');
+    expect(pdfDownloadUrl('https://www.moloni.pt', 'https://www.moloni.pt/downloads/?h=abc&d=7')).toBe(
+      'https://www.moloni.pt/downloads/index.php?action=getDownload&h=abc&d=7&e=',
+    );
   });
 });
 

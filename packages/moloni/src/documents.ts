@@ -21,7 +21,30 @@ import type { ProductCatalog } from './products.ts';
 import type { ReferenceData } from './reference-data.ts';
 import type { MoloniSession } from './session.ts';
 
+/** How the PDF download counts in the call stats. */
+const PDF_DOWNLOAD = 'downloads/getDownload';
+
+/**
+ * Where Moloni serves files: www.moloni.pt for the production API (api.moloni.pt), else the host
+ * of the configured base URL, so that a local double serves them too.
+ */
+export function downloadOriginOf(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return url.hostname === 'api.moloni.pt' ? 'https://www.moloni.pt' : url.origin;
+}
+
+/** The direct download of a getPDFLink link: its query, on `downloads/index.php?action=getDownload`. */
+export function pdfDownloadUrl(origin: string, link: string): string {
+  const query = new URL(link).searchParams;
+  query.delete('action');
+  // Every public client sends `e` (an e-mail, apparently for Moloni's download log); empty will do.
+  if (!query.has('e')) query.set('e', '');
+  return `${origin}/downloads/index.php?action=getDownload&${query}`;
+}
+
 export interface DocumentServiceDeps {
+  /** Origin of Moloni's file downloads (see downloadOriginOf). */
+  downloadOrigin: string;
   session: MoloniSession;
   referenceData: ReferenceData;
   customers: CustomerContext;
@@ -133,6 +156,34 @@ export class DocumentService {
     })) as { url?: unknown } | null;
     if (typeof result?.url !== 'string') throw unexpectedShape('documents/getPDFLink', 'read', 'a url');
     return result.url;
+  }
+
+  /**
+   * The PDF file of a closed document. getPDFLink's URL is a landing page for people; the file is
+   * at `downloads/index.php?action=getDownload&<that link's query>` on the download host, as the
+   * official plugin fetches it (moloni-pt/woocommerce, src/Services/Documents/DownloadDocument.php).
+   * Anything that is not a PDF is Moloni's fault, never handed out as one.
+   */
+  async downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>> {
+    const link = await this.pdfLink(documentId);
+    const url = pdfDownloadUrl(this.deps.downloadOrigin, link);
+    const file = await this.deps.session.download(PDF_DOWNLOAD, url);
+    const isPdf = Buffer.from(file.bytes.subarray(0, 4)).toString('latin1') === '%PDF';
+    if (file.status !== 200 || !isPdf) {
+      throw new FaturadorError(
+        'MOLONI_BAD_GATEWAY',
+        `Moloni's download of document ${documentId} gave no PDF (HTTP ${file.status}, ${file.contentType || 'no content type'}).`,
+        {
+          provider: 'moloni',
+          endpoint: PDF_DOWNLOAD,
+          document_id: documentId,
+          status: file.status,
+          contentType: file.contentType,
+          outcome: 'not_applied',
+        },
+      );
+    }
+    return file.bytes;
   }
 
   private async finish(

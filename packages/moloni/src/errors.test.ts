@@ -58,6 +58,40 @@ describe('error classification', () => {
     expect(error.details).toMatchObject({ errors: [{ field: 'document_set_id' }] });
   });
 
+  it('parses nested error arrays and {"valid": 0} as refusals', () => {
+    expect(parseFieldErrors([['10 associated_id'], '5 related_id'])).toEqual([
+      { code: 10, field: 'associated_id', params: [], description: undefined },
+      { code: 5, field: 'related_id', params: [], description: undefined },
+    ]);
+    expect(parseFieldErrors({ valid: 0, error_msg: 'Documento inválido' })).toEqual([
+      { code: 0, field: '', params: [], description: 'Documento inválido' },
+    ]);
+    expect(parseFieldErrors({ valid: 0, errors: ['1 products'] })).toMatchObject([
+      { code: 1, field: 'products' },
+    ]);
+    expect(parseFieldErrors({ valid: 1, document_id: 1 })).toBeNull();
+    expect(parseFieldErrors([[{ document_id: 1 }]])).toBeNull();
+  });
+
+  for (const [shape, body, fields] of [
+    ['a nested array', [['10 associated_id'], '5 related_id'], ['associated_id', 'related_id']],
+    ['{"valid": 0}', { valid: 0, error_msg: 'Não foi possível inserir o documento' }, ['']],
+  ] as const) {
+    it(`maps ${shape} on an insert to MOLONI_BUSINESS_ERROR (422), not an unknown outcome`, async () => {
+      const h = await harness();
+      h.fault({ kind: 'refuse', endpoint: 'invoiceReceipts/insert', body, times: 1 });
+      const error = await caught(
+        h.client().issueDocument({ request: invoiceRequest(), ourReference: 'N-1' }),
+      );
+      expect(error).toMatchObject({ code: 'MOLONI_BUSINESS_ERROR', status: 422, retryable: false });
+      expect(((error.details?.errors ?? []) as Array<{ field: string }>).map((entry) => entry.field)).toEqual(
+        fields,
+      );
+      expect(error.details?.outcome).not.toBe('unknown');
+      expect(documentsOf(h.running)).toEqual([]);
+    });
+  }
+
   it('maps 429 to MOLONI_UNAVAILABLE; reads are retried after the wait, inserts never', async () => {
     const h = await harness();
     const strict = h.client({ companyId: COMPANY_ID, retry: { readAttempts: 1 } });

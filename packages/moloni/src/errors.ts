@@ -8,7 +8,8 @@ import { FaturadorError } from '@faturador/core';
  *
  *   answer                                   code                   outcome of a write
  *   `{error}` on 200/400/401/403             AUTH_ERROR             not applied
- *   error array (`"1 name"`, objects)         MOLONI_BUSINESS_ERROR  not applied
+ *   error array (`"1 name"`, objects, nested) MOLONI_BUSINESS_ERROR  not applied
+ *   `{"valid": 0, …}`                          MOLONI_BUSINESS_ERROR  not applied
  *   429                                       MOLONI_UNAVAILABLE     not applied (retryAfterMs)
  *   503                                       MOLONI_UNAVAILABLE     unknown
  *   504                                       MOLONI_TIMEOUT         unknown
@@ -55,16 +56,45 @@ function parseEntry(entry: unknown): MoloniFieldError | null {
   return { code: Number(number), field, params: rest ? rest.split(/\s+/) : [], description };
 }
 
-/** The entries of a data-error body, or null when the body is something else (e.g. a list). */
-export function parseFieldErrors(body: unknown): MoloniFieldError[] | null {
-  if (!Array.isArray(body) || body.length === 0) return null;
+/** Every entry of an error array, nested arrays flattened; null if any is not an error entry. */
+function parseEntries(body: unknown[]): MoloniFieldError[] | null {
   const errors: MoloniFieldError[] = [];
   for (const entry of body) {
-    const parsed = parseEntry(entry);
-    if (!parsed) return null;
-    errors.push(parsed);
+    const parsed = Array.isArray(entry) ? parseEntries(entry) : [parseEntry(entry)];
+    if (!parsed || parsed.some((item) => item === null)) return null;
+    errors.push(...(parsed as MoloniFieldError[]));
   }
   return errors;
+}
+
+const REFUSAL_TEXT_KEYS = ['error_msg', 'msg', 'message', 'description'] as const;
+
+/**
+ * `{"valid": 0, …}`: a refused write. Its fields are whatever error entries it carries (in any
+ * array value); its words, whatever text it has under the usual keys.
+ */
+function parseRefusal(body: Record<string, unknown>): MoloniFieldError[] {
+  const errors = Object.values(body).flatMap((value) =>
+    Array.isArray(value) ? (parseEntries(value) ?? []) : [],
+  );
+  if (errors.length > 0) return errors;
+  const text = REFUSAL_TEXT_KEYS.map((key) => body[key]).find((value) => typeof value === 'string');
+  return [{ code: 0, field: '', params: [], description: (text as string | undefined) ?? 'valid: 0' }];
+}
+
+/**
+ * The entries of a data-error body, or null when the body is something else (e.g. a list). Besides
+ * `["1 name", …]` (and its `human_errors` objects), Moloni answers nested arrays such as
+ * `[["10 associated_id"], "5 related_id"]` and `{"valid": 0, …}`: refusals all the same.
+ */
+export function parseFieldErrors(body: unknown): MoloniFieldError[] | null {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const record = body as Record<string, unknown>;
+    return 'valid' in record && Number(record.valid) === 0 ? parseRefusal(record) : null;
+  }
+  if (!Array.isArray(body) || body.length === 0) return null;
+  const errors = parseEntries(body);
+  return errors && errors.length > 0 ? errors : null;
 }
 
 export function isAuthBody(body: unknown): body is { error: string; error_description?: unknown } {

@@ -1,3 +1,4 @@
+export type { ConnectionReport } from './check.ts';
 export {
   createMoloniClient,
   MOLONI_PRODUCTION_URL,

@@ -1,6 +1,6 @@
 import { type CallKind, isTokenRejection, unexpectedShape } from './errors.ts';
 import type { TokenManager } from './tokens.ts';
-import type { MoloniTransport } from './transport.ts';
+import type { DownloadedFile, MoloniTransport } from './transport.ts';
 
 /** Moloni's page size limit for list methods (reference §1). */
 export const PAGE_SIZE = 50;
@@ -25,6 +25,11 @@ export class MoloniSession {
       const fresh = await this.tokens.renew(token);
       return this.transport.call(endpoint, fresh, body, kind);
     }
+  }
+
+  /** A file outside the API (a PDF): no token, just the shared connections and deadlines. */
+  download(endpoint: string, url: string): Promise<DownloadedFile> {
+    return this.transport.fetchFile(endpoint, url);
   }
 
   read(endpoint: string, body: object): Promise<unknown> {

@@ -42,6 +42,12 @@ export const DEFAULT_RETRY: MoloniRetryPolicy = {
   rateLimitDelayMs: 2_000,
 };
 
+export interface DownloadedFile {
+  status: number;
+  contentType: string;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
 export interface CallStats {
   total: number;
   /** Attempts per endpoint (`grant`, `invoiceReceipts/insert`, …), retries included. */
@@ -110,6 +116,35 @@ export class MoloniTransport {
   async grant(params: Record<string, string>): Promise<unknown> {
     const query = new URLSearchParams(params).toString();
     return this.send('grant', `${this.base}grant/?${query}`, 'GET', undefined, 'read');
+  }
+
+  /**
+   * A GET outside the API (the PDF download), on the same connections and deadline as a read.
+   * Counted as `endpoint`; failures are classified like API ones, and the URL is never reported.
+   */
+  async fetchFile(endpoint: string, url: string): Promise<DownloadedFile> {
+    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+    const started = performance.now();
+    try {
+      const response = await request(url, {
+        dispatcher: this.agent,
+        method: 'GET',
+        signal: AbortSignal.timeout(this.options.timeouts.readMs),
+        headersTimeout: this.options.timeouts.readMs + 1_000,
+        bodyTimeout: this.options.timeouts.readMs + 1_000,
+      });
+      const bytes = new Uint8Array(await response.body.arrayBuffer());
+      this.log(endpoint, 'read', response.statusCode, started);
+      return {
+        status: response.statusCode,
+        contentType: String(response.headers['content-type'] ?? ''),
+        bytes,
+      };
+    } catch (error) {
+      const failure = this.options.secrets.scrubError(networkError(endpoint, 'read', error));
+      this.log(endpoint, 'read', 0, started, failure);
+      throw failure;
+    }
   }
 
   stats(): CallStats {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaturadorError } from '@faturador/core';
+import { type ConnectionReport, createMoloniClient } from '@faturador/moloni';
 import type { MoloniConnection } from '@faturador/store';
 import { z } from 'zod';
 import { type CliDeps, type CommandOutput, parsing, positionals, table, UsageError } from '../context.ts';
@@ -24,6 +25,7 @@ faturador connections add --name <name> --client-id <id> --client-secret <s> --u
     credentials may come from --credentials-file <file.json> instead of flags ({"client_id",
     "client_secret", "username", "password", "company_id"}), which keeps them out of shell history
 faturador connections list
+faturador connections check <con_id>   (inserts a draft in Moloni, reports what it learned, deletes it)
 faturador connections remove <con_id> [--force]   (--force unlinks the clients that use it)`;
 
 const credentialsFile = z
@@ -156,6 +158,51 @@ async function remove(deps: CliDeps, args: string[]): Promise<CommandOutput> {
   return { text: `Removed connection ${connectionId}.${unlinked}`, data: { removed: connectionId } };
 }
 
+function reportText(connectionId: string, report: ConnectionReport): string {
+  const { draft } = report;
+  const company = report.companies.find((item) => item.company_id === report.companyId);
+  const lines = [
+    `Connection ${connectionId}: company ${report.companyId}${company ? ` ${company.name} (NIF ${company.vat ?? '-'})` : ''}`,
+    `  companies listed   ${report.companies.map((item) => `${item.company_id} ${item.name}`).join('; ')}`,
+    `  demo company (5)   ${report.demoCompanyListed ? 'listed (ignored)' : 'not listed'}`,
+    `  payment methods    ${report.paymentMethods.map((method) => `${method.name}${method.is_numerary ? ' [cash]' : ''}`).join(', ')}`,
+    `  FR/FS paid with    ${report.cashMethod ? report.cashMethod.name : "Moloni's default (no cash method)"}`,
+    `  draft inserted     FR document ${draft.documentId}, number ${String(draft.number)}`,
+    `  calculation method ${draft.calcMethodId ?? 'not reported'}`,
+    `  total              requested ${draft.requestedTotal} EUR, Moloni ${draft.moloniTotal ?? '?'} EUR`,
+    `  payments stored    ${draft.payments.map((payment) => payment.name ?? payment.payment_method_id).join(', ') || 'none'}`,
+    `  draft deleted      ${draft.deleted ? 'yes' : 'NO'}`,
+  ];
+  return lines.join('\n');
+}
+
+async function check(deps: CliDeps, args: string[]): Promise<CommandOutput> {
+  const parsed = parsing(() => parseArgs({ args, strict: true, allowPositionals: true, options: {} }));
+  const [connectionId = ''] = positionals(parsed.positionals, ['con_id'], 'connections check');
+  const connection = await deps.connections.getConnection(connectionId);
+  if (!connection) throw new FaturadorError('NOT_FOUND', `Moloni connection ${connectionId} not found`);
+  const client = createMoloniClient({
+    baseUrl: connection.base_url,
+    credentials: {
+      clientId: connection.client_id,
+      clientSecret: connection.client_secret,
+      username: connection.username,
+      password: connection.password,
+    },
+    connectionId,
+    redis: deps.redis,
+    prefix: deps.prefix,
+    secretBox: deps.secretBox,
+    ...(connection.company_id ? { companyId: connection.company_id } : {}),
+  });
+  try {
+    const report = await client.checkConnection();
+    return { text: reportText(connectionId, report), data: report };
+  } finally {
+    await client.close();
+  }
+}
+
 export async function connectionsCommand(
   deps: CliDeps,
   action: string | undefined,
@@ -171,6 +218,8 @@ export async function connectionsCommand(
     }
     case 'remove':
       return remove(deps, args);
+    case 'check':
+      return check(deps, args);
     default:
       throw new UsageError(`unknown command: connections ${action ?? ''}`.trim());
   }

@@ -52,14 +52,17 @@ async function main(): Promise<void> {
     console.log(`  before VAT  ${formatEuros(issued.totals.beforeVatCents)} EUR`);
     console.log(`  VAT 23%     ${formatEuros(issued.totals.vatCents)} EUR`);
     console.log(`  total       ${formatEuros(issued.totals.totalCents)} EUR`);
+    const { state } = sandbox.sandbox;
+    const paid = state.documents.get(issued.documentId)?.payments ?? [];
+    const methods = paid.map((payment) => state.paymentMethods.get(payment.payment_method_id)?.name);
+    console.log(`  paid with   ${methods.join(', ') || "Moloni's default"}`);
 
     const url = await client.getPdfLink(issued.documentId);
-    const pdf = await httpRequest(url);
-    const bytes = Buffer.from(await pdf.body.arrayBuffer());
-    const isPdf = bytes.subarray(0, 4).toString() === '%PDF';
-    console.log(`  PDF         ${url}`);
-    console.log(`              HTTP ${pdf.statusCode}, ${bytes.length} bytes, starts with %PDF: ${isPdf}`);
-    if (!isPdf) throw new Error('the PDF link did not download a PDF');
+    const bytes = await client.downloadPdf(issued.documentId);
+    const isPdf = Buffer.from(bytes.subarray(0, 4)).toString() === '%PDF';
+    console.log(`  PDF         ${url} (landing page)`);
+    console.log(`              downloaded ${bytes.length} bytes, starts with %PDF: ${isPdf}`);
+    if (!isPdf) throw new Error('the PDF download did not give a PDF');
 
     client.resetStats();
     const second = await client.issueDocument({

@@ -53,6 +53,28 @@ describe("the seed's error table, produced for real", () => {
     expect(fixed.status).toBe(201);
   });
 
+  for (const [shape, refusal] of [
+    ['a nested error array', [['10 associated_id'], '5 related_id']],
+    ['{"valid": 0}', { valid: 0, error_msg: 'Não foi possível inserir o documento' }],
+  ] as const) {
+    it(`422 MOLONI_BUSINESS_ERROR for ${shape} on insert: no reconciliation, no retry`, async () => {
+      const reference = `BIZ-${shape.length}`;
+      const { stats } = stack.sandbox.sandbox;
+      const before = {
+        inserts: stats.count('invoiceReceipts/insert'),
+        lookups: stats.count('documents/getAll'),
+      };
+      stack.sandbox.sandbox.faults.add({ kind: 'refuse', endpoint: 'invoiceReceipts/insert', body: refusal });
+      const response = await stack.post('/api/v1/invoices/', body(reference), key());
+      expect(response.status).toBe(422);
+      expect(response.body.error.code).toBe('MOLONI_BUSINESS_ERROR');
+      expect(stats.count('invoiceReceipts/insert') - before.inserts).toBe(1);
+      // A refusal changed nothing: no search by reference as after an unknown outcome.
+      expect(stats.count('documents/getAll') - before.lookups).toBe(0);
+      expect(documentsWithReference(stack, reference)).toBe(0);
+    });
+  }
+
   it('422 CUSTOMER_AMBIGUOUS when several customers share the NIF under other names', async () => {
     addCustomer('Ana Ambígua', '500000000');
     addCustomer('Bruno Ambíguo', '500000000');

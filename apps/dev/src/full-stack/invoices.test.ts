@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CASH_PAYMENT_METHOD_ID } from '@faturador/moloni-sandbox';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentsWithReference, SEED_BODY, type Stack, startStack } from '../stack.ts';
@@ -44,7 +45,30 @@ describe('POST /api/v1/invoices/', () => {
     );
     expect(pdf.status).toBe(200);
     expect(Buffer.from(pdf.body).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(documentsWithReference(stack, 'TI-2026-05-18-0007')).toBe(1);
+    // Paid in cash, though the account lists Cheque first.
+    const stored = stack.sandbox.sandbox.state.documents.get(response.body.document.moloni_document_id);
+    expect(stored?.payments).toEqual([
+      expect.objectContaining({ payment_method_id: CASH_PAYMENT_METHOD_ID }),
+    ]);
+  });
+
+  it('answers 502 MOLONI_BAD_GATEWAY from the PDF route when Moloni gives no PDF', async () => {
+    const response = await stack.post('/api/v1/invoices/', withReference('PDF-NOT-PDF'), key());
+    const link = new URL(response.body.document.pdf_url);
+    stack.sandbox.sandbox.faults.add({
+      kind: 'status',
+      status: 502,
+      endpoint: 'downloads/getDownload',
+      times: 1,
+    });
+    const pdf = await stack.get(link.pathname + link.search);
+    expect(pdf.status).toBe(502);
+    expect(pdf.body).toMatchObject({
+      success: false,
+      error: { code: 'MOLONI_BAD_GATEWAY' },
+    });
   });
 
   it('rejects a tampered PDF link', async () => {

@@ -108,7 +108,7 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     expect(outcome.documentNumber).toBeNull();
     expect(JSON.stringify(outcome.replies[0]?.blocks)).toContain('Rascunho criado');
     const document = documentOf(outcome.parent);
-    expect(document).toMatchObject({ status: 0, number: 0 });
+    expect(document).toMatchObject({ status: 0, number: -1 });
   });
 
   it('issues a VAT-exempt line with its reason', async () => {

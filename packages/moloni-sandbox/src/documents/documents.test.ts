@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerAndProduct, documentBody, sandbox } from '../test/http.ts';
 
 describe('invoiceReceipts insert → getOne', () => {
-  it('stores a draft with number 0 and the reference totals for 10.00 at 23%', async () => {
+  it('stores a draft with number -1 and the reference totals for 10.00 at 23%', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
     const inserted = await test.call('invoiceReceipts/insert', documentBody(ids));
@@ -15,7 +15,7 @@ describe('invoiceReceipts insert → getOne', () => {
       document_type: { document_type_id: 27, saft_code: 'FR' },
       document_set_id: 884384,
       document_set_name: 'M',
-      number: 0,
+      number: -1,
       status: 0,
       date: '2026-05-18T00:00:00+0000',
       year: 2026,
@@ -53,11 +53,11 @@ describe('invoiceReceipts insert → getOne', () => {
   it('keeps explicit payments, and gives FT documents none', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
-    const payments = [{ payment_method_id: 1753479, date: '2026-05-18 10:00:00', value: 10, notes: 'MB' }];
+    const payments = [{ payment_method_id: 1753493, date: '2026-05-18 10:00:00', value: 10, notes: 'MB' }];
     const fr = await test.call('invoiceReceipts/insert', documentBody(ids, { payments }));
     const frView = await test.call('documents/getOne', { document_id: fr.body.document_id });
     expect(frView.body.payments).toEqual([
-      expect.objectContaining({ payment_method_id: 1753479, payment_method_name: 'Multibanco', value: 10 }),
+      expect.objectContaining({ payment_method_id: 1753493, payment_method_name: 'Multibanco', value: 10 }),
     ]);
     const ft = await test.call('invoices/insert', documentBody(ids, { payments }));
     const ftView = await test.call('documents/getOne', { document_id: ft.body.document_id });
@@ -112,7 +112,7 @@ describe('document validation', () => {
 });
 
 describe('closing and numbering', () => {
-  it('numbers closed documents 1, 2, … per series and type; drafts stay 0', async () => {
+  it('numbers closed documents 1, 2, … per series and type; drafts stay -1', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
     const label = async (documentId: number) => {
@@ -135,7 +135,7 @@ describe('closing and numbering', () => {
     expect([await label(second), await label(first), await label(draft)]).toEqual([
       'FR M/1',
       'FR M/2',
-      'FR M/0',
+      'FR M/-1',
     ]);
     expect([await label(invoice), await label(other)]).toEqual(['FT M/1', 'FR LOJA/1']);
     const closed = await test.call('documents/getOne', { document_id: first });
@@ -249,18 +249,25 @@ describe('listing and PDFs', () => {
     expect((await test.call('invoices/count')).body).toEqual({ count: '0' });
   });
 
-  it('getPDFLink refuses drafts and links closed documents to a real PDF', async () => {
+  it('getPDFLink refuses drafts and links closed documents to a landing page; the PDF is behind it', async () => {
     const test = await sandbox();
     const ids = await customerAndProduct(test);
     const id = (await test.call('invoiceReceipts/insert', documentBody(ids))).body.document_id;
     expect((await test.call('documents/getPDFLink', { document_id: id })).body).toEqual(['5 status']);
     await test.call('invoiceReceipts/update', { document_id: id, status: 1 });
     const link = await test.call('documents/getPDFLink', { document_id: id });
-    expect(link.body).toEqual({
-      url: expect.stringContaining(`${test.running.origin}/downloads/index.php?`),
-    });
+    expect(link.body).toEqual({ url: expect.stringContaining(`${test.running.origin}/downloads/?h=`) });
 
-    const response = await fetch(link.body.url);
+    // As on Moloni, the link itself is HTML for people.
+    const landing = await fetch(link.body.url);
+    expect(landing.status).toBe(200);
+    expect(landing.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await landing.text()).toMatch(
+      /http-equiv="refresh" content="0; URL=index\.php\?action=getDownload&amp;h=/,
+    );
+
+    const query = new URL(link.body.url).search.slice(1);
+    const response = await fetch(`${test.running.origin}/downloads/index.php?action=getDownload&${query}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     const bytes = Buffer.from(await response.arrayBuffer());

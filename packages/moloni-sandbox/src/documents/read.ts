@@ -25,10 +25,13 @@ export function totalsOf(document: SandboxDocument, state: SandboxState): Docume
 function paymentsView(document: SandboxDocument, state: SandboxState, totals: DocumentTotals) {
   const payments = document.payments ?? [
     {
-      // Moloni pays an FR/FS without `payments` in full with the customer's or the first method.
+      // Moloni pays an FR/FS without `payments` in full with the customer's method, else the
+      // first one created (Moloni's API documentation, seed 002) — not the first one listed.
       payment_method_id:
         state.customers.get(document.customer_id)?.payment_method_id ||
-        (state.ofCompany(state.paymentMethods, document.company_id)[0]?.payment_method_id ?? 0),
+        Math.min(
+          ...state.ofCompany(state.paymentMethods, document.company_id).map((m) => m.payment_method_id),
+        ),
       date: document.date,
       value: totals.net_value,
       notes: '',
@@ -191,6 +194,9 @@ export const getPdfLink: Handler = (ctx) => {
   if (document.status !== 1) reject(5, 'status', [], 'Drafts have no PDF; close the document first.');
   const hash = randomBytes(16).toString('hex');
   ctx.state.pdfLinks.set(hash, document.document_id);
-  const query = new URLSearchParams({ action: 'getDownload', h: hash, d: String(document.document_id) });
-  return { url: `${ctx.origin}/downloads/index.php?${query}` };
+  // Like Moloni's, the link is a landing page for people; the file itself is at
+  // `downloads/index.php?action=getDownload&<this query>` (moloni-pt/woocommerce,
+  // src/Services/Documents/DownloadDocument.php).
+  const query = new URLSearchParams({ h: hash, d: String(document.document_id) });
+  return { url: `${ctx.origin}/downloads/?${query}` };
 };

@@ -96,7 +96,8 @@ export function insertHandler(type: DocumentTypeInfo): Handler {
       document_id: ctx.state.nextId('document'),
       company_id: company.company_id,
       document_type_id: type.document_type_id,
-      number: 0,
+      // Real accounts number drafts -1 (moloni-client-ts, canned/v1/documents/getAll).
+      number: -1,
       status: 0,
       atcud: '',
       rsa_hash: '',

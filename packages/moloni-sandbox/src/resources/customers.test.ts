@@ -64,6 +64,18 @@ describe('customers/insert', () => {
     });
   });
 
+  it('accepts "" for maturity_date_id and payment_method_id but refuses 0, as Moloni does', async () => {
+    const test = await sandbox();
+    expect(await insert(test, { maturity_date_id: '', payment_method_id: '' })).toMatchObject({ valid: 1 });
+    const zero = await test.call('customers/insert', {
+      ...VALID_CUSTOMER,
+      number: '2',
+      maturity_date_id: 0,
+      payment_method_id: 0,
+    });
+    expect(zero).toEqual({ status: 200, body: ['2 maturity_date_id 1 0', '2 payment_method_id 1 0'] });
+  });
+
   it('rejects a duplicate customer number with "4 number"', async () => {
     const test = await sandbox();
     await insert(test, { number: '7' });

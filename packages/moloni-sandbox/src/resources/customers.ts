@@ -1,7 +1,7 @@
 import { nifProblem } from '@faturador/core';
 import { type CallContext, FieldReader, type HandlerMap, requireCompany } from '../context.ts';
 import { reject } from '../errors.ts';
-import { isBlank, likeMatcher, page, toFlag, toInteger, toText } from '../params.ts';
+import { isBlank, likeMatcher, page, toFlag, toInteger, toNumber, toText } from '../params.ts';
 import { LANGUAGES } from '../seed.ts';
 import type { SandboxState } from '../state.ts';
 import type { Company, Customer } from '../types.ts';
@@ -97,7 +97,10 @@ function readCustomer(
   const notes = read.text('notes');
   const salesmanId = toInteger(ctx.params.salesman_id) ?? 0;
   const priceClassId = toInteger(ctx.params.price_class_id) ?? 0;
-  // Documented as required, yet the official plugin sends "" for both and Moloni accepts it.
+  // Documented as required, yet the official plugin sends "" for both and Moloni accepts it. A 0,
+  // which real customers carry when they have no default, is refused as "not greater than 0".
+  refuseZero(read, 'maturity_date_id');
+  refuseZero(read, 'payment_method_id');
   const maturityDateId = read.id(
     'maturity_date_id',
     (id) => state.maturityDates.get(id)?.company_id === company.company_id,
@@ -143,6 +146,11 @@ function readCustomer(
     delivery_method_id: deliveryMethodId,
     field_notes: fieldNotes,
   };
+}
+
+function refuseZero(read: FieldReader, field: string): void {
+  const raw = read.params[field];
+  if (!isBlank(raw) && toNumber(raw) === 0) read.errors.add(2, field, ['1', '0']);
 }
 
 function requireCustomer(ctx: CallContext, company: Company): Customer {

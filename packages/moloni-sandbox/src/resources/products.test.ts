@@ -74,10 +74,13 @@ describe('products', () => {
 });
 
 describe('reference data', () => {
-  it('has one company, the default series M, and VAT rates per fiscal zone', async () => {
+  it("has one company besides Moloni's demo one, the default series M, and VAT rates per fiscal zone", async () => {
     const test = await sandbox();
     const companies = (await test.call('companies/getAll')).body;
-    expect(companies).toEqual([expect.objectContaining({ company_id: 240211, country_id: 1 })]);
+    expect(companies).toEqual([
+      expect.objectContaining({ company_id: 5 }),
+      expect.objectContaining({ company_id: 240211, country_id: 1 }),
+    ]);
     const sets = (await test.call('documentSets/getAll')).body;
     expect(sets.filter((set: { active_by_default: number }) => set.active_by_default === 1)).toEqual([
       expect.objectContaining({ document_set_id: 884384, name: 'M', is_invisible: 0 }),

@@ -4,7 +4,6 @@ import { type PdfLinkSigner, statusAnswer } from '@faturador/issuing';
 import type { Authenticator, Ledger } from '@faturador/store';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { request } from 'undici';
 import type { AppEnv } from '../../context.ts';
 import { sendError } from '../../errors.ts';
 import { authenticate } from '../../middleware/auth.ts';
@@ -17,7 +16,7 @@ export interface InvoiceRouteDeps {
   ledger: Ledger;
   pdfLinks: PdfLinkSigner;
   /** The Moloni PDF link of a document, asked on demand (Moloni's links are not stored). */
-  pdfLinkOf: (connectionId: string | null, documentId: number) => Promise<string>;
+  pdfOf: (connectionId: string | null, documentId: number) => Promise<Uint8Array<ArrayBuffer>>;
 }
 
 function wantsAsync(prefer: string | undefined): boolean {
@@ -80,13 +79,8 @@ export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRou
     if (entry?.document?.status !== 'final' || !entry.document) {
       return sendError(c, new FaturadorError('NOT_FOUND', 'There is no final document for this request.'));
     }
-    const link = await deps.pdfLinkOf(entry.connectionId, entry.document.moloni_document_id);
-    const pdf = await request(link, { method: 'GET', headersTimeout: 15_000, bodyTimeout: 30_000 });
-    if (pdf.statusCode !== 200) {
-      await pdf.body.dump();
-      throw new FaturadorError('MOLONI_BAD_GATEWAY', 'Moloni did not return the PDF.');
-    }
-    const bytes = new Uint8Array(await pdf.body.arrayBuffer());
+    // The Moloni client downloads the file behind getPDFLink's landing page and checks it is a PDF.
+    const bytes = await deps.pdfOf(entry.connectionId, entry.document.moloni_document_id);
     const name = (entry.document.number ?? requestId).replace(/[^A-Za-z0-9_-]+/g, '_');
     return c.body(bytes, 200, {
       'Content-Type': 'application/pdf',
