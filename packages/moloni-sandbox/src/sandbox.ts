@@ -22,8 +22,11 @@ export interface MoloniSandboxOptions {
   companyId?: number;
   /** Name of the default series (default `M`, so documents read `FR M/1`). */
   documentSetName?: string;
-  /** Documents of this total or more need an identified buyer (error 16; default 1000). */
-  anonymousBuyerLimit?: number;
+  /**
+   * Documents of this total or more need an identified buyer (error 16). Off by default: Moloni
+   * dropped the rule on 2019-06-24 under Decreto-Lei n.º 28/2019; set 1000 to model the old one.
+   */
+  anonymousBuyerLimit?: number | null;
   /** Origin for PDF links, e.g. `http://localhost:8765`; default: the origin the caller used. */
   publicUrl?: string;
 }
@@ -72,7 +75,7 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     faults,
     clock,
     stats,
-    behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? 1000 },
+    behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? null },
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
   });
   mountControl(app, { faults, stats, clock, tokens, reset });

@@ -1,9 +1,4 @@
-import {
-  ANONYMOUS_BUYER_LIMIT_CENTS,
-  type InvoiceRequest,
-  netUnitPrice,
-  validationError,
-} from '@faturador/core';
+import { type InvoiceRequest, netUnitPrice } from '@faturador/core';
 import { resolveCustomer } from './customers.ts';
 import {
   type IssueDocumentInput,
@@ -64,18 +59,6 @@ export async function buildDocumentBody(
       })),
     ),
   ]);
-  if (!customer.identified && request.totalGrossCents >= ANONYMOUS_BUYER_LIMIT_CENTS) {
-    // Moloni would accept the draft and refuse to close it (error 16), leaving a draft behind.
-    const { finalConsumer, address } = request.customer;
-    const path = finalConsumer ? 'customer.vat_number' : address ? 'customer.city' : 'customer.address';
-    throw validationError([
-      {
-        path,
-        reason:
-          'the buyer must be identified (NIF, name, address and city) on documents of 1000.00 EUR or more',
-      },
-    ]);
-  }
   const paidOnIssue = PAID_ON_ISSUE.has(request.documentType) && payment !== undefined;
   return {
     company_id: companyId,

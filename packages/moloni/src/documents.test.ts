@@ -130,26 +130,34 @@ describe('issuing documents', () => {
     expect(h.calls('invoiceReceipts/update')).toBe(0);
   });
 
-  it('refuses an unidentified buyer at 1000.00 EUR before inserting a draft Moloni would not close', async () => {
+  // Decreto-Lei n.º 28/2019 ended the 1,000 EUR identification rule (CIVA art. 36 n.º 15): a seed
+  // request (name, NIF and one address line, no city field) of any total is issuable.
+  it('issues seed-contract requests of 1000.00 EUR or more, with the city taken from the address', async () => {
     const h = await harness();
     const client = h.client();
-    const big = (customer: InvoiceRequestBody['customer']) =>
-      invoiceRequest({ customer, items: [{ product: 'Equipamento', gross_price: 1000, vat_rate: 23 }] });
-    await expect(
-      client.issueDocument({
-        request: big({ name: 'Eduardo Costa', vat_number: '509999999', address: 'Rua A 1' }),
-        ourReference: 'B-1',
+    const big = (customer: InvoiceRequestBody['customer'], gross_price = 1000) =>
+      invoiceRequest({ customer, items: [{ product: 'Equipamento', gross_price, vat_rate: 23 }] });
+    const withCity = await client.issueDocument({
+      request: big({
+        name: 'Eduardo Costa',
+        vat_number: '509999999',
+        address: 'Rua do Campo Grande 45, 1700-093 Lisboa',
       }),
-    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ path: 'customer.city' }] } });
-    expect(h.calls('invoiceReceipts/insert')).toBe(0);
-    // Once Moloni knows the customer's city, the request no longer needs to repeat it.
-    const known = [...h.running.sandbox.state.customers.values()][0];
-    if (known) known.city = 'Lisboa';
-    const issued = await client.issueDocument({
-      request: big({ name: 'Eduardo Costa', vat_number: '509999999', address: 'Rua A 1' }),
+      ourReference: 'B-1',
+    });
+    expect(withCity).toMatchObject({ status: 'final', totalGrossCents: 100_000 });
+    const customers = [...h.running.sandbox.state.customers.values()];
+    expect(customers).toMatchObject([{ vat: '509999999', city: 'Lisboa', zip_code: '1700-093' }]);
+    const noCity = await client.issueDocument({
+      request: big({ name: 'Ana Silva', vat_number: '123456789', address: 'Rua A 1' }),
       ourReference: 'B-2',
     });
-    expect(issued).toMatchObject({ status: 'final', totalGrossCents: 100_000 });
+    expect(noCity).toMatchObject({ status: 'final', totalGrossCents: 100_000 });
+    const anonymous = await client.issueDocument({
+      request: big({ name: 'Cliente' }, 5000),
+      ourReference: 'B-3',
+    });
+    expect(anonymous).toMatchObject({ status: 'final', totalGrossCents: 500_000 });
   });
 
   it('gives a PDF link for a final document that downloads a PDF, and refuses drafts', async () => {

@@ -10,7 +10,7 @@ import { documentTotals } from './totals.ts';
 
 const CLOSED_REASON = 'Closed documents cannot be changed or deleted; issue a credit note instead.';
 
-/** CIVA art. 36 nº 15 / error 16: the markers Moloni treats as an unidentified buyer. */
+/** Former CIVA art. 36 nº 15 / error 16: the markers Moloni treats as an unidentified buyer. */
 export function isAnonymousBuyer(entity: DocumentEntity): boolean {
   const same = (a: string, b: string) => a.trim().toLowerCase() === b.toLowerCase();
   return (
@@ -35,7 +35,12 @@ function closeDocument(ctx: CallContext, document: SandboxDocument): void {
   const totals = documentTotals(document.lines, document.financial_discount, (id) => state.taxes.get(id));
   const errors = new ErrorList();
   if (totals.net_value <= 0) errors.add(2, 'net_value');
-  if (totals.net_value >= ctx.behaviour.anonymousBuyerLimit && isAnonymousBuyer(document.entity)) {
+  const { anonymousBuyerLimit } = ctx.behaviour;
+  if (
+    anonymousBuyerLimit !== null &&
+    totals.net_value >= anonymousBuyerLimit &&
+    isAnonymousBuyer(document.entity)
+  ) {
     errors.add(16, 'customer_id');
   }
   // AT requires non-decreasing dates within a series and document type.
