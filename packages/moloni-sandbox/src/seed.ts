@@ -69,8 +69,18 @@ export const TAX_EXEMPTIONS: readonly TaxExemption[] = [
   ['M21', 'IVA - não confere direito à dedução', 'Artigo 72.º n.º 4 do CIVA'],
   ['M25', 'Mercadorias à consignação', 'Artigo 38.º n.º 1 alínea a) do CIVA'],
   ['M30', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea i) do CIVA'],
+  ['M31', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea j) do CIVA'],
+  ['M32', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea l) do CIVA'],
+  ['M33', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea m) do CIVA'],
+  ['M34', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea n) do CIVA'],
   ['M40', 'IVA - autoliquidação', 'Artigo 6.º n.º 6 alínea a) do CIVA, a contrário'],
   ['M41', 'IVA - autoliquidação', 'Artigo 8.º n.º 3 do RITI'],
+  ['M42', 'IVA - autoliquidação', 'Decreto-Lei n.º 21/2007, de 29 de janeiro'],
+  ['M43', 'IVA - autoliquidação', 'Decreto-Lei n.º 362/99, de 16 de setembro'],
+  // Added to the AT's table in 2025.
+  ['M44', 'IVA - regras específicas', 'Artigo 6.º do CIVA'],
+  ['M45', 'IVA - regime transfronteiriço de isenção', 'Artigo 58.º-A do CIVA'],
+  ['M46', 'IVA - e-TaxFree', 'Decreto-Lei n.º 19/2017, de 14 de fevereiro'],
   ['M99', 'Não sujeito ou não tributado', 'Outras situações de não liquidação do imposto'],
 ].map(([code = '', name = '', description = '']) => ({ code, name, description }));
 
@@ -150,6 +160,28 @@ export function seedTaxes(options: SeedOptions): Tax[] {
         active_by_default: zone === 'PT' && value === normal ? 1 : 0,
       });
     }
+  }
+  // An account older than the last rate changes keeps the former taxes (and needs them for a
+  // back-dated document): Madeira's reduced 5 % until 2024-09-30, the Azores' normal 18 % until
+  // 2021-06-30. Appended, so the ids above stay those of the reference.
+  const former: Array<[string, number, string, string]> = [
+    ['IVA Reduzido (PT-MA, até 2024-09-30)', 5, 'RED', 'PT-MA'],
+    ['IVA Normal (PT-AC, até 2021-06-30)', 18, 'NOR', 'PT-AC'],
+  ];
+  for (const [name, value, vatType, zone] of former) {
+    taxes.push({
+      tax_id: id++,
+      company_id: options.companyId,
+      name,
+      value,
+      type: 1,
+      saft_type: 1,
+      vat_type: vatType,
+      stamp_tax: '',
+      exemption_reason: '',
+      fiscal_zone: zone,
+      active_by_default: 0,
+    });
   }
   return taxes;
 }
