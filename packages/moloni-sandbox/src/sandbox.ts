@@ -4,7 +4,7 @@ import { DEFAULT_CREDENTIALS, DEFAULT_LIFETIMES, type SandboxCredentials, TokenS
 import { createClock, type SandboxClock } from './clock.ts';
 import { mountControl } from './control.ts';
 import { FaultInjector } from './faults.ts';
-import { DEFAULT_COMPANY_ID, DEFAULT_DOCUMENT_SET_ID } from './seed.ts';
+import { type CalcMethod, DEFAULT_COMPANY_ID, DEFAULT_DOCUMENT_SET_ID } from './seed.ts';
 import { SandboxState } from './state.ts';
 import { CallStats, type StatsSnapshot } from './stats.ts';
 import { jsonResponse, type SandboxEnv } from './transport.ts';
@@ -27,6 +27,11 @@ export interface MoloniSandboxOptions {
    * dropped the rule on 2019-06-24 under Decreto-Lei n.º 28/2019; set 1000 to model the old one.
    */
   anonymousBuyerLimit?: number | null;
+  /**
+   * The seeded company's calculation method: `document` (Moloni's default for new companies) or
+   * `line`. Changed at run time with `POST /_sandbox/calc-method`.
+   */
+  calcMethod?: CalcMethod;
   /** Origin for PDF links, e.g. `http://localhost:8765`; default: the origin the caller used. */
   publicUrl?: string;
 }
@@ -53,7 +58,11 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
   const credentials: SandboxCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const clock = options.clock ?? createClock();
   const companyId = options.companyId ?? DEFAULT_COMPANY_ID;
-  const state = new SandboxState({ companyId, documentSetName: options.documentSetName ?? 'M' });
+  const state = new SandboxState({
+    companyId,
+    documentSetName: options.documentSetName ?? 'M',
+    calcMethod: options.calcMethod ?? 'document',
+  });
   const tokens = new TokenStore(credentials, clock, {
     accessTokenSeconds: options.accessTokenTtlSeconds ?? DEFAULT_LIFETIMES.accessTokenSeconds,
     refreshTokenSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_LIFETIMES.refreshTokenSeconds,
@@ -78,7 +87,7 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? null },
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
   });
-  mountControl(app, { faults, stats, clock, tokens, reset });
+  mountControl(app, { faults, stats, clock, tokens, reset, state });
   app.notFound(() => jsonResponse({ error: 'not_found', error_description: 'No such route' }, 404));
   app.onError((error) => {
     console.error('[moloni-sandbox]', error);

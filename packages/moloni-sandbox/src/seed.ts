@@ -1,6 +1,7 @@
 // The reference data a fresh Moloni account has. Ids and shapes follow the anonymised real
 // responses quoted in the reference (company 240211, tax 2564343, payment method 1753478, …).
 import type {
+  CalcMethodId,
   Company,
   Country,
   DocumentSet,
@@ -16,6 +17,15 @@ export interface SeedOptions {
   companyId: number;
   /** Name of the default series (`active_by_default`). */
   documentSetName: string;
+  /** The company's calculation method; `document` (Moloni's default for new companies) if absent. */
+  calcMethod?: CalcMethod;
+}
+
+export type CalcMethod = 'document' | 'line';
+export const CALC_METHOD_IDS: Record<CalcMethod, CalcMethodId> = { document: 1, line: 2 };
+
+export function calcMethodOfId(id: CalcMethodId): CalcMethod {
+  return id === 2 ? 'line' : 'document';
 }
 
 export const DEFAULT_COMPANY_ID = 240211;
@@ -98,6 +108,7 @@ export function seedCompany(options: SeedOptions): Company {
     country_id: 1,
     currency_id: 1,
     fiscal_zone: 'PT',
+    calc_method_id: CALC_METHOD_IDS[options.calcMethod ?? 'document'],
   };
 }
 

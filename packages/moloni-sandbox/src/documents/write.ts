@@ -6,7 +6,7 @@ import { isBlank, type Params, toInteger } from '../params.ts';
 import type { Company, DocumentEntity, SandboxDocument } from '../types.ts';
 import type { DocumentTypeInfo } from './document-types.ts';
 import { type ParsedDocument, parseDocument } from './parse.ts';
-import { documentTotals } from './totals.ts';
+import { totalsOfDocument } from './totals.ts';
 
 const CLOSED_REASON = 'Closed documents cannot be changed or deleted; issue a credit note instead.';
 
@@ -32,7 +32,7 @@ function numberingKey(document: SandboxDocument): string {
  */
 function closeDocument(ctx: CallContext, document: SandboxDocument): void {
   const { state } = ctx;
-  const totals = documentTotals(document.lines, document.financial_discount, (id) => state.taxes.get(id));
+  const totals = totalsOfDocument(document, state);
   const errors = new ErrorList();
   if (totals.net_value <= 0) errors.add(2, 'net_value');
   const { anonymousBuyerLimit } = ctx.behaviour;
@@ -108,6 +108,8 @@ export function insertHandler(type: DocumentTypeInfo): Handler {
       created_at: now,
       lastmodified: now,
       source,
+      // A document keeps the method it was created with, even if the company's changes later.
+      calc_method_id: company.calc_method_id,
     };
     if (parsed.status === 1) closeDocument(ctx, document);
     ctx.state.documents.set(document.document_id, document);
