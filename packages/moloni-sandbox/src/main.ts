@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     `  username       ${credentials.username}`,
     `  password       ${credentials.password}`,
     `  company_id     ${companyId}   document_set_id ${documentSetId} (series M)`,
-    `  control        ${running.origin}/_sandbox/{faults,stats,clock,reset}`,
+    `  control        ${running.origin}/_sandbox/{faults,stats,clock,calc-method,reset}`,
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
