@@ -1,8 +1,15 @@
-import { type DocumentType, FaturadorError, type InvoiceRequest, type SecretBox } from '@faturador/core';
+import {
+  type CalcMethod,
+  type DocumentType,
+  FaturadorError,
+  type InvoiceRequest,
+  type SecretBox,
+} from '@faturador/core';
 import type { Redis } from 'ioredis';
 import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } from './document-model.ts';
 import { DocumentService } from './documents.ts';
 import { createRedisLock } from './lock.ts';
+import { calcMethodOf } from './pricing.ts';
 import { ProductCatalog } from './products.ts';
 import { type MoloniLogger, redactingLogger, SecretRegistry, silentLogger } from './redact.ts';
 import { ReferenceData } from './reference-data.ts';
@@ -60,6 +67,8 @@ export interface MoloniClient {
   getPdfLink(documentId: number, options?: { signed?: boolean }): Promise<string>;
   /** The company issuances go to (resolved once from `companies/getAll` when not configured). */
   companyId(): Promise<number>;
+  /** The company's calculation method (`companies/getOne`), null when Moloni does not say. */
+  calcMethod(): Promise<CalcMethod | null>;
   /** Moloni HTTP calls made by this client, per endpoint. */
   stats(): CallStats;
   resetStats(): void;
@@ -137,6 +146,7 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
       documents.findByOurReference(ourReference, documentType, findOptions),
     getPdfLink: (documentId, pdfOptions) => documents.pdfLink(documentId, pdfOptions),
     companyId,
+    calcMethod: async () => calcMethodOf(await referenceData.company(await companyId())),
     stats: () => transport.stats(),
     resetStats: () => transport.resetStats(),
     clearCache: () => {

@@ -51,6 +51,7 @@ for (const method of CALC_METHODS) {
         expect(issued.totalGrossCents).toBe(request.totalGrossCents);
         const [document] = documentsOf(h.running);
         expect(document?.calc_method_id).toBe(CALC_METHOD_IDS[method]);
+        expect(await h.client().calcMethod()).toBe(method);
       });
     }
   });
