@@ -94,8 +94,9 @@ interface ExemptionReason {
  * Exemption reasons (the AT's SAF-T `TaxExemptionCode` table) a 0 % line must carry, with the
  * dates each may be used. Moloni reads the same codes from `taxExemptions/getAll`.
  * - M08 (autoliquidação) was split into M30–M43 from 2023-01-01;
- * - M26 (cabaz alimentar, Lei n.º 17/2023) applied from 2023-04-18 and, after two extensions,
- *   until 2024-01-04;
+ * - M26 (cabaz alimentar, Lei n.º 17/2023) applied from 2023-04-18; Lei n.º 60-A/2023 extended it
+ *   to 2023-12-31 and the government then moved the end to 2024-01-04 (as reported by the press;
+ *   that act was not found), the date used here;
  * - M44, M45 and M46 were added to the table in 2025 (operations not located in Portugal under
  *   CIVA art. 6, the cross-border exemption scheme of CIVA art. 58.º-A, e-TaxFree sales); their
  *   first day is taken as 2025-01-01, when the cross-border scheme began.
