@@ -30,6 +30,8 @@ const WORDS: Record<string, string> = {
   MOLONI_UNAVAILABLE: 'O Moloni está indisponível. Tente de novo daqui a pouco.',
   SERVICE_UNAVAILABLE: 'O Faturador ou o Airtable estão temporariamente indisponíveis. Tente de novo.',
   TOTAL_MISMATCH: 'O total do Moloni difere do pedido: o documento ficou em rascunho para revisão.',
+  TOTAL_UNREACHABLE:
+    'O Moloni não consegue chegar a este valor com o método de cálculo da empresa: nada foi emitido.',
   IDEMPOTENCY_CONFLICT: 'Este registo foi enviado antes com outros dados e esse pedido ainda não terminou.',
 };
 

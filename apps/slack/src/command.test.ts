@@ -153,7 +153,6 @@ describe('/fatura <NIF> <amount> <description>', () => {
       ['509999999 dez mensalidade', 'não é um valor'],
       ['509999999 10', 'Falta a descrição'],
       ['509999998 10 mensalidade', '• NIF: NIF inválido: o dígito de controlo não confere.'],
-      ['- 1500 portátil', '• NIF: Obrigatório a partir de 1000,00 €'],
       ['509999999 10 mensalidade iva=7', 'use `iva=23`, `iva=13` ou `iva=6`'],
       ['509999999 10 formação iva=0', '• Linha 1, motivo de isenção: Obrigatório com IVA a 0%'],
       ['509999999 10 mensalidade iva=normal', 'não é uma taxa de IVA'],

@@ -1,10 +1,11 @@
 import {
   type DocumentStatus,
   type DocumentType,
-  EXEMPTION_REASONS,
+  exemptionReasonsOn,
   type FaturadorError,
   FISCAL_ZONES,
   type FiscalZone,
+  lisbonDate,
   VAT_RATES,
   type ValidationIssue,
 } from '@faturador/core';
@@ -72,10 +73,13 @@ function option(label: string, value: string): types.PlainTextOption {
 
 /** Slack cuts an option's text at 75 characters; the code comes first, so it always shows. */
 const OPTION_TEXT_MAX = 75;
-const EXEMPTION_OPTIONS = Object.entries(EXEMPTION_REASONS).map(([code, law]) => {
-  const label = `${code} — ${law}`;
-  return option(label.length > OPTION_TEXT_MAX ? `${label.slice(0, OPTION_TEXT_MAX - 1)}…` : label, code);
-});
+/** The codes usable today (the AT's table changes: M26 ended in 2024, M44–M46 began in 2025). */
+function exemptionOptions(today: string): types.PlainTextOption[] {
+  return Object.entries(exemptionReasonsOn(today)).map(([code, law]) => {
+    const label = `${code} — ${law}`;
+    return option(label.length > OPTION_TEXT_MAX ? `${label.slice(0, OPTION_TEXT_MAX - 1)}…` : label, code);
+  });
+}
 
 export function invoiceModal(metadata: ModalMetadata): types.ModalView {
   const t = botTexts(metadata.locale).modal;
@@ -116,7 +120,7 @@ export function invoiceModal(metadata: ModalMetadata): types.ModalView {
     input(
       BLOCK.exemption,
       t.exemption,
-      { type: 'static_select', action_id: ACTION, options: EXEMPTION_OPTIONS },
+      { type: 'static_select', action_id: ACTION, options: exemptionOptions(lisbonDate(Date.now())) },
       { optional: true, hint: t.exemptionHint },
     ),
   );

@@ -13,6 +13,12 @@ describe("core's validation, as people in Slack read it", () => {
     expect(reasonText('7 is not a VAT rate of fiscal zone PT-MA (0, 4, 12, 22)', 'pt')).toBe(
       'Não é uma taxa de IVA desta zona (0, 4, 12, 22).',
     );
+    expect(reasonText('5 is not a VAT rate of fiscal zone PT-MA on 2026-05-18 (0, 4, 12, 22)', 'pt')).toBe(
+      'Não é uma taxa de IVA desta zona (0, 4, 12, 22).',
+    );
+    expect(reasonText('M26 may only be used until 2024-01-04 (the document is dated 2026-05-18)', 'pt')).toBe(
+      'M26 só pode ser usado até 2024-01-04 (o documento tem a data 2026-05-18).',
+    );
     expect(reasonText('is only allowed when vat_rate is 0', 'en')).toBe('Is only allowed when vat_rate is 0');
     expect(reasonText('something new', 'pt')).toBe('Inválido: something new');
     expect(

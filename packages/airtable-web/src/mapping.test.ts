@@ -124,16 +124,11 @@ describe('mapRecordToInvoice', () => {
     );
   });
 
-  it('treats a record without NIF as a final consumer, up to the legal limit', () => {
+  // Decreto-Lei n.º 28/2019: a private buyer may stay unidentified on an invoice of any value.
+  it('treats a record without NIF as a final consumer, whatever the amount', () => {
     expect(mapped({ [F.nif]: '' }).customer).not.toHaveProperty('vat_number');
-    const result = issuesOf({ [F.nif]: '', [F.gross]: 1200 });
-    expect(result.issues).toEqual([
-      {
-        path: 'customer.vat_number',
-        field: F.nif,
-        reason: 'o NIF do cliente é obrigatório em documentos de 1000,00 € ou mais',
-      },
-    ]);
+    expect(mapped({ [F.nif]: '', [F.gross]: 1200 })).toMatchObject({ items: [{ gross_price: 1200 }] });
+    expect(mapped({ [F.nif]: '', [F.gross]: 1200 }).customer).not.toHaveProperty('vat_number');
   });
 
   it('accepts amounts typed as text and NIFs with a PT prefix', () => {

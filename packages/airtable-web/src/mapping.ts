@@ -83,8 +83,6 @@ function roleOfPath(path: string): FieldRole | null {
 /** The core's reasons are English; the record's users read Portuguese. Unknown ones pass through. */
 function reasonInPortuguese(issue: ValidationIssue): string {
   const { path, reason } = issue;
-  if (path === 'customer.vat_number' && reason.includes('1000.00'))
-    return 'o NIF do cliente é obrigatório em documentos de 1000,00 € ou mais';
   if (path === 'document_type' && reason.includes('1000.00'))
     return 'uma fatura simplificada não pode passar de 1000,00 €';
   if (reason === 'must be an e-mail address') return 'o e-mail não é um endereço válido';
@@ -178,7 +176,7 @@ export function mapRecordToInvoice(record: AirtableRecord, settings: Settings): 
     document_type: documentType,
     fiscal_zone: tax.tax.fiscal_zone,
   };
-  // The contract's own rules (≥ 1000 € needs a NIF, lengths, e-mail…) are checked here too, so the
+  // The contract's own rules (lengths, e-mail, the law of the document's date…) are checked here too, so the
   // record says what is wrong instead of the request failing later with an English message.
   const parsed = parseInvoiceRequest(body);
   if (!parsed.ok) {

@@ -21,6 +21,8 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: 'Demasiados pedidos seguidos. Tente de novo daqui a pouco.',
   TOTAL_MISMATCH:
     'O total calculado pelo Moloni difere do pedido: o documento ficou em rascunho no Moloni para revisão.',
+  TOTAL_UNREACHABLE:
+    'Com o método de cálculo desta empresa, o Moloni não consegue chegar a este valor: nada foi emitido. Ajuste o valor para um dos mais próximos indicados.',
   CONNECTION_NOT_CONFIGURED: 'Esta conta do Faturador não tem ligação ao Moloni configurada.',
   SERVICE_UNAVAILABLE: 'O Faturador está temporariamente indisponível. Tente de novo daqui a pouco.',
   INTERNAL_ERROR: 'Erro interno do Faturador.',

@@ -20,6 +20,11 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   /** A final document was requested, but Moloni's total differs from the request: left as a draft. */
   TOTAL_MISMATCH: 422,
+  /**
+   * Moloni's calculation method cannot produce the requested gross (a line's, or the document's):
+   * refused before anything is written, with the nearest reachable values.
+   */
+  TOTAL_UNREACHABLE: 422,
   /** The API client has no Moloni connection to issue with. */
   CONNECTION_NOT_CONFIGURED: 422,
   /** Our own dependencies (Redis, the queue) are unavailable: nothing was done, retry. */

@@ -1,3 +1,4 @@
+export * from './address.ts';
 export * from './capabilities.ts';
 export * from './crypto.ts';
 export * from './delivery.ts';

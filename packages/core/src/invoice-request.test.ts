@@ -124,10 +124,15 @@ describe('parseInvoiceRequest', () => {
       '1000.00',
     ],
     [
-      'an anonymous buyer at 1000 EUR',
-      { ...seedBody, customer: { name: 'X' }, items: [withItem({ gross_price: 1000 }).items[0]] },
+      'an anonymous buyer at 1000 EUR on a document dated before Decreto-Lei n.º 28/2019',
+      {
+        ...seedBody,
+        date: '2019-06-30',
+        customer: { name: 'X' },
+        items: [withItem({ gross_price: 1000 }).items[0]],
+      },
       'customer.vat_number',
-      'identified',
+      '2019-07-01',
     ],
     ['a control character', { ...seedBody, reference: 'A\u0000B' }, 'reference', 'control'],
     ['a non-object body', [1, 2], 'body', 'object'],
@@ -184,5 +189,120 @@ describe('parseInvoiceRequest', () => {
         },
       ),
     );
+  });
+});
+
+describe('the law of the document’s date', () => {
+  const TODAY = { today: '2026-05-18' };
+  const parse = (body: unknown) => parseInvoiceRequest(body, TODAY);
+  const issuesOf = (body: unknown) => {
+    const result = parse(body);
+    return result.ok
+      ? []
+      : (result.error.details as { issues: Array<{ path: string; reason: string }> }).issues;
+  };
+
+  it('uses Madeira’s reduced rate of the date: 5 % until 2024-09-30, 4 % from 2024-10-01', () => {
+    const madeira = (vat_rate: number, date?: string) => ({
+      ...withItem({ vat_rate }),
+      fiscal_zone: 'PT-MA',
+      ...(date ? { date } : {}),
+    });
+    expect(parse(madeira(4)).ok).toBe(true);
+    expect(parse(madeira(4, '2024-10-01')).ok).toBe(true);
+    expect(parse(madeira(5, '2024-09-30')).ok).toBe(true);
+    expect(issuesOf(madeira(5))).toEqual([
+      { path: 'items[0].vat_rate', reason: expect.stringContaining('on 2026-05-18 (0, 4, 12, 22)') },
+    ]);
+    expect(issuesOf(madeira(4, '2024-09-30'))[0]?.reason).toContain('on 2024-09-30 (0, 5, 12, 22)');
+  });
+
+  it('uses the Azores’ normal rate of the date: 18 % until 2021-06-30, 16 % from 2021-07-01', () => {
+    const azores = (vat_rate: number, date: string) => ({
+      ...withItem({ vat_rate }),
+      fiscal_zone: 'PT-AC',
+      date,
+    });
+    expect(parse(azores(18, '2021-06-30')).ok).toBe(true);
+    expect(parse(azores(16, '2021-06-30')).ok).toBe(false);
+    expect(parse(azores(16, '2021-07-01')).ok).toBe(true);
+    expect(parse(azores(18, '2021-07-01')).ok).toBe(false);
+    expect(issuesOf(azores(16, '2015-06-30'))).toContainEqual({
+      path: 'date',
+      reason: expect.stringContaining('2015-07-01'),
+    });
+  });
+
+  it('accepts the exemption codes added in 2025 and refuses codes outside their dates, naming them', () => {
+    const exempt = (exemption_reason: string, date?: string) => ({
+      ...withItem({ vat_rate: 0, exemption_reason }),
+      ...(date ? { date } : {}),
+    });
+    for (const code of ['M44', 'M45', 'M46']) expect(parse(exempt(code)).ok).toBe(true);
+    expect(issuesOf(exempt('M44', '2024-12-31'))).toEqual([
+      {
+        path: 'items[0].exemption_reason',
+        reason: 'M44 may only be used from 2025-01-01 (the document is dated 2024-12-31)',
+      },
+    ]);
+    expect(parse(exempt('M26', '2023-06-01')).ok).toBe(true);
+    const late = parse(exempt('M26'));
+    expect(late.ok).toBe(false);
+    if (!late.ok) {
+      expect(late.error.status).toBe(400);
+      expect(late.error.message).toBe(
+        'items[0].exemption_reason is invalid: M26 may only be used until 2024-01-04 (the document is dated 2026-05-18).',
+      );
+    }
+    expect(issuesOf(exempt('M30', '2022-12-31'))[0]?.reason).toContain(
+      'M30 may only be used from 2023-01-01',
+    );
+  });
+
+  it('lets a private buyer stay unidentified on an invoice of any value (Decreto-Lei n.º 28/2019)', () => {
+    const big = { ...seedBody, customer: { name: 'X' }, items: [withItem({ gross_price: 25_000 }).items[0]] };
+    expect(parse(big).ok).toBe(true);
+    expect(parse({ ...big, document_type: 'invoice' }).ok).toBe(true);
+  });
+
+  it('limits simplified invoices to 1000.00 EUR (CIVA art. 40), anonymous or not', () => {
+    const fs = (gross_price: number) => ({
+      ...seedBody,
+      customer: { name: 'X' },
+      document_type: 'simplified_invoice',
+      items: [withItem({ gross_price }).items[0]],
+    });
+    expect(parse(fs(1000)).ok).toBe(true);
+    expect(issuesOf(fs(1000.01))).toEqual([
+      { path: 'document_type', reason: expect.stringContaining('CIVA art. 40') },
+    ]);
+  });
+
+  it('takes the city and postcode from a seed-contract address that names them', () => {
+    const customerOf = (address: string, extra: Record<string, string> = {}) => {
+      const result = parse({ ...seedBody, customer: { ...seedBody.customer, address, ...extra } });
+      if (!result.ok) throw result.error;
+      return result.value.customer;
+    };
+    expect(customerOf('Rua do Campo Grande 45, 1700-093 Lisboa')).toMatchObject({
+      address: 'Rua do Campo Grande 45, 1700-093 Lisboa',
+      city: 'Lisboa',
+      zipCode: '1700-093',
+    });
+    expect(customerOf('Rua do Campo Grande 45, Lisboa')).toMatchObject({
+      city: 'Lisboa',
+      zipCode: undefined,
+    });
+    expect(customerOf('Largo do Chafariz, 4, 4490-420 Póvoa de Varzim')).toMatchObject({
+      city: 'Póvoa de Varzim',
+      zipCode: '4490-420',
+    });
+    expect(customerOf('Rua Direita 12, 3.º Esq.')).toMatchObject({ city: undefined, zipCode: undefined });
+    expect(customerOf('Rua Direita 12')).toMatchObject({ city: undefined });
+    // What the caller sends wins.
+    expect(customerOf('Rua X 1, 1700-093 Lisboa', { city: 'Odivelas', zip_code: '2675-001' })).toMatchObject({
+      city: 'Odivelas',
+      zipCode: '2675-001',
+    });
   });
 });

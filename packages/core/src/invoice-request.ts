@@ -1,16 +1,22 @@
 import { z } from 'zod';
+import { cityFromAddress } from './address.ts';
 import { FaturadorError } from './errors.ts';
 import { hasAtMostTwoDecimals, toCents } from './money.ts';
 import { FINAL_CONSUMER_NIF, NIF_PROBLEM_MESSAGES, nifProblem, normalizeNif } from './nif.ts';
 import { malformedTextPaths } from './text.ts';
+import type { ExemptionReasonCode } from './vat.ts';
 import {
   ALL_VAT_RATES,
-  ANONYMOUS_BUYER_LIMIT_CENTS,
   EXEMPTION_REASONS,
+  exemptionProblemOn,
   FISCAL_ZONES,
+  firstRatesDate,
   isExemptionReason,
+  lisbonDate,
   ratesOf,
   SIMPLIFIED_INVOICE_LIMIT_CENTS,
+  unidentifiedBuyerLimitCentsOn,
+  vatRatesOn,
 } from './vat.ts';
 
 export const DOCUMENT_TYPES = ['invoice_receipt', 'invoice', 'simplified_invoice'] as const;
@@ -127,7 +133,7 @@ export interface InvoiceLine {
   unitGrossCents: number;
   lineGrossCents: number;
   vatRate: number;
-  exemptionReason: string | undefined;
+  exemptionReason: ExemptionReasonCode | undefined;
 }
 
 /** A request after validation: defaults applied, amounts in cents, NIF normalised. */
@@ -167,9 +173,11 @@ function toRequest(body: z.output<typeof bodySchema>): InvoiceRequest {
       unitGrossCents,
       lineGrossCents: Math.round(unitGrossCents * quantity),
       vatRate: item.vat_rate,
-      exemptionReason: item.exemption_reason,
+      exemptionReason: item.exemption_reason as ExemptionReasonCode | undefined,
     };
   });
+  // The seed contract has no city field: `…, 1700-001 Lisboa` or `…, Lisboa` names it.
+  const fromAddress = body.customer.address ? cityFromAddress(body.customer.address) : {};
   return {
     reference: body.reference,
     customer: {
@@ -178,8 +186,8 @@ function toRequest(body: z.output<typeof bodySchema>): InvoiceRequest {
       finalConsumer: (body.customer.vat_number ?? FINAL_CONSUMER_NIF) === FINAL_CONSUMER_NIF,
       email: body.customer.email,
       address: body.customer.address,
-      city: body.customer.city,
-      zipCode: body.customer.zip_code,
+      city: body.customer.city ?? fromAddress.city,
+      zipCode: body.customer.zip_code ?? fromAddress.zipCode,
       country: body.customer.country ?? 'PT',
     },
     lines,
@@ -196,14 +204,22 @@ function toRequest(body: z.output<typeof bodySchema>): InvoiceRequest {
 }
 
 /** Rules that span fields; each issue names the field a person would fix. */
-function crossFieldIssues(request: InvoiceRequest): ValidationIssue[] {
+function crossFieldIssues(request: InvoiceRequest, today: string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const zoneRates = ratesOf(request.fiscalZone);
+  // The law of the document's date: a back-dated document uses the rates and codes of its day.
+  const date = request.date ?? today;
+  const zoneRates = ratesOf(request.fiscalZone, date);
+  if (vatRatesOn(request.fiscalZone, date) === null) {
+    issues.push({
+      path: 'date',
+      reason: `${date} is before ${firstRatesDate(request.fiscalZone)}, the first day whose VAT rates of fiscal zone ${request.fiscalZone} are known`,
+    });
+  }
   request.lines.forEach((line, index) => {
-    if (!zoneRates.includes(line.vatRate)) {
+    if (zoneRates.length > 0 && !zoneRates.includes(line.vatRate)) {
       issues.push({
         path: `items[${index}].vat_rate`,
-        reason: `${line.vatRate} is not a VAT rate of fiscal zone ${request.fiscalZone} (${zoneRates.join(', ')})`,
+        reason: `${line.vatRate} is not a VAT rate of fiscal zone ${request.fiscalZone} on ${date} (${zoneRates.join(', ')})`,
       });
     }
     if (line.vatRate === 0 && !line.exemptionReason) {
@@ -212,6 +228,13 @@ function crossFieldIssues(request: InvoiceRequest): ValidationIssue[] {
     if (line.vatRate !== 0 && line.exemptionReason) {
       issues.push({ path: `items[${index}].exemption_reason`, reason: 'is only allowed when vat_rate is 0' });
     }
+    const problem = line.exemptionReason ? exemptionProblemOn(line.exemptionReason, date) : null;
+    if (problem) {
+      issues.push({
+        path: `items[${index}].exemption_reason`,
+        reason: `${problem} (the document is dated ${date})`,
+      });
+    }
     if (!Number.isInteger(line.unitGrossCents * line.quantity)) {
       issues.push({
         path: `items[${index}].quantity`,
@@ -219,17 +242,26 @@ function crossFieldIssues(request: InvoiceRequest): ValidationIssue[] {
       });
     }
   });
-  if (request.customer.finalConsumer && request.totalGrossCents >= ANONYMOUS_BUYER_LIMIT_CENTS) {
+  const anonymousLimit = unidentifiedBuyerLimitCentsOn(date);
+  if (
+    anonymousLimit !== null &&
+    request.customer.finalConsumer &&
+    request.totalGrossCents >= anonymousLimit
+  ) {
     issues.push({
       path: 'customer.vat_number',
-      reason: 'is required for documents of 1000.00 EUR or more (the buyer must be identified)',
+      reason: `is required for documents of ${(anonymousLimit / 100).toFixed(2)} EUR or more dated before 2019-07-01 (CIVA art. 36 n.º 15 before Decreto-Lei n.º 28/2019)`,
     });
   }
   if (
     request.documentType === 'simplified_invoice' &&
     request.totalGrossCents > SIMPLIFIED_INVOICE_LIMIT_CENTS
   ) {
-    issues.push({ path: 'document_type', reason: 'simplified_invoice is limited to 1000.00 EUR' });
+    issues.push({
+      path: 'document_type',
+      reason:
+        'simplified_invoice is limited to 1000.00 EUR (CIVA art. 40 n.º 1): use invoice_receipt or invoice',
+    });
   }
   if (request.dueDate && request.documentType !== 'invoice') {
     issues.push({ path: 'due_date', reason: 'is only allowed for document_type invoice' });
@@ -297,10 +329,13 @@ export function validationError(issues: readonly ValidationIssue[]): FaturadorEr
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: FaturadorError };
 
 /**
- * Validates a decoded JSON body against the seed contract (and its optional extensions). Never
- * throws: any input gives either a request or a VALIDATION_ERROR naming every bad field.
+ * Validates a decoded JSON body against the seed contract (and its optional extensions) and the
+ * law of the document's date (`today` in Lisbon when the request has no `date`). Never throws: any input gives either a request or a VALIDATION_ERROR naming every bad field.
  */
-export function parseInvoiceRequest(input: unknown): ParseResult<InvoiceRequest> {
+export function parseInvoiceRequest(
+  input: unknown,
+  options: { today?: string } = {},
+): ParseResult<InvoiceRequest> {
   const malformed = malformedTextPaths(input);
   if (malformed.length > 0) {
     return {
@@ -316,7 +351,7 @@ export function parseInvoiceRequest(input: unknown): ParseResult<InvoiceRequest>
   const parsed = bodySchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: validationError(zodIssues(parsed.error, input)) };
   const request = toRequest(parsed.data);
-  const issues = crossFieldIssues(request);
+  const issues = crossFieldIssues(request, options.today ?? lisbonDate(Date.now()));
   if (issues.length > 0) return { ok: false, error: validationError(issues) };
   return { ok: true, value: request };
 }

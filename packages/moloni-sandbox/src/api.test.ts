@@ -29,14 +29,14 @@ describe('transport', () => {
     const flagged = await fetch(`${url}&json=true`, { method: 'POST', body: asJson });
     expect(
       ((await flagged.json()) as Array<{ value: number }>).map((tax: { value: number }) => tax.value),
-    ).toEqual([16, 9, 4, 0]);
+    ).toEqual([16, 9, 4, 0, 18]);
     const form = await fetch(url, {
       method: 'POST',
       body: new URLSearchParams({ company_id: '240211', fiscal_zone: 'PT-MA' }),
     });
     expect(
       ((await form.json()) as Array<{ value: number }>).map((tax: { value: number }) => tax.value),
-    ).toEqual([22, 12, 4, 0]);
+    ).toEqual([22, 12, 4, 0, 5]);
   });
 
   it('rejects malformed JSON and unknown methods with 4xx, not a data error', async () => {

@@ -6,7 +6,8 @@ import type { Company } from './types.ts';
 
 export interface Behaviour {
   /** Document total from which anonymous buyers are refused (error 16). */
-  anonymousBuyerLimit: number;
+  /** null: no limit (Moloni since 2019-06-24). */
+  anonymousBuyerLimit: number | null;
 }
 
 /** What one API call sees. Handlers return the JSON body or throw a Moloni error. */

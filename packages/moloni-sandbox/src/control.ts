@@ -4,6 +4,8 @@ import type { Hono } from 'hono';
 import type { TokenStore } from './auth.ts';
 import type { SandboxClock } from './clock.ts';
 import { type FaultInjector, type FaultSpec, FaultValidationError } from './faults.ts';
+import { CALC_METHOD_IDS, calcMethodOfId, DEMO_COMPANY_ID } from './seed.ts';
+import type { SandboxState } from './state.ts';
 import type { CallStats } from './stats.ts';
 import { jsonResponse, type SandboxEnv } from './transport.ts';
 
@@ -12,7 +14,23 @@ export interface ControlParts {
   stats: CallStats;
   clock: SandboxClock;
   tokens: TokenStore;
+  state: SandboxState;
   reset(): void;
+}
+
+/** The account's own companies: Moloni's demo company, listed by real accounts, issues nothing. */
+function ownCompanies(state: SandboxState) {
+  return [...state.companies.values()].filter((company) => company.company_id !== DEMO_COMPANY_ID);
+}
+
+function calcMethodView(state: SandboxState) {
+  return {
+    companies: ownCompanies(state).map((company) => ({
+      company_id: company.company_id,
+      calc_method_id: company.calc_method_id,
+      method: calcMethodOfId(company.calc_method_id),
+    })),
+  };
 }
 
 async function jsonBody(request: Request): Promise<unknown> {
@@ -59,6 +77,29 @@ export function mountControl(app: Hono<SandboxEnv>, parts: ControlParts): void {
   app.delete('/_sandbox/stats', () => {
     parts.stats.reset();
     return jsonResponse(parts.stats.snapshot(parts.tokens.grants));
+  });
+
+  app.get('/_sandbox/calc-method', () => jsonResponse(calcMethodView(parts.state)));
+
+  // Body: `{"method": "line"}` or `{"method": "document"}`, optionally `"company_id"` (default: all
+  // companies). Documents already inserted keep their method, as in Moloni.
+  app.post('/_sandbox/calc-method', async (c) => {
+    let body: Record<string, unknown>;
+    try {
+      body = (await jsonBody(c.req.raw)) as Record<string, unknown>;
+    } catch {
+      return jsonResponse({ error: 'body must be JSON' }, 400);
+    }
+    const method = body.method;
+    if (method !== 'line' && method !== 'document') {
+      return jsonResponse({ error: 'method must be "line" or "document"' }, 400);
+    }
+    const companies = ownCompanies(parts.state).filter(
+      (company) => body.company_id === undefined || company.company_id === Number(body.company_id),
+    );
+    if (companies.length === 0) return jsonResponse({ error: 'no such company' }, 404);
+    for (const company of companies) company.calc_method_id = CALC_METHOD_IDS[method];
+    return jsonResponse(calcMethodView(parts.state));
   });
 
   app.get('/_sandbox/clock', () => jsonResponse(clockView(parts.clock)));

@@ -10,7 +10,12 @@ export {
 export { createClock, type SandboxClock } from './clock.ts';
 export { DOCUMENT_TYPES, type DocumentTypeInfo, documentTypeById } from './documents/document-types.ts';
 export { documentLabel } from './documents/pdf-document.ts';
-export { type DocumentTotals, documentTotals, type LineTotals } from './documents/totals.ts';
+export {
+  type DocumentTotals,
+  documentTotals,
+  type LineTotals,
+  totalsOfDocument,
+} from './documents/totals.ts';
 export { isAnonymousBuyer } from './documents/write.ts';
 export { MoloniAuthError, MoloniValidationError } from './errors.ts';
 export {
@@ -25,7 +30,9 @@ export { encodePhpForm, type FormValue, parsePhpForm } from './form.ts';
 export { renderPdf } from './pdf.ts';
 export { createMoloniSandbox, type MoloniSandbox, type MoloniSandboxOptions } from './sandbox.ts';
 export {
+  CALC_METHOD_IDS,
   CASH_PAYMENT_METHOD_ID,
+  type CalcMethod,
   CHEQUE_PAYMENT_METHOD_ID,
   DEFAULT_CATEGORY_ID,
   DEFAULT_COMPANY_ID,

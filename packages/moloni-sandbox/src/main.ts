@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     `  username       ${credentials.username}`,
     `  password       ${credentials.password}`,
     `  company_id     ${companyId}   document_set_id ${documentSetId} (series M)`,
-    `  control        ${running.origin}/_sandbox/{faults,stats,clock,reset}`,
+    `  control        ${running.origin}/_sandbox/{faults,stats,clock,calc-method,reset}`,
     `  state          ${stateFile ? `${stateFile} (${running.sandbox.restored ? 'restored' : 'new'})` : 'in memory'}`,
     'Press Ctrl+C to stop.',
   ];

@@ -5,7 +5,7 @@ import { createClock, type SandboxClock } from './clock.ts';
 import { mountControl } from './control.ts';
 import { FaultInjector } from './faults.ts';
 import { stateFile } from './persistence.ts';
-import { DEFAULT_COMPANY_ID, DEFAULT_DOCUMENT_SET_ID } from './seed.ts';
+import { type CalcMethod, DEFAULT_COMPANY_ID, DEFAULT_DOCUMENT_SET_ID } from './seed.ts';
 import { SandboxState } from './state.ts';
 import { CallStats, type StatsSnapshot } from './stats.ts';
 import { jsonResponse, type SandboxEnv } from './transport.ts';
@@ -25,8 +25,16 @@ export interface MoloniSandboxOptions {
   demoCompany?: boolean;
   /** Name of the default series (default `M`, so documents read `FR M/1`). */
   documentSetName?: string;
-  /** Documents of this total or more need an identified buyer (error 16; default 1000). */
-  anonymousBuyerLimit?: number;
+  /**
+   * Documents of this total or more need an identified buyer (error 16). Off by default: Moloni
+   * dropped the rule on 2019-06-24 under Decreto-Lei n.º 28/2019; set 1000 to model the old one.
+   */
+  anonymousBuyerLimit?: number | null;
+  /**
+   * The seeded company's calculation method: `document` (Moloni's default for new companies) or
+   * `line`. Changed at run time with `POST /_sandbox/calc-method`.
+   */
+  calcMethod?: CalcMethod;
   /** Origin for PDF links, e.g. `http://localhost:8765`; default: the origin the caller used. */
   publicUrl?: string;
   /**
@@ -64,6 +72,7 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     companyId,
     documentSetName: options.documentSetName ?? 'M',
     demoCompany: options.demoCompany ?? true,
+    calcMethod: options.calcMethod ?? 'document',
   });
   const tokens = new TokenStore(credentials, clock, {
     accessTokenSeconds: options.accessTokenTtlSeconds ?? DEFAULT_LIFETIMES.accessTokenSeconds,
@@ -90,11 +99,11 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     faults,
     clock,
     stats,
-    behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? 1000 },
+    behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? null },
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     onChange: save,
   });
-  mountControl(app, { faults, stats, clock, tokens, reset });
+  mountControl(app, { faults, stats, clock, tokens, reset, state });
   app.notFound(() => jsonResponse({ error: 'not_found', error_description: 'No such route' }, 404));
   app.onError((error) => {
     console.error('[moloni-sandbox]', error);

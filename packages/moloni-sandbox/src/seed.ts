@@ -1,6 +1,7 @@
 // The reference data a fresh Moloni account has. Ids and shapes follow the anonymised real
 // responses quoted in the reference (company 240211, tax 2564343, payment method 1753478, …).
 import type {
+  CalcMethodId,
   Company,
   Country,
   DocumentSet,
@@ -18,6 +19,15 @@ export interface SeedOptions {
   demoCompany?: boolean;
   /** Name of the default series (`active_by_default`). */
   documentSetName: string;
+  /** The company's calculation method; `document` (Moloni's default for new companies) if absent. */
+  calcMethod?: CalcMethod;
+}
+
+export type CalcMethod = 'document' | 'line';
+export const CALC_METHOD_IDS: Record<CalcMethod, CalcMethodId> = { document: 1, line: 2 };
+
+export function calcMethodOfId(id: CalcMethodId): CalcMethod {
+  return id === 2 ? 'line' : 'document';
 }
 
 export const DEFAULT_COMPANY_ID = 240211;
@@ -74,8 +84,18 @@ export const TAX_EXEMPTIONS: readonly TaxExemption[] = [
   ['M21', 'IVA - não confere direito à dedução', 'Artigo 72.º n.º 4 do CIVA'],
   ['M25', 'Mercadorias à consignação', 'Artigo 38.º n.º 1 alínea a) do CIVA'],
   ['M30', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea i) do CIVA'],
+  ['M31', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea j) do CIVA'],
+  ['M32', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea l) do CIVA'],
+  ['M33', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea m) do CIVA'],
+  ['M34', 'IVA - autoliquidação', 'Artigo 2.º n.º 1 alínea n) do CIVA'],
   ['M40', 'IVA - autoliquidação', 'Artigo 6.º n.º 6 alínea a) do CIVA, a contrário'],
   ['M41', 'IVA - autoliquidação', 'Artigo 8.º n.º 3 do RITI'],
+  ['M42', 'IVA - autoliquidação', 'Decreto-Lei n.º 21/2007, de 29 de janeiro'],
+  ['M43', 'IVA - autoliquidação', 'Decreto-Lei n.º 362/99, de 16 de setembro'],
+  // Added to the AT's table in 2025.
+  ['M44', 'IVA - regras específicas', 'Artigo 6.º do CIVA'],
+  ['M45', 'IVA - regime transfronteiriço de isenção', 'Artigo 58.º-A do CIVA'],
+  ['M46', 'IVA - e-TaxFree', 'Decreto-Lei n.º 19/2017, de 14 de fevereiro'],
   ['M99', 'Não sujeito ou não tributado', 'Outras situações de não liquidação do imposto'],
 ].map(([code = '', name = '', description = '']) => ({ code, name, description }));
 
@@ -93,6 +113,7 @@ export function seedCompany(options: SeedOptions): Company {
     country_id: 1,
     currency_id: 1,
     fiscal_zone: 'PT',
+    calc_method_id: CALC_METHOD_IDS[options.calcMethod ?? 'document'],
   };
 }
 
@@ -116,6 +137,7 @@ export function seedDemoCompany(): Company {
     country_id: 1,
     currency_id: 1,
     fiscal_zone: 'PT',
+    calc_method_id: CALC_METHOD_IDS.document,
   };
 }
 
@@ -178,6 +200,28 @@ export function seedTaxes(options: SeedOptions): Tax[] {
         active_by_default: zone === 'PT' && value === normal ? 1 : 0,
       });
     }
+  }
+  // An account older than the last rate changes keeps the former taxes (and needs them for a
+  // back-dated document): Madeira's reduced 5 % until 2024-09-30, the Azores' normal 18 % until
+  // 2021-06-30. Appended, so the ids above stay those of the reference.
+  const former: Array<[string, number, string, string]> = [
+    ['IVA Reduzido (PT-MA, até 2024-09-30)', 5, 'RED', 'PT-MA'],
+    ['IVA Normal (PT-AC, até 2021-06-30)', 18, 'NOR', 'PT-AC'],
+  ];
+  for (const [name, value, vatType, zone] of former) {
+    taxes.push({
+      tax_id: id++,
+      company_id: options.companyId,
+      name,
+      value,
+      type: 1,
+      saft_type: 1,
+      vat_type: vatType,
+      stamp_tax: '',
+      exemption_reason: '',
+      fiscal_zone: zone,
+      active_by_default: 0,
+    });
   }
   return taxes;
 }

@@ -19,7 +19,12 @@ export interface Company {
   country_id: number;
   currency_id: number;
   fiscal_zone: string;
+  /** Moloni's calculation method (see documents/totals.ts): 1 per document, 2 per line. */
+  calc_method_id: CalcMethodId;
 }
+
+/** 1: rounding per document; 2: rounding per line (the id real line-rounding documents carry). */
+export type CalcMethodId = 1 | 2;
 
 export interface DocumentSet {
   document_set_id: number;
@@ -213,4 +218,6 @@ export interface SandboxDocument {
   lastmodified: number;
   /** The merged request fields; a draft update re-validates them with the changes applied. */
   source: Record<string, unknown>;
+  /** The company's calculation method when the document was inserted; it keeps it. */
+  calc_method_id: CalcMethodId;
 }

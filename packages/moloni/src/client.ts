@@ -1,9 +1,16 @@
-import { type DocumentType, FaturadorError, type InvoiceRequest, type SecretBox } from '@faturador/core';
+import {
+  type CalcMethod,
+  type DocumentType,
+  FaturadorError,
+  type InvoiceRequest,
+  type SecretBox,
+} from '@faturador/core';
 import type { Redis } from 'ioredis';
 import { type ConnectionReport, checkConnection } from './check.ts';
 import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } from './document-model.ts';
 import { DocumentService, downloadOriginOf } from './documents.ts';
 import { createRedisLock } from './lock.ts';
+import { calcMethodOf } from './pricing.ts';
 import { ProductCatalog } from './products.ts';
 import { type MoloniLogger, redactingLogger, SecretRegistry, silentLogger } from './redact.ts';
 import { ReferenceData } from './reference-data.ts';
@@ -69,6 +76,8 @@ export interface MoloniClient {
   checkConnection(): Promise<ConnectionReport>;
   /** The company issuances go to (resolved once from `companies/getAll` when not configured). */
   companyId(): Promise<number>;
+  /** The company's calculation method (`companies/getOne`), null when Moloni does not say. */
+  calcMethod(): Promise<CalcMethod | null>;
   /** Moloni HTTP calls made by this client, per endpoint. */
   stats(): CallStats;
   resetStats(): void;
@@ -149,6 +158,7 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     downloadPdf: (documentId) => documents.downloadPdf(documentId),
     checkConnection: () => checkConnection({ session, referenceData, documents, company: companyId, now }),
     companyId,
+    calcMethod: async () => calcMethodOf(await referenceData.company(await companyId())),
     stats: () => transport.stats(),
     resetStats: () => transport.resetStats(),
     clearCache: () => {

@@ -1,9 +1,4 @@
-import {
-  ANONYMOUS_BUYER_LIMIT_CENTS,
-  type InvoiceRequest,
-  netUnitPrice,
-  validationError,
-} from '@faturador/core';
+import type { InvoiceRequest } from '@faturador/core';
 import { resolveCustomer } from './customers.ts';
 import {
   type IssueDocumentInput,
@@ -15,11 +10,13 @@ import {
 } from './document-model.ts';
 import type { DocumentServiceDeps } from './documents.ts';
 import type { MoloniPaymentMethod } from './moloni-types.ts';
+import { calcMethodOf, planNetPrices } from './pricing.ts';
 import { lineTaxes } from './products.ts';
 
 /**
- * The insert body of a document: series, payment method, customer and products resolved (in
- * parallel where they are independent), net prices from the gross, always as a draft.
+ * The insert body of a document: net prices for the company's calculation method (or
+ * TOTAL_UNREACHABLE before anything is written), series, payment method, customer and products
+ * resolved (in parallel where they are independent), always as a draft.
  */
 export async function buildDocumentBody(
   deps: DocumentServiceDeps,
@@ -29,6 +26,8 @@ export async function buildDocumentBody(
   const { request, ourReference } = input;
   const { referenceData, catalog } = deps;
   const date = request.date ?? lisbonDate(deps.now());
+  // First, before any customer or product is written: can Moloni reach this gross at all?
+  const prices = planNetPrices(request, calcMethodOf(await referenceData.company(companyId)));
   const [sets, methods] = await Promise.all([
     referenceData.documentSets(companyId),
     referenceData.paymentMethods(companyId),
@@ -55,8 +54,8 @@ export async function buildDocumentBody(
         name: line.product,
         summary: line.description ?? '',
         qty: line.quantity,
-        // Net of VAT with 10 decimals, so Moloni's VAT-inclusive total is the requested gross.
-        price: netUnitPrice(line.unitGrossCents, line.vatRate, line.quantity),
+        // Net of VAT, chosen for the company's calculation method so Moloni's total is the gross.
+        price: prices[index] ?? 0,
         discount: 0,
         order: index,
         exemption_reason: line.vatRate === 0 ? (line.exemptionReason ?? '') : '',
@@ -64,18 +63,6 @@ export async function buildDocumentBody(
       })),
     ),
   ]);
-  if (!customer.identified && request.totalGrossCents >= ANONYMOUS_BUYER_LIMIT_CENTS) {
-    // Moloni would accept the draft and refuse to close it (error 16), leaving a draft behind.
-    const { finalConsumer, address } = request.customer;
-    const path = finalConsumer ? 'customer.vat_number' : address ? 'customer.city' : 'customer.address';
-    throw validationError([
-      {
-        path,
-        reason:
-          'the buyer must be identified (NIF, name, address and city) on documents of 1000.00 EUR or more',
-      },
-    ]);
-  }
   const paidOnIssue = PAID_ON_ISSUE.has(request.documentType) && payment !== undefined;
   return {
     company_id: companyId,

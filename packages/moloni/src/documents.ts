@@ -208,6 +208,12 @@ export class DocumentService {
         status,
       });
     }
+    if (status === 'draft' && request.status === 'draft') {
+      // A requested draft is checked too: a total Moloni surprised us with is flagged, not returned.
+      const actual = totalCentsOf(document);
+      if (actual !== request.totalGrossCents)
+        throw totalMismatch(documentId, request.totalGrossCents, actual);
+    }
     if (status === 'draft' && request.status === 'final') {
       const actual = totalCentsOf(document);
       if (actual !== request.totalGrossCents)

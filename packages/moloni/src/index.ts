@@ -23,6 +23,7 @@ export {
   outcomeOf,
   parseFieldErrors,
 } from './errors.ts';
+export { calcMethodOf, planNetPrices } from './pricing.ts';
 export { CATEGORY_NAME, pickVatTax, productReference } from './products.ts';
 export { type MoloniLogger, REDACTED } from './redact.ts';
 export type { MoloniCredentials } from './tokens.ts';

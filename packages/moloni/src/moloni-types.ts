@@ -8,6 +8,8 @@ export interface MoloniCompany {
   company_id: number;
   name: string;
   vat?: string;
+  /** Only in `companies/getOne`: the calculation method (see calc-method.ts). */
+  calc_method_id?: Numeric;
 }
 
 export interface MoloniDocumentSet {

@@ -35,6 +35,17 @@ export class ReferenceData {
     return this.cached('companies', 0, () => this.session.list('companies/getAll', {}));
   }
 
+  /** `companies/getOne`: the company's settings, which `getAll` leaves out (its calculation method). */
+  async company(companyId: number): Promise<MoloniCompany | null> {
+    const [company] = await this.cached('company', companyId, async () => {
+      const result = (await this.session.read('companies/getOne', {
+        company_id: companyId,
+      })) as MoloniCompany | null;
+      return result && typeof result === 'object' ? [result] : [];
+    });
+    return company ?? null;
+  }
+
   documentSets(companyId: number): Promise<MoloniDocumentSet[]> {
     return this.cached('documentSets', companyId, () =>
       this.session.list('documentSets/getAll', { company_id: companyId }),

@@ -35,6 +35,7 @@ const NOT_RETRYABLE_BY_BUTTON = new Set([
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'TOTAL_MISMATCH',
+  'TOTAL_UNREACHABLE',
 ]);
 
 export function offersRetry(code: string): boolean {

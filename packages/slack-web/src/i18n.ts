@@ -78,6 +78,11 @@ const PT_PROBLEMS: ExplanationTable = {
     title: 'O total calculado pelo Moloni não coincide com o pedido: o documento ficou em rascunho.',
     action: 'Reveja o rascunho no Moloni e feche-o lá se estiver correto.',
   },
+  TOTAL_UNREACHABLE: {
+    title:
+      'Com o método de cálculo desta empresa, o Moloni não consegue chegar a este valor: nada foi emitido.',
+    action: 'Ajuste o valor da linha indicada para um dos valores mais próximos sugeridos e envie de novo.',
+  },
   CONNECTION_NOT_CONFIGURED: {
     title: 'Não há uma conta Moloni ligada a este bot.',
     action: 'Peça a um administrador para ligar uma conta Moloni ao cliente da API do bot.',
@@ -157,6 +162,10 @@ const EN_PROBLEMS: ExplanationTable = {
   TOTAL_MISMATCH: {
     title: "Moloni's total does not match the request: the document was left as a draft.",
     action: 'Review the draft in Moloni and close it there if it is right.',
+  },
+  TOTAL_UNREACHABLE: {
+    title: "With this company's calculation method Moloni cannot reach this amount: nothing was issued.",
+    action: 'Change the named line to one of the nearest amounts suggested and send it again.',
   },
   CONNECTION_NOT_CONFIGURED: {
     title: 'No Moloni account is connected to this bot.',

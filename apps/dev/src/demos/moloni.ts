@@ -11,7 +11,6 @@ import { createMoloniClient } from '@faturador/moloni';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { SEED_EXAMPLE_BODY, startEmbeddedRedis } from '@faturador/testing';
 import { Redis } from 'ioredis';
-import { request as httpRequest } from 'undici';
 
 function parse(payload: unknown): InvoiceRequest {
   const parsed = parseInvoiceRequest(payload);

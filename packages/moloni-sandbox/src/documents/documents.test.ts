@@ -195,8 +195,26 @@ describe('closing and numbering', () => {
 });
 
 describe('error 16: anonymous buyers', () => {
-  it('closes anonymous documents under €1000 and refuses them from €1000', async () => {
+  it('closes anonymous documents of any total, as Moloni does since Decreto-Lei n.º 28/2019', async () => {
     const test = await sandbox();
+    const anonymous = await customerAndProduct(test, {
+      vat: '999999990',
+      name: 'Consumidor Final',
+      address: 'Desconhecido',
+      city: 'Desconhecido',
+      email: '',
+    });
+    const big = await test.call('invoiceReceipts/insert', documentBody(anonymous, { status: 1 }, 5000));
+    expect(big.body.valid).toBe(1);
+    const simplified = await test.call(
+      'simplifiedInvoices/insert',
+      documentBody(anonymous, { status: 1 }, 999),
+    );
+    expect(simplified.body.valid).toBe(1);
+  });
+
+  it('with the pre-2019 rule (anonymousBuyerLimit 1000), refuses them from €1000', async () => {
+    const test = await sandbox({ anonymousBuyerLimit: 1000 });
     const anonymous = await customerAndProduct(test, {
       vat: '999999990',
       name: 'Consumidor Final',

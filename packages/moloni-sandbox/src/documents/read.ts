@@ -15,11 +15,11 @@ import {
 import type { SandboxState } from '../state.ts';
 import type { SandboxDocument } from '../types.ts';
 import { type DocumentTypeInfo, documentTypeById } from './document-types.ts';
-import { type DocumentTotals, documentTotals } from './totals.ts';
+import { type DocumentTotals, totalsOfDocument } from './totals.ts';
 import { findDocument } from './write.ts';
 
 export function totalsOf(document: SandboxDocument, state: SandboxState): DocumentTotals {
-  return documentTotals(document.lines, document.financial_discount, (id) => state.taxes.get(id));
+  return totalsOfDocument(document, state);
 }
 
 function paymentsView(document: SandboxDocument, state: SandboxState, totals: DocumentTotals) {
@@ -118,7 +118,7 @@ export function documentView(document: SandboxDocument, state: SandboxState, det
     document_set: { document_set_id: document.document_set_id, name: set?.name ?? '' },
     associated_documents: [],
     reverse_associated_documents: [],
-    document_calc_method: { document_id: document.document_id, calc_method_id: 2 },
+    document_calc_method: { document_id: document.document_id, calc_method_id: document.calc_method_id },
   };
   if (detailed) {
     view.products = linesView(document, state, totals);

@@ -87,3 +87,31 @@ describe('documentTotals', () => {
     expect(totals).toMatchObject({ taxes_value: 0.01, net_value: 0.14 });
   });
 });
+
+describe('the two calculation methods', () => {
+  // Moloni's support page "Como funciona o método de cálculo nos valores dos documentos": three
+  // articles of 2.37 at 23 %.
+  const threeArticles = [line(2.37), line(2.37), line(2.37)];
+
+  it('per document: VAT on the summed base, rounded once (7.11 + 1.64 = 8.75)', () => {
+    expect(documentTotals(threeArticles, 0, taxOf, 'document')).toMatchObject({
+      gross_value: 7.11,
+      taxes_value: 1.64,
+      net_value: 8.75,
+    });
+  });
+
+  it('per line: VAT rounded on each line, then summed (7.11 + 3 × 0.55 = 8.76)', () => {
+    expect(documentTotals(threeArticles, 0, taxOf, 'line')).toMatchObject({
+      gross_value: 7.11,
+      taxes_value: 1.65,
+      net_value: 8.76,
+    });
+  });
+
+  it('per line, a full-precision price is rounded to the cent before its VAT', () => {
+    // 9.92 at 23 % has no 2-decimal base: 8.0650406504 rounds to 8.07, whose VAT 1.8561 → 1.86.
+    expect(documentTotals([line(8.0650406504)], 0, taxOf, 'line').net_value).toBe(9.93);
+    expect(documentTotals([line(8.0650406504)], 0, taxOf, 'document').net_value).toBe(9.92);
+  });
+});

@@ -6,11 +6,11 @@ import { isBlank, type Params, toInteger } from '../params.ts';
 import type { Company, DocumentEntity, SandboxDocument } from '../types.ts';
 import type { DocumentTypeInfo } from './document-types.ts';
 import { type ParsedDocument, parseDocument } from './parse.ts';
-import { documentTotals } from './totals.ts';
+import { totalsOfDocument } from './totals.ts';
 
 const CLOSED_REASON = 'Closed documents cannot be changed or deleted; issue a credit note instead.';
 
-/** CIVA art. 36 nº 15 / error 16: the markers Moloni treats as an unidentified buyer. */
+/** Former CIVA art. 36 nº 15 / error 16: the markers Moloni treats as an unidentified buyer. */
 export function isAnonymousBuyer(entity: DocumentEntity): boolean {
   const same = (a: string, b: string) => a.trim().toLowerCase() === b.toLowerCase();
   return (
@@ -32,10 +32,15 @@ function numberingKey(document: SandboxDocument): string {
  */
 function closeDocument(ctx: CallContext, document: SandboxDocument): void {
   const { state } = ctx;
-  const totals = documentTotals(document.lines, document.financial_discount, (id) => state.taxes.get(id));
+  const totals = totalsOfDocument(document, state);
   const errors = new ErrorList();
   if (totals.net_value <= 0) errors.add(2, 'net_value');
-  if (totals.net_value >= ctx.behaviour.anonymousBuyerLimit && isAnonymousBuyer(document.entity)) {
+  const { anonymousBuyerLimit } = ctx.behaviour;
+  if (
+    anonymousBuyerLimit !== null &&
+    totals.net_value >= anonymousBuyerLimit &&
+    isAnonymousBuyer(document.entity)
+  ) {
     errors.add(16, 'customer_id');
   }
   // AT requires non-decreasing dates within a series and document type.
@@ -104,6 +109,8 @@ export function insertHandler(type: DocumentTypeInfo): Handler {
       created_at: now,
       lastmodified: now,
       source,
+      // A document keeps the method it was created with, even if the company's changes later.
+      calc_method_id: company.calc_method_id,
     };
     if (parsed.status === 1) closeDocument(ctx, document);
     ctx.state.documents.set(document.document_id, document);

@@ -90,8 +90,8 @@ describe('reference data', () => {
         (tax: { value: number }) => tax.value,
       );
     expect(await rates('PT')).toEqual([23, 13, 6, 0]);
-    expect(await rates('PT-MA')).toEqual([22, 12, 4, 0]);
-    expect(await rates('PT-AC')).toEqual([16, 9, 4, 0]);
+    expect(await rates('PT-MA')).toEqual([22, 12, 4, 0, 5]);
+    expect(await rates('PT-AC')).toEqual([16, 9, 4, 0, 18]);
     const exemptions = (await test.call('taxExemptions/getAll')).body.map(
       (item: { code: string }) => item.code,
     );

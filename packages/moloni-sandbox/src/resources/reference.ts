@@ -146,8 +146,13 @@ function companyList<T extends { company_id: number }>(pick: (state: SandboxStat
 }
 
 export const referenceHandlers: HandlerMap = {
+  // The method is a company setting read with getOne (machinagod/moloni-client-ts types it there);
+  // the canned getAll answer has no such field.
   'companies/getAll': (ctx) =>
-    [...ctx.state.companies.values()].map((company) => companyView(company, ctx.state)),
+    [...ctx.state.companies.values()].map((company) => {
+      const { calc_method_id: _method, ...view } = companyView(company, ctx.state);
+      return view;
+    }),
   'companies/getOne': (ctx) => companyView(requireCompany(ctx), ctx.state),
   'documentSets/getAll': (ctx) => {
     const company = requireCompany(ctx);
