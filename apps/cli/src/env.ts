@@ -1,9 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** The CLI's whole configuration. The only place that reads `process.env`. */
 export const cliEnvSchema = z.object({
   REDIS_URL: z
-    .string({ error: 'REDIS_URL is required (the URL `npm start` prints, e.g. redis://127.0.0.1:6379)' })
+    .string({
+      error:
+        'REDIS_URL is required (no running `npm start` was found under .data/; or give the URL it prints)',
+    })
     .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://'),
   FATURADOR_MASTER_KEY: z
     .string({
@@ -32,10 +37,40 @@ export function parseCliEnv(env: Record<string, string | undefined>): CliEnv {
   throw new ConfigError(`faturador: bad configuration\n${problems.join('\n')}`);
 }
 
-/** For `main.ts`: the process environment, or exit 2 with a clear message. */
+/**
+ * Without REDIS_URL, the CLI talks to the local stack `npm start` is running: it left where its
+ * Redis is, its prefix and the file of its master key in `<data dir>/stack.json` (FATURADOR_DATA_DIR,
+ * else the repository's `.data/`). Variables that are set always win.
+ */
+export function withLocalStack(
+  env: Record<string, string | undefined>,
+  defaultDataDir = join(import.meta.dirname, '..', '..', '..', '.data'),
+): Record<string, string | undefined> {
+  if (env.REDIS_URL) return env;
+  const file = join(env.FATURADOR_DATA_DIR ?? defaultDataDir, 'stack.json');
+  if (!existsSync(file)) return env;
+  let stack: { redis_url?: unknown; prefix?: unknown; master_key_file?: unknown };
+  try {
+    stack = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return env;
+  }
+  const masterKeyFile = typeof stack.master_key_file === 'string' ? stack.master_key_file : null;
+  const masterKey =
+    env.FATURADOR_MASTER_KEY ??
+    (masterKeyFile && existsSync(masterKeyFile) ? readFileSync(masterKeyFile, 'utf8').trim() : undefined);
+  return {
+    ...env,
+    REDIS_URL: typeof stack.redis_url === 'string' ? stack.redis_url : undefined,
+    FATURADOR_PREFIX: env.FATURADOR_PREFIX ?? (typeof stack.prefix === 'string' ? stack.prefix : undefined),
+    FATURADOR_MASTER_KEY: masterKey,
+  };
+}
+
+/** For `main.ts`: the process environment (or the local stack's), or exit 2 with a clear message. */
 export function loadEnv(): CliEnv {
   try {
-    return parseCliEnv(process.env);
+    return parseCliEnv(withLocalStack(process.env));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);

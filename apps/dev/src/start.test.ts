@@ -1,5 +1,4 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,7 +66,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     REDIS_PORT: String(await freePort()),
-    FATURADOR_MASTER_KEY: randomBytes(32).toString('hex'),
+    // No FATURADOR_MASTER_KEY: npm start keeps its own under the data directory, as for a user.
     FATURADOR_DATA_DIR: dataDir,
     PORT: String(apiPort),
     MOLONI_SANDBOX_PORT: String(await freePort()),
@@ -77,6 +76,7 @@ beforeAll(async () => {
   };
   delete env.SLACK_BOT_TOKEN;
   delete env.REDIS_URL;
+  delete env.FATURADOR_MASTER_KEY;
   await startStack();
 }, 90_000);
 
@@ -98,7 +98,23 @@ describe('npm start', () => {
       document: { number: expect.stringMatching(/^FR M\/\d+$/) },
     });
     firstAnswer = answer;
+    // Run again exactly as printed: the same key and body replay the same answer.
+    const again = JSON.parse((await run('sh', ['-c', curl ?? 'false'])).stdout) as typeof firstAnswer;
+    expect(again).toEqual(answer);
   });
+
+  it('lets the CLI find the running stack with no variable set', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'apps/cli/src/main.ts', 'clients', 'list'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, FATURADOR_DATA_DIR: dataDir },
+      },
+    );
+    expect(stdout).toMatch(/airtable_ops_prod +active/);
+    expect(stdout).toMatch(/slack_bot +active .*caller \+ Slack T0FAKE/);
+  }, 60_000);
 
   it('runs the Slack bot: the replay script gets the document number in the fake thread', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'apps/dev/src/slack/replay.ts'], {

@@ -3,7 +3,7 @@
 // with a demo API client that reproduces the seed contract's cURL example.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
@@ -11,9 +11,10 @@ import { assertNoEviction, createRedis } from '@faturador/store';
 import { startEmbeddedRedis } from '@faturador/testing';
 import type { Redis } from 'ioredis';
 import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
+import { devEnvironment, REPO_ROOT as root, type StackFile, stackFilePath, startConfig } from './env.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const dataDir = process.env.FATURADOR_DATA_DIR ?? join(root, '.data');
+const config = startConfig();
+const { dataDir } = config;
 
 const stops: Array<() => Promise<void>> = [];
 
@@ -23,7 +24,7 @@ async function stopAll(): Promise<void> {
 
 /** A master key generated on first start and kept under .data (never in the repo). */
 function localMasterKey(): string {
-  if (process.env.FATURADOR_MASTER_KEY) return process.env.FATURADOR_MASTER_KEY;
+  if (config.masterKey) return config.masterKey;
   const file = join(dataDir, 'master.key');
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
@@ -34,7 +35,7 @@ function localMasterKey(): string {
 
 /** How to pass the master key to the CLI without printing it. */
 function masterKeyHint(): string {
-  if (process.env.FATURADOR_MASTER_KEY) return '"$FATURADOR_MASTER_KEY"';
+  if (config.masterKey) return '"$FATURADOR_MASTER_KEY"';
   return `$(cat ${relative(root, join(dataDir, 'master.key')) || '.'})`;
 }
 
@@ -42,7 +43,7 @@ function startService(name: string, entry: string, env: Record<string, string>):
   // `node --import tsx` keeps each service one process: signals reach it directly.
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...devEnvironment(), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
@@ -100,12 +101,10 @@ const FAKE_SLACK_TEAM_ID = 'T0FAKE';
  * belongs to (Slack's `auth.test`), so the client is bound to exactly that workspace.
  */
 async function slackTeamId(): Promise<string> {
-  const token = process.env.SLACK_BOT_TOKEN;
-  if (!token) return FAKE_SLACK_TEAM_ID;
-  const apiUrl = process.env.SLACK_API_URL ?? 'https://slack.com/api/';
-  const answer = await fetch(`${apiUrl}auth.test`, {
+  if (!config.slack) return FAKE_SLACK_TEAM_ID;
+  const answer = await fetch(`${config.slack.apiUrl}auth.test`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${config.slack.botToken}` },
     signal: AbortSignal.timeout(10_000),
   })
     .then((response) => response.json() as Promise<{ ok?: boolean; team_id?: string; error?: string }>)
@@ -136,7 +135,7 @@ function slackSetup(
   bot: IssuedCredentials,
   shared: { REDIS_URL: string; FATURADOR_PREFIX: string; LOG_LEVEL: string },
 ): SlackSetup {
-  const port = Number(process.env.SLACK_PORT ?? 3000);
+  const port = config.slackPort;
   const botUrl = `http://127.0.0.1:${port}/slack/events`;
   const clientEnv = {
     FATURADOR_API_URL: apiUrl,
@@ -146,8 +145,8 @@ function slackSetup(
     PORT: String(port),
     ...shared,
   };
-  if (process.env.SLACK_BOT_TOKEN) {
-    const socketMode = process.env.SLACK_SOCKET_MODE === '1' || process.env.SLACK_SOCKET_MODE === 'true';
+  if (config.slack) {
+    const { socketMode } = config.slack;
     return {
       workerEnv: {},
       async start() {
@@ -165,7 +164,7 @@ function slackSetup(
       },
     };
   }
-  const fakePort = Number(process.env.SLACK_FAKE_PORT ?? 3999);
+  const fakePort = config.slackFakePort;
   const fakeApiUrl = `http://127.0.0.1:${fakePort}/api/`;
   const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
   return {
@@ -193,9 +192,14 @@ function slackSetup(
   };
 }
 
+/**
+ * The seed example as a cURL, with a reference and an Idempotency-Key fixed for this start: run
+ * twice as printed, the second call replays the first answer (a new start gets a new reference).
+ */
 function curlExample(apiUrl: string): string {
+  const run = `${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex').toUpperCase()}`;
   const body = JSON.stringify({
-    reference: `TI-${new Date().toISOString().slice(0, 10)}-${randomBytes(2).toString('hex').toUpperCase()}`,
+    reference: `TI-${run}`,
     customer: {
       name: 'Eduardo Costa',
       email: 'eduardo@example.pt',
@@ -209,9 +213,17 @@ function curlExample(apiUrl: string): string {
     `  -H "X-Client-Id: ${DEMO_CLIENT.clientId}" \\`,
     `  -H "X-Api-Key: ${DEMO_CLIENT.apiKey}" \\`,
     `  -H "X-Api-Secret: ${DEMO_CLIENT.apiSecret}" \\`,
-    '  -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen)" \\',
+    `  -H "Idempotency-Key: demo-${run}" \\`,
     `  --data '${body}'`,
   ].join('\n');
+}
+
+/** Tells the CLI and the demos where this stack runs (see StackFile); removed on stop. */
+function writeStackFile(file: StackFile): void {
+  const path = stackFilePath(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  stops.push(async () => rmSync(path, { force: true }));
 }
 
 let stopping = false;
@@ -223,12 +235,12 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const prefix = process.env.FATURADOR_PREFIX ?? '{fat}';
-  let redisUrl = process.env.REDIS_URL;
+  const { prefix } = config;
+  let redisUrl = config.redisUrl;
   if (!redisUrl) {
     const redis = await startEmbeddedRedis({
       dataDir: join(dataDir, 'redis'),
-      port: Number(process.env.REDIS_PORT ?? 0) || undefined,
+      port: config.redisPort || undefined,
     });
     stops.push(redis.stop);
     redisUrl = redis.url;
@@ -241,7 +253,7 @@ async function main(): Promise<void> {
   // The sandbox keeps its account under the data directory, as Redis keeps the ledger: a restart
   // must not forget documents the ledger points at.
   const sandbox = await startMoloniSandbox({
-    port: Number(process.env.MOLONI_SANDBOX_PORT ?? 8765),
+    port: config.moloniSandboxPort,
     stateFile: join(dataDir, 'moloni-sandbox.json'),
   });
   stops.push(sandbox.close);
@@ -250,9 +262,8 @@ async function main(): Promise<void> {
   const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl, await slackTeamId());
   setup.disconnect();
 
-  const apiPort = Number(process.env.PORT ?? 8787);
+  const { apiPort, logLevel } = config;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const logLevel = process.env.LOG_LEVEL ?? 'warn';
   const env = {
     REDIS_URL: redisUrl,
     FATURADOR_MASTER_KEY: masterKey,
@@ -272,6 +283,12 @@ async function main(): Promise<void> {
   startService('api', 'apps/api/src/main.ts', { ...env, PORT: String(apiPort), PUBLIC_URL: apiUrl });
   await waitForHttp(`${apiUrl}/readyz`, 30_000);
   const bot = await slack.start();
+  writeStackFile({
+    redis_url: redisUrl,
+    prefix,
+    api_url: apiUrl,
+    master_key_file: config.masterKey ? null : join(dataDir, 'master.key'),
+  });
 
   const lines = [
     '',
@@ -280,7 +297,7 @@ async function main(): Promise<void> {
     '  worker         issue + deliver queues (deliveries to Slack and Airtable)',
     ...bot.lines,
     `  moloni sandbox ${sandbox.baseUrl}`,
-    `  redis          ${redisUrl}  (maxmemory-policy ${policy}${process.env.REDIS_URL ? '' : ', data in .data/redis'})`,
+    `  redis          ${redisUrl}  (maxmemory-policy ${policy}${config.redisUrl ? '' : ', data in .data/redis'})`,
     `  demo client    ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.apiKey} (the seed contract's demo credentials)`,
     '',
     'Issue an invoice-receipt (the seed example; run it twice with one Idempotency-Key to see the replay):',
@@ -289,8 +306,13 @@ async function main(): Promise<void> {
     '',
     ...bot.tryIt,
     '',
-    'Operate it with the CLI, in another terminal:',
-    `  REDIS_URL=${redisUrl} FATURADOR_MASTER_KEY=${masterKeyHint()}${process.env.FATURADOR_PREFIX ? ` FATURADOR_PREFIX='${prefix}'` : ''} npm run cli -- doctor`,
+    'Issue from Airtable: a fake Airtable base, a record trigger and the write-back, through this stack:',
+    '  npm run demo:airtable',
+    '',
+    'Operate it with the CLI, in another terminal (it finds this stack by itself):',
+    '  npm run cli -- doctor',
+    '  npm run cli -- clients list',
+    `  (elsewhere: REDIS_URL=${redisUrl} FATURADOR_MASTER_KEY=${masterKeyHint()}${config.prefixGiven ? ` FATURADOR_PREFIX='${prefix}'` : ''})`,
     '',
     'Press Ctrl+C to stop.',
     '',

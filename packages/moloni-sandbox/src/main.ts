@@ -1,16 +1,11 @@
 // `pnpm --filter @faturador/moloni-sandbox start`: the sandbox on its own, for demos and manual
 // testing. The port comes from MOLONI_SANDBOX_PORT (default 8765); with MOLONI_SANDBOX_STATE_FILE
 // the account is kept in that JSON file across restarts.
+import { sandboxEnv } from './env.ts';
 import { startMoloniSandbox } from './server.ts';
 
-const DEFAULT_PORT = 8765;
-
 async function main(): Promise<void> {
-  const port = Number(process.env.MOLONI_SANDBOX_PORT ?? DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`MOLONI_SANDBOX_PORT must be a port number, got "${process.env.MOLONI_SANDBOX_PORT}"`);
-  }
-  const stateFile = process.env.MOLONI_SANDBOX_STATE_FILE || undefined;
+  const { port, stateFile } = sandboxEnv();
   const running = await startMoloniSandbox({ port, ...(stateFile ? { stateFile } : {}) });
   const { credentials, companyId, documentSetId } = running.sandbox;
   const lines = [

@@ -1,13 +1,14 @@
 /**
  * End to end, by hand: an Airtable record trigger through the running stack.
  *
- *   npm start                                         # terminal 1: redis, sandbox, api, worker
- *   REDIS_URL=redis://127.0.0.1:<port> pnpm --filter @faturador/dev demo:airtable   # terminal 2
+ *   npm start                 # terminal 1: redis, sandbox, api, worker
+ *   npm run demo:airtable     # terminal 2: finds the running stack (its .data/stack.json)
  *
  * It starts the fake Airtable Web API, registers a bookings base pointing at it (the worker then
  * writes results there), seeds two bookings, and triggers them like the extension or an
  * automation would: one is issued and gets its number, one has a bad NIF and gets the error.
- * A second trigger of the issued record is refused. Env: REDIS_URL (required), FATURADOR_API_URL,
+ * A second trigger of the issued record is refused. Env (each defaults to the running stack's):
+ * REDIS_URL, FATURADOR_API_URL,
  * FATURADOR_MASTER_KEY (default: .data/master.key, as npm start writes it), FATURADOR_PREFIX,
  * FATURADOR_DEMO_CLIENT_ID (the API client to issue as), or a ready trigger key in
  * FATURADOR_TRIGGER_CLIENT_ID / _KEY_ID / _SECRET.
@@ -30,20 +31,29 @@ import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { createApiClientStore, createRedis } from '@faturador/store';
 import { request } from 'undici';
 import { z } from 'zod';
-import { devEnvironment } from '../env.ts';
+import { devEnvironment, REPO_ROOT, readStackFile } from '../env.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
-const masterKeyFile = join(root, '.data', 'master.key');
+const stack = readStackFile();
+const masterKeyFile = stack?.master_key_file ?? join(REPO_ROOT, '.data', 'master.key');
 
 const env = z
   .object({
-    REDIS_URL: z.string().url('REDIS_URL must be the Redis URL npm start printed'),
-    FATURADOR_API_URL: z.string().url().default('http://127.0.0.1:8787'),
+    REDIS_URL: z
+      .string({ error: 'REDIS_URL is required: start the stack with npm start, or give its Redis URL' })
+      .url('REDIS_URL must be the Redis URL npm start printed')
+      .default(() => stack?.redis_url ?? ''),
+    FATURADOR_API_URL: z
+      .string()
+      .url()
+      .default(() => stack?.api_url ?? 'http://127.0.0.1:8787'),
     FATURADOR_MASTER_KEY: z
       .string()
       .min(32)
       .default(() => (existsSync(masterKeyFile) ? readFileSync(masterKeyFile, 'utf8').trim() : '')),
-    FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
+    FATURADOR_PREFIX: z
+      .string()
+      .min(1)
+      .default(() => stack?.prefix ?? '{fat}'),
     FATURADOR_DEMO_CLIENT_ID: z.string().default('airtable_ops_prod'),
     FATURADOR_TRIGGER_CLIENT_ID: z.string().optional(),
     FATURADOR_TRIGGER_KEY_ID: z.string().optional(),
