@@ -88,6 +88,8 @@ const steps = {
   test: () => {
     for (const [what, args] of [
       ['lint', ['exec', 'biome', 'ci', '.']],
+      // Every declared dependency is used, and every import is declared.
+      ['dependencies', ['exec', 'knip', '--dependencies', '--no-progress']],
       ['typecheck', ['exec', 'tsc', '-p', 'tsconfig.json', '--noEmit']],
       // Packages with their own toolchain (the Airtable extension: JSX, jsdom) check themselves.
       ['typecheck', ['run', '-r', '--if-present', 'typecheck']],
