@@ -1,3 +1,4 @@
+import { DEFAULT_PUBLIC_URL } from '@faturador/issuing';
 import { z } from 'zod';
 
 const list = z
@@ -19,7 +20,7 @@ const schema = z.object({
     .min(32, 'FATURADOR_MASTER_KEY must be 32 bytes as 64 hex characters or base64'),
   FATURADOR_PREFIX: z.string().min(1).default('{fat}'),
   /** How callers reach this API; used in status URLs and signed PDF links. */
-  PUBLIC_URL: z.string().url().optional(),
+  PUBLIC_URL: z.string().url().default(DEFAULT_PUBLIC_URL),
   SYNC_BUDGET_MS: z.coerce.number().int().positive().default(10_000),
   IDEMPOTENCY_TTL_DAYS: z.coerce
     .number()

@@ -19,7 +19,7 @@ const logger = pino({
     censor: '[redacted]',
   },
 });
-const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
+const publicUrl = env.PUBLIC_URL;
 const api = await buildApi({
   redisUrl: env.REDIS_URL,
   masterKey: env.FATURADOR_MASTER_KEY,

@@ -1,14 +1,8 @@
 import {
-  createAirtableBaseSettingsStore,
-  createAirtableClientFactory,
-  createRedisRateLimiter,
-} from '@faturador/airtable-web';
-import {
-  createPdfLinkSigner,
+  createIntegrations,
   createResultWaiter,
   createRuntime,
   createSubmitter,
-  derivePdfLinkKey,
   type Runtime,
   type RuntimeConfig,
 } from '@faturador/issuing';
@@ -54,14 +48,13 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     mode: 'request',
     idempotencyTtlSeconds: config.idempotencyTtlDays * 86_400,
     jobOptions: config.jobOptions,
+    logger: config.logger.child({ component: 'moloni' }),
   });
   const subscriber = createRedis(config.redisUrl, 'worker');
   const waiter = await createResultWaiter({ subscriber, ledger: runtime.ledger, prefix: config.prefix });
-  const pdfKey = derivePdfLinkKey(runtime.masterKey);
-  const pdfLinks = createPdfLinkSigner({
+  const { pdfLinks, airtableSettings, airtable } = createIntegrations(runtime, {
     publicUrl: config.publicUrl,
-    key: pdfKey,
-    ttlSeconds: config.pdfLinkTtlSeconds,
+    pdfLinkTtlSeconds: config.pdfLinkTtlSeconds,
   });
   const submitter = createSubmitter({
     ledger: runtime.ledger,
@@ -91,20 +84,11 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     bodyLimitBytes: config.bodyLimitBytes,
     mount: [
       (app: OpenAPIHono<AppEnv>) => {
-        const settings = createAirtableBaseSettingsStore({
-          redis: runtime.redis,
-          prefix: config.prefix,
-          secretBox: runtime.secretBox,
-        });
         app.route(
           '/',
           airtableTriggerRoutes({
-            settings,
-            // One limiter in Redis: the API and the workers together keep to 5 requests/s per base.
-            airtable: createAirtableClientFactory({
-              settings,
-              limiter: createRedisRateLimiter({ redis: runtime.redis, prefix: config.prefix }),
-            }),
+            settings: airtableSettings,
+            airtable,
             submit: (input) => submitter.submit(input),
             authenticate: authenticate(authenticator, 'record-triggers:write'),
             ...(config.corsOrigins?.length ? { corsOrigins: config.corsOrigins } : {}),

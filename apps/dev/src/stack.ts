@@ -123,6 +123,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         prefix: options.prefix,
         mode: 'worker',
         jobOptions,
+        logger: logger.child({ component: 'moloni' }),
       });
       stack.workerRuntime = runtime;
       stack.workers = startWorkers({

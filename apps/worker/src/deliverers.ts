@@ -1,10 +1,5 @@
-import {
-  createAirtableBaseSettingsStore,
-  createAirtableClientFactory,
-  createRedisRateLimiter,
-  deliverToAirtable,
-} from '@faturador/airtable-web';
-import { createPdfLinkSigner, type Deliverer, derivePdfLinkKey, type Runtime } from '@faturador/issuing';
+import { deliverToAirtable } from '@faturador/airtable-web';
+import { createIntegrations, type Deliverer, type Runtime } from '@faturador/issuing';
 import { deliverToSlack } from '@faturador/slack-web';
 import type { LedgerEntry } from '@faturador/store';
 import type { WorkerEnv } from './env.ts';
@@ -17,20 +12,11 @@ export function buildDeliverers(
   env: WorkerEnv,
   runtime: Runtime,
 ): Partial<Record<'slack' | 'airtable', Deliverer>> {
-  const settings = createAirtableBaseSettingsStore({
-    redis: runtime.redis,
-    prefix: runtime.prefix,
-    secretBox: runtime.secretBox,
-  });
-  const airtable = createAirtableClientFactory({
-    settings,
-    limiter: createRedisRateLimiter({ redis: runtime.redis, prefix: runtime.prefix }),
-  });
-  const links = createPdfLinkSigner({
-    publicUrl: env.PUBLIC_URL,
-    key: derivePdfLinkKey(runtime.masterKey),
-    ttlSeconds: env.PDF_LINK_TTL_SECONDS,
-  });
+  const {
+    airtableSettings: settings,
+    airtable,
+    pdfLinks: links,
+  } = createIntegrations(runtime, { publicUrl: env.PUBLIC_URL, pdfLinkTtlSeconds: env.PDF_LINK_TTL_SECONDS });
   // The ledger keeps no link (Moloni's expire): each delivery signs a fresh one to the API.
   const pdfUrl = (entry: LedgerEntry) =>
     entry.document?.status === 'final' ? links.url(entry.requestId) : null;

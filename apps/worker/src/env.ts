@@ -1,3 +1,4 @@
+import { DEFAULT_PUBLIC_URL } from '@faturador/issuing';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -14,7 +15,7 @@ const schema = z.object({
   LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
   /** How callers reach the API: the PDF links delivered to Slack and Airtable point there. */
-  PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
+  PUBLIC_URL: z.string().url().default(DEFAULT_PUBLIC_URL),
   PDF_LINK_TTL_SECONDS: z.coerce
     .number()
     .int()

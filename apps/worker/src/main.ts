@@ -19,6 +19,7 @@ const runtime = await createRuntime({
   masterKey: env.FATURADOR_MASTER_KEY,
   prefix: env.FATURADOR_PREFIX,
   mode: 'worker',
+  logger: logger.child({ component: 'moloni' }),
 });
 const workers = startWorkers({
   runtime,

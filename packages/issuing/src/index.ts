@@ -1,3 +1,4 @@
+export { createIntegrations, DEFAULT_PUBLIC_URL, type Integrations } from './integrations.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';

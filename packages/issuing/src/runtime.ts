@@ -1,5 +1,6 @@
 import { createSecretBox, parseMasterKey, type SecretBox } from '@faturador/core';
 import { closeQueues, createQueues, type QueueDeps, type Queues } from '@faturador/jobs';
+import type { MoloniLogger } from '@faturador/moloni';
 import {
   assertNoEviction,
   createConnectionStore,
@@ -20,6 +21,8 @@ export interface RuntimeConfig {
   mode: RedisMode;
   idempotencyTtlSeconds?: number;
   jobOptions?: QueueDeps['jobOptions'];
+  /** The service's logger, for the Moloni clients (secrets are redacted before it). */
+  logger?: MoloniLogger;
 }
 
 /** The clients both the API and the worker build once at boot and pass around. */
@@ -54,7 +57,13 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
   });
   const queues = createQueues({ connection: queueConnection, prefix, jobOptions: config.jobOptions });
   const connections = createConnectionStore({ redis, prefix, secretBox });
-  const moloni = createMoloniRegistry({ connections, redis: queueConnection, prefix, secretBox });
+  const moloni = createMoloniRegistry({
+    connections,
+    redis: queueConnection,
+    prefix,
+    secretBox,
+    ...(config.logger ? { logger: config.logger } : {}),
+  });
   return {
     redis,
     queueConnection,

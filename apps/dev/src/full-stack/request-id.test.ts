@@ -28,6 +28,19 @@ function idsLoggedFor(...needles: string[]): Set<unknown> {
   );
 }
 
+describe('the Moloni client', () => {
+  it('logs through the service’s logger, without secrets', async () => {
+    await stack.post(
+      '/api/v1/invoices/',
+      { ...SEED_BODY, reference: `RID-${randomUUID()}` },
+      { 'idempotency-key': randomUUID() },
+    );
+    const moloni = lines.filter((line) => line.component === 'moloni');
+    expect(moloni.map((line) => line.msg)).toContain('moloni token obtained');
+    expect(JSON.stringify(moloni)).not.toContain(stack.sandbox.sandbox.credentials.password);
+  });
+});
+
 describe('the request id', () => {
   it('is the same in the body, X-Request-Id, the ledger and the API and worker logs', async () => {
     const reference = `RID-${randomUUID()}`;
