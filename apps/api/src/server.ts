@@ -89,6 +89,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
       (await runtime.moloni.resolve(connectionId)).getPdfLink(documentId),
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
+    publicUrl: config.publicUrl,
     mount: [
       (app: OpenAPIHono<AppEnv>) => {
         const settings = createAirtableBaseSettingsStore({
