@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { createPdfLinkSigner, derivePdfLinkKey } from '@faturador/issuing';
 import { createApiClientStore } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { createContractChecker } from '@faturador/testing/openapi-contract';
+import { serve } from '@hono/node-server';
 import { lintFromString, loadConfig } from '@redocly/openapi-core';
+import { type FetchOptions, JSDOM, ResourceLoader, VirtualConsole } from 'jsdom';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, buildApi } from './server.ts';
@@ -207,6 +210,48 @@ describe('/docs', () => {
     expect(init).toContain("url: '/openapi.json'");
     expect(init).toContain('validatorUrl: null');
   });
+});
+
+describe('/docs in a browser (jsdom)', () => {
+  it('renders every operation of the spec, loading nothing but this API', async () => {
+    const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const loaded: string[] = [];
+    class RecordingLoader extends ResourceLoader {
+      override fetch(url: string, options: FetchOptions) {
+        loaded.push(url);
+        return super.fetch(url, options);
+      }
+    }
+    const dom = await JSDOM.fromURL(`${origin}/docs`, {
+      runScripts: 'dangerously',
+      resources: new RecordingLoader(),
+      pretendToBeVisual: true,
+      virtualConsole: new VirtualConsole(),
+      // jsdom has no fetch; Node's, recording what the page asks for.
+      beforeParse(window) {
+        Object.assign(window, {
+          fetch: (url: string, init?: RequestInit) => {
+            const absolute = new URL(url, origin).href;
+            loaded.push(absolute);
+            return fetch(absolute, init);
+          },
+        });
+      },
+    });
+    try {
+      const paths = () =>
+        [...dom.window.document.querySelectorAll('.opblock-summary-path')].map((node) => node.textContent);
+      for (let i = 0; i < 100 && paths().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(paths()).toEqual(Object.keys(spec.paths));
+      expect(loaded).toContain(`${origin}/openapi.json`);
+      for (const url of loaded) expect(url.startsWith(`${origin}/`), url).toBe(true);
+    } finally {
+      dom.window.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 20_000);
 });
 
 describe('answers the full-stack tests do not reach, checked against /openapi.json', () => {
