@@ -1,13 +1,14 @@
 import { FaturadorError } from '@faturador/core';
 import type { PdfLinkSigner, Submitter } from '@faturador/issuing';
 import type { Authenticator, Ledger } from '@faturador/store';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AppEnv } from './context.ts';
 import { onError, sendError } from './errors.ts';
 import { requestContext } from './middleware/request-context.ts';
+import { createOpenApiApp } from './openapi.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerInvoiceRoutes } from './routes/invoices/index.ts';
@@ -23,6 +24,8 @@ export interface AppDeps {
   pdfOf: (connectionId: string | null, documentId: number) => Promise<Uint8Array<ArrayBuffer>>;
   trustedProxies: readonly string[];
   bodyLimitBytes: number;
+  /** Where callers reach the API: the spec's `servers`. */
+  publicUrl: string;
   /** Extra route modules (the record triggers) mounted on the same app and middleware. */
   mount?: Array<(app: OpenAPIHono<AppEnv>) => void>;
   /** Whether the worker side answers; /readyz reports it. */
@@ -31,8 +34,7 @@ export interface AppDeps {
 
 /** The one factory of the API: `main.ts` and the tests both build the app through it. */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
-  // strict: false — the contract's path has a trailing slash, and callers may drop it.
-  const app = new OpenAPIHono<AppEnv>({ strict: false });
+  const app = createOpenApiApp();
   app.use('*', requestContext(deps.logger, deps.trustedProxies));
   app.use(
     '/api/*',
@@ -48,7 +50,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerHealth(app, deps);
   registerInvoiceRoutes(app, deps);
   for (const mount of deps.mount ?? []) mount(app);
-  registerDocs(app);
+  registerDocs(app, { publicUrl: deps.publicUrl });
   app.notFound((c) =>
     sendError(c, new FaturadorError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)),
   );

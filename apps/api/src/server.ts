@@ -82,6 +82,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
       (await runtime.moloni.resolve(connectionId)).downloadPdf(documentId),
     trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
+    publicUrl: config.publicUrl,
     mount: [
       (app: OpenAPIHono<AppEnv>) => {
         app.route(

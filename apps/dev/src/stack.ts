@@ -4,6 +4,7 @@ import { createRuntime, type Runtime } from '@faturador/issuing';
 import { RETRY_AFTER_BACKOFF } from '@faturador/jobs';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { freePort } from '@faturador/testing';
+import { createContractChecker } from '@faturador/testing/openapi-contract';
 import { startWorkers, type WorkerOptions, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
@@ -32,6 +33,11 @@ export interface StackOptions {
    * worker's runtime (as the worker's own `buildDeliverers` does).
    */
   deliverers?: WorkerOptions['deliverers'] | ((runtime: Runtime) => WorkerOptions['deliverers']);
+  /**
+   * Check every answer of `/api/…` against the API's own `/openapi.json` (default on): a
+   * mismatch makes the next `post`/`get` and `close` throw.
+   */
+  checkContract?: boolean;
 }
 
 export interface Stack {
@@ -47,6 +53,8 @@ export interface Stack {
   /** Headers that authenticate as `slackBot` (spread over a request's headers). */
   slackBotHeaders: Record<string, string>;
   env: Record<string, string>;
+  /** Answers that did not match the OpenAPI spec, in the order they were sent. */
+  contractViolations: string[];
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   /** POSTs to the API with the demo client's headers. */
@@ -87,7 +95,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     logger,
     jobOptions,
   });
-  const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port });
+  const contractViolations: string[] = [];
+  const fetch = options.checkContract === false ? api.app.fetch : await checkedFetch(api, contractViolations);
+  const server = serve({ fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
 
   const storeDeps = { redis: api.runtime.redis, prefix: options.prefix, secretBox: api.runtime.secretBox };
@@ -116,6 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       FATURADOR_MASTER_KEY: masterKey,
       FATURADOR_PREFIX: options.prefix,
     },
+    contractViolations,
     async startWorker() {
       const runtime = await createRuntime({
         redisUrl: options.redisUrl,
@@ -154,6 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.body.text();
+      throwOnViolations(contractViolations);
       return {
         status: response.statusCode,
         body: text ? JSON.parse(text) : null,
@@ -173,6 +185,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const body = type.includes('json')
         ? await response.body.json()
         : Buffer.from(await response.body.arrayBuffer());
+      throwOnViolations(contractViolations);
       return { status: response.statusCode, body, headers: response.headers as Record<string, string> };
     },
     async close() {
@@ -183,10 +196,38 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       await api.close();
       await sandbox.close();
+      throwOnViolations(contractViolations);
     },
   };
   if (options.worker !== false) await stack.startWorker();
   return stack;
+}
+
+/**
+ * The app's fetch, checking each answer of `/api/…` (not CORS preflights) against the spec the app
+ * serves before handing it on, so that the test that received it sees the mismatch.
+ */
+async function checkedFetch(api: Api, violations: string[]): Promise<typeof api.app.fetch> {
+  const checker = createContractChecker((await (await api.app.request('/openapi.json')).json()) as object);
+  return async (request, ...rest) => {
+    const response = await api.app.fetch(request, ...rest);
+    const path = new URL(request.url).pathname;
+    if (!path.startsWith('/api/') || request.method === 'OPTIONS') return response;
+    const contentType = response.headers.get('content-type') ?? '';
+    const body = contentType.includes('json') ? await response.clone().json() : null;
+    try {
+      checker.check({ method: request.method, path, status: response.status, contentType, body });
+    } catch (error) {
+      violations.push((error as Error).message);
+    }
+    return response;
+  };
+}
+
+function throwOnViolations(violations: readonly string[]): void {
+  if (violations.length > 0) {
+    throw new Error(`Answers that do not match /openapi.json:\n${violations.join('\n')}`);
+  }
 }
 
 /** Documents the sandbox holds, by our_reference. */

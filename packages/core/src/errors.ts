@@ -1,3 +1,5 @@
+import type { ErrorDetails, ErrorEnvelope, SerializedError } from './responses.ts';
+
 /**
  * The error catalog. The first ten codes and their statuses are the seed contract's table; the
  * rest are ours, added only where the seed has no code for a situation.
@@ -34,7 +36,6 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
-export type ErrorDetails = Record<string, unknown> | null;
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
@@ -82,18 +83,6 @@ export class FaturadorError extends Error {
   static fromJSON(value: SerializedError): FaturadorError {
     return new FaturadorError(value.code, value.message, value.details);
   }
-}
-
-export interface SerializedError {
-  code: ErrorCode;
-  message: string;
-  details: ErrorDetails;
-}
-
-export interface ErrorEnvelope {
-  success: false;
-  request_id: string;
-  error: SerializedError;
 }
 
 export function errorEnvelope(requestId: string, error: FaturadorError | SerializedError): ErrorEnvelope {

@@ -72,56 +72,123 @@ const nif = z
     if (problem) ctx.addIssue({ code: 'custom', message: NIF_PROBLEM_MESSAGES[problem] });
   });
 
-const customerSchema = z.strictObject({
-  name: text(100),
-  vat_number: nif.optional(),
-  email: z.email('must be an e-mail address').max(254).optional(),
-  address: text(200).optional(),
-  city: text(50).optional(),
-  zip_code: text(20).optional(),
-  /** ISO 3166-1 alpha-2; Portugal when omitted. */
-  country: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-    .transform((value) => value.toUpperCase())
-    .optional(),
-});
+// The descriptions and examples (`meta`) are for the API's OpenAPI spec; they do not validate.
+const customerSchema = z
+  .strictObject({
+    name: text(100).meta({
+      description: "The customer's name, as on the document.",
+      example: 'Eduardo Costa',
+    }),
+    vat_number: nif.optional().meta({
+      description:
+        'Portuguese NIF (9 digits with a valid check digit; spaces and a `PT` prefix are accepted). When ' +
+        'omitted, the final consumer (999999990) is used, up to 1000.00 EUR.',
+      example: '509999999',
+    }),
+    email: z.email('must be an e-mail address').max(254).optional().meta({
+      description: "The customer's e-mail, forwarded to Moloni.",
+      example: 'eduardo.costa@example.pt',
+    }),
+    address: text(200).optional().meta({
+      description: "The customer's address, forwarded to Moloni.",
+      example: 'Rua do Campo Grande 45, Lisboa',
+    }),
+    city: text(50).optional().meta({ description: "The customer's city.", example: 'Lisboa' }),
+    zip_code: text(20).optional().meta({ description: "The customer's postal code.", example: '1700-093' }),
+    /** ISO 3166-1 alpha-2; Portugal when omitted. */
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+      .transform((value) => value.toUpperCase())
+      .optional()
+      .meta({ description: 'ISO 3166-1 alpha-2 country code; PT when omitted.', example: 'PT' }),
+  })
+  .meta({ description: 'Who the document is for; found in Moloni by NIF, created when missing.' });
 
-const itemSchema = z.strictObject({
-  product: text(100),
-  description: text(500).optional(),
-  quantity: z
-    .number({ error: 'must be a number' })
-    .positive('must be greater than 0')
-    .max(1_000_000, 'must be at most 1000000')
-    .refine(
-      (value) => Number.isInteger(Math.round(value * 1000 * 1e6) / 1e6),
-      'must have at most three decimals',
-    )
-    .optional(),
-  gross_price: euros,
-  vat_rate: z
-    .number({ error: 'must be a number' })
-    .refine((value) => ALL_VAT_RATES.includes(value), `must be one of ${ALL_VAT_RATES.join(', ')}`),
-  exemption_reason: z
-    .string()
-    .refine(isExemptionReason, `must be an exemption code (${Object.keys(EXEMPTION_REASONS).join(', ')})`)
-    .optional(),
-});
+const itemSchema = z
+  .strictObject({
+    product: text(100).meta({
+      description: 'The product or service, found in Moloni by name (created when missing).',
+      example: 'mensalidade TheInventors',
+    }),
+    description: text(500)
+      .optional()
+      .meta({ description: 'Text shown under the line on the document.', example: 'Maio de 2026' }),
+    quantity: z
+      .number({ error: 'must be a number' })
+      .positive('must be greater than 0')
+      .max(1_000_000, 'must be at most 1000000')
+      .refine(
+        (value) => Number.isInteger(Math.round(value * 1000 * 1e6) / 1e6),
+        'must have at most three decimals',
+      )
+      .optional()
+      .meta({ description: 'How many units (up to three decimals); 1 when omitted.', example: 1 }),
+    gross_price: euros.meta({
+      description: 'The price of one unit with VAT, in euros (up to two decimals).',
+      example: 10,
+    }),
+    vat_rate: z
+      .number({ error: 'must be a number' })
+      .refine((value) => ALL_VAT_RATES.includes(value), `must be one of ${ALL_VAT_RATES.join(', ')}`)
+      .meta({
+        description: `VAT rate in percent, one of the fiscal zone's (${ALL_VAT_RATES.join(', ')} across PT, PT-AC and PT-MA).`,
+        example: 23,
+      }),
+    exemption_reason: z
+      .string()
+      .refine(isExemptionReason, `must be an exemption code (${Object.keys(EXEMPTION_REASONS).join(', ')})`)
+      .optional()
+      .meta({
+        description: `Required when vat_rate is 0, refused otherwise: one of ${Object.keys(EXEMPTION_REASONS).join(', ')}.`,
+        example: 'M07',
+      }),
+  })
+  .meta({ description: 'One line of the document.' });
 
 const bodySchema = z.strictObject({
-  reference: text(60),
+  reference: text(60).meta({
+    description:
+      'Your reference of the document: a reference that produced a document is never issued again.',
+    example: 'TI-2026-05-18-0007',
+  }),
   customer: customerSchema,
-  items: z.array(itemSchema).min(1, 'must have at least one item').max(100, 'must have at most 100 items'),
-  document_type: z.enum(DOCUMENT_TYPES).optional(),
-  status: z.enum(DOCUMENT_STATUSES).optional(),
-  fiscal_zone: z.enum(FISCAL_ZONES).optional(),
-  date: isoDate.optional(),
-  due_date: isoDate.optional(),
-  series: text(30).optional(),
-  payment_method: text(60).optional(),
-  notes: text(1000).optional(),
-  currency: z.literal('EUR', 'must be EUR').optional(),
+  items: z
+    .array(itemSchema)
+    .min(1, 'must have at least one item')
+    .max(100, 'must have at most 100 items')
+    .meta({ description: 'The lines of the document (1 to 100).' }),
+  document_type: z.enum(DOCUMENT_TYPES).optional().meta({
+    description:
+      '`invoice_receipt` (FR, the default), `invoice` (FT) or `simplified_invoice` (FS, up to 1000.00 EUR).',
+    example: 'invoice_receipt',
+  }),
+  status: z.enum(DOCUMENT_STATUSES).optional().meta({
+    description: '`final` (the default) closes the document; `draft` leaves it open in Moloni.',
+    example: 'final',
+  }),
+  fiscal_zone: z.enum(FISCAL_ZONES).optional().meta({
+    description: 'Whose VAT rates apply: mainland (PT, the default), the Azores (PT-AC) or Madeira (PT-MA).',
+    example: 'PT',
+  }),
+  date: isoDate
+    .optional()
+    .meta({ description: "The document's date (YYYY-MM-DD); today when omitted.", example: '2026-05-18' }),
+  due_date: isoDate.optional().meta({
+    description: 'Only for `invoice`: when it is due (YYYY-MM-DD, not before `date`).',
+    example: '2026-06-17',
+  }),
+  series: text(30).optional().meta({
+    description: "The Moloni document series' name; the account's default when omitted.",
+    example: 'M',
+  }),
+  payment_method: text(60).optional().meta({
+    description:
+      "A payment method's name in Moloni, for invoice-receipts; the account's default when omitted.",
+    example: 'Multibanco',
+  }),
+  notes: text(1000).optional().meta({ description: 'Notes printed on the document.', example: 'Obrigado!' }),
+  currency: z.literal('EUR', 'must be EUR').optional().meta({ description: 'Only EUR.', example: 'EUR' }),
 });
 
 export type InvoiceRequestBody = z.input<typeof bodySchema>;
@@ -324,6 +391,14 @@ export function validationError(issues: readonly ValidationIssue[]): FaturadorEr
   const [first] = issues;
   const message = first ? `${first.path} is invalid: ${first.reason}.` : 'The request is invalid.';
   return new FaturadorError('VALIDATION_ERROR', message, { issues: [...issues] });
+}
+
+/**
+ * Any zod failure as core's VALIDATION_ERROR, fields named and reasons worded as the request
+ * body's are: the API's query and path parameters go through it too.
+ */
+export function zodValidationError(error: z.ZodError, input?: unknown): FaturadorError {
+  return validationError(zodIssues(error, input));
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: FaturadorError };

@@ -1,42 +1,30 @@
 import {
+  type AcceptedBody,
+  type DocumentView,
   ERROR_STATUS,
   type ErrorEnvelope,
   errorEnvelope,
   FaturadorError,
+  type StatusBody,
+  type StillProcessingDetails,
   type SuccessEnvelope,
 } from '@faturador/core';
 import type { LedgerEntry } from '@faturador/store';
 import type { PdfLinkSigner } from './pdf-links.ts';
 
+export type { AcceptedBody, StatusBody } from '@faturador/core';
+
+/** An answer and its HTTP status; the bodies' shapes are core's response schemas (the one contract). */
 export interface HttpAnswer {
   status: number;
   body: SuccessEnvelope | ErrorEnvelope | AcceptedBody | StatusBody;
-}
-
-export interface AcceptedBody {
-  success: true;
-  request_id: string;
-  reference: string;
-  state: LedgerEntry['state'];
-  status_url: string;
-}
-
-export interface StatusBody {
-  success: true;
-  request_id: string;
-  reference: string;
-  state: LedgerEntry['state'];
-  document: SuccessEnvelope['document'] | null;
-  error: ErrorEnvelope['error'] | null;
-  created_at: string;
-  updated_at: string;
 }
 
 export function isFinal(entry: LedgerEntry): boolean {
   return entry.state === 'issued' || entry.state === 'failed';
 }
 
-function documentOf(entry: LedgerEntry, pdfLinks: PdfLinkSigner): SuccessEnvelope['document'] | null {
+function documentOf(entry: LedgerEntry, pdfLinks: PdfLinkSigner): DocumentView | null {
   if (!entry.document) return null;
   // Drafts have no PDF in Moloni; final documents get a fresh signed link on every answer.
   const pdf_url = entry.document.status === 'final' ? pdfLinks.url(entry.requestId) : null;
@@ -65,15 +53,16 @@ export function statusUrl(publicUrl: string, requestId: string): string {
 
 /** The synchronous budget ran out: the request goes on, and a retry with the same key gets its result. */
 export function stillProcessingAnswer(entry: LedgerEntry, publicUrl: string): HttpAnswer {
+  const details: StillProcessingDetails = {
+    request_id: entry.requestId,
+    state: entry.state,
+    status_url: statusUrl(publicUrl, entry.requestId),
+    retry_with_same_idempotency_key: true,
+  };
   const error = new FaturadorError(
     'MOLONI_TIMEOUT',
     'The document is still being issued. Retry with the same Idempotency-Key to get the final result.',
-    {
-      request_id: entry.requestId,
-      state: entry.state,
-      status_url: statusUrl(publicUrl, entry.requestId),
-      retry_with_same_idempotency_key: true,
-    },
+    details,
   );
   return { status: 504, body: errorEnvelope(entry.requestId, error) };
 }

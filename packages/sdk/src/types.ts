@@ -1,27 +1,24 @@
-import type { ErrorEnvelope, InvoiceRequestBody, Origin, SuccessEnvelope } from '@faturador/core';
+import type {
+  acceptedBodySchema,
+  ErrorEnvelope,
+  InvoiceRequestBody,
+  Origin,
+  SuccessEnvelope,
+  statusBodySchema,
+} from '@faturador/core';
+import type { z } from 'zod';
 
-export type RequestState = 'queued' | 'issuing' | 'issued' | 'failed';
+/**
+ * The API's answers are core's response schemas (the ones the API's OpenAPI spec is generated
+ * from), so the SDK cannot drift from what the server sends.
+ */
+export type { RequestState } from '@faturador/core';
 
 /** 202 answer to `Prefer: respond-async`: the request is claimed and will be issued. */
-export interface AcceptedBody {
-  success: true;
-  request_id: string;
-  reference?: string;
-  state: RequestState;
-  status_url: string;
-}
+export type AcceptedBody = z.output<typeof acceptedBodySchema>;
 
 /** `GET /api/v1/invoices/{request_id}`. */
-export interface InvoiceStatusBody {
-  success: true;
-  request_id: string;
-  reference: string;
-  state: RequestState;
-  document?: SuccessEnvelope['document'] | null;
-  error?: ErrorEnvelope['error'] | null;
-  created_at?: string;
-  updated_at?: string;
-}
+export type InvoiceStatusBody = z.output<typeof statusBodySchema>;
 
 /** `POST /api/v1/record-triggers/airtable`: the same shapes as an invoice request. */
 export interface AirtableRecordRef {

@@ -1,7 +1,7 @@
-import type { DocumentView, InvoiceRequest, Origin, SerializedError } from '@faturador/core';
+import type { DocumentView, InvoiceRequest, Origin, RequestState, SerializedError } from '@faturador/core';
 import type { Redis } from 'ioredis';
 
-export type RequestState = 'queued' | 'issuing' | 'issued' | 'failed';
+export type { RequestState } from '@faturador/core';
 
 /** Everything known about one request: the audit trail, and what a retry is answered with. */
 export interface LedgerEntry {

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../context.ts';
 import { sendError } from '../../errors.ts';
 import { authenticate } from '../../middleware/auth.ts';
 import { adoptRequestId } from '../../middleware/request-context.ts';
+import { openapiRoute } from '../../openapi.ts';
 import { createInvoiceRoute, getInvoiceRoute, getPdfRoute } from './schema.ts';
 
 export interface InvoiceRouteDeps {
@@ -24,54 +25,60 @@ function wantsAsync(prefer: string | undefined): boolean {
 }
 
 /**
- * The routes are declared once with @hono/zod-openapi (the spec comes from them) and handled
- * here; the body is validated by core's parser so that every error names its field the same way.
+ * The routes are declared once with @hono/zod-openapi (the spec comes from them) and bound with
+ * `openapiRoute`; the body is validated by core's parser so that every error names its field the
+ * same way (see openapiRoute).
  */
 export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRouteDeps): void {
-  for (const route of [createInvoiceRoute, getInvoiceRoute, getPdfRoute])
-    app.openAPIRegistry.registerPath(route);
-
-  app.post('/api/v1/invoices', authenticate(deps.authenticator, 'invoices:write'), async (c) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!/^application\/json\b/i.test(type)) {
-      throw new FaturadorError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.');
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer()));
-    } catch {
-      throw new FaturadorError('VALIDATION_ERROR', 'body is invalid: it is not valid JSON.', {
-        issues: [{ path: 'body', reason: 'is not valid JSON' }],
+  openapiRoute(
+    app,
+    { ...createInvoiceRoute, middleware: [authenticate(deps.authenticator, 'invoices:write')] },
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json\b/i.test(type)) {
+        throw new FaturadorError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.');
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer()));
+      } catch {
+        throw new FaturadorError('VALIDATION_ERROR', 'body is invalid: it is not valid JSON.', {
+          issues: [{ path: 'body', reason: 'is not valid JSON' }],
+        });
+      }
+      const client = c.get('client');
+      const answer = await deps.submitter.submit({
+        requestId: c.get('requestId'),
+        clientId: client.clientId,
+        connectionId: client.connectionId ?? null,
+        capabilities: client.capabilities,
+        idempotencyKey: c.req.header('idempotency-key') ?? '',
+        body,
+        wait: wantsAsync(c.req.header('prefer')) ? 'async' : 'sync',
       });
-    }
-    const client = c.get('client');
-    const answer = await deps.submitter.submit({
-      requestId: c.get('requestId'),
-      clientId: client.clientId,
-      connectionId: client.connectionId ?? null,
-      capabilities: client.capabilities,
-      idempotencyKey: c.req.header('idempotency-key') ?? '',
-      body,
-      wait: wantsAsync(c.req.header('prefer')) ? 'async' : 'sync',
-    });
-    adoptRequestId(c, (answer.body as { request_id: string }).request_id);
-    c.get('logger').info({ status: answer.status }, 'invoice request answered');
-    return c.json(answer.body, answer.status as ContentfulStatusCode);
-  });
+      adoptRequestId(c, (answer.body as { request_id: string }).request_id);
+      c.get('logger').info({ status: answer.status }, 'invoice request answered');
+      return c.json(answer.body, answer.status as ContentfulStatusCode);
+    },
+  );
 
-  app.get('/api/v1/invoices/:request_id', authenticate(deps.authenticator, 'invoices:read'), async (c) => {
-    const requestId = c.req.param('request_id');
-    const entry = isId(requestId, 'req')
-      ? await deps.submitter.status(c.get('client').clientId, requestId)
-      : null;
-    if (!entry)
-      return sendError(c, new FaturadorError('NOT_FOUND', `No request ${requestId} for this client.`));
-    const answer = statusAnswer(entry, deps.pdfLinks);
-    return c.json(answer.body, 200);
-  });
+  openapiRoute(
+    app,
+    { ...getInvoiceRoute, middleware: [authenticate(deps.authenticator, 'invoices:read')] },
+    async (c) => {
+      const requestId = c.req.param('request_id') ?? '';
+      const entry = isId(requestId, 'req')
+        ? await deps.submitter.status(c.get('client').clientId, requestId)
+        : null;
+      if (!entry)
+        return sendError(c, new FaturadorError('NOT_FOUND', `No request ${requestId} for this client.`));
+      const answer = statusAnswer(entry, deps.pdfLinks);
+      return c.json(answer.body, 200);
+    },
+  );
 
-  app.get('/api/v1/invoices/:request_id/pdf', async (c) => {
-    const requestId = c.req.param('request_id');
+  openapiRoute(app, getPdfRoute, async (c) => {
+    const requestId = c.req.param('request_id') ?? '';
     if (!deps.pdfLinks.verify(requestId, c.req.query('expires'), c.req.query('signature'))) {
       return sendError(c, new FaturadorError('AUTH_ERROR', 'This PDF link is invalid or has expired.'));
     }

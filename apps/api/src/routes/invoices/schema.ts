@@ -1,98 +1,72 @@
 import {
-  DOCUMENT_STATUSES,
-  DOCUMENT_TYPES,
-  ERROR_CODES,
+  acceptedBodySchema,
+  errorEnvelopeSchema,
   invoiceRequestBodySchema,
   originSchema,
+  statusBodySchema,
+  successEnvelopeSchema,
 } from '@faturador/core';
 import { createRoute, z } from '@hono/zod-openapi';
 
-const authHeaders = z.object({
-  'x-client-id': z.string().openapi({ example: 'airtable_ops_prod' }),
-  'x-api-key': z.string().openapi({ example: 'ak_demo_9f83b7d1a5c40c22' }),
-  'x-api-secret': z.string().optional().openapi({ description: 'Plain mode. Omit in signed mode.' }),
-  'x-timestamp': z.string().optional().openapi({ description: 'Signed mode: unix seconds, within ±300 s.' }),
-  'x-nonce': z
-    .string()
-    .optional()
-    .openapi({ description: 'Signed mode: single use, 16–128 of [A-Za-z0-9_-].' }),
-  'x-signature': z.string().optional().openapi({
-    description:
-      'Signed mode: hex HMAC-SHA256 with the secret over METHOD\\npath\\ntimestamp\\nnonce\\nsha256hex(body).',
-  }),
+/**
+ * The routes of the billing API, for the spec and for `openapiRoute`. The answers are core's
+ * response schemas (the one contract); what is here is HTTP: paths, headers, statuses. A new
+ * status of an operation goes in its `responses`, with the codes it carries in the description.
+ */
+
+/** Either credential mode (see `securitySchemes` in docs.ts): all the headers of one entry. */
+export const API_SECURITY: Array<Record<string, string[]>> = [
+  { clientId: [], apiKey: [], apiSecret: [] },
+  { clientId: [], apiKey: [], timestamp: [], nonce: [], signature: [] },
+];
+
+const requestIdHeader = {
+  'X-Request-Id': {
+    description: 'The id of the request this answer is about (the same as `request_id` in the body).',
+    schema: { type: 'string' as const, example: 'req_4ad9b2ec1d9f3a71' },
+  },
+};
+
+export const errorResponse = (description: string, headers: Record<string, object> = {}) => ({
+  description,
+  headers: { ...requestIdHeader, ...headers },
+  content: { 'application/json': { schema: errorEnvelopeSchema } },
 });
 
-const documentSchema = z
-  .object({
-    type: z.enum(DOCUMENT_TYPES),
-    status: z.enum(DOCUMENT_STATUSES),
-    moloni_document_id: z.number().int(),
-    number: z.string().nullable().openapi({ example: 'FR M/32' }),
-    series: z.string().openapi({ example: 'M' }),
-    total_gross: z.number().openapi({ example: 10 }),
-    currency: z.literal('EUR'),
-    pdf_url: z
-      .string()
-      .nullable()
-      .openapi({ description: 'Signed, expiring link through this API; null for drafts.' }),
-    created_at: z.string().openapi({ example: '2026-05-18T15:07:21Z' }),
-  })
-  .openapi('Document');
-
-export const successSchema = z
-  .object({
-    success: z.literal(true),
-    request_id: z.string().openapi({ example: 'req_4ad9b2ec1d9f3a71' }),
-    reference: z.string(),
-    document: documentSchema,
-  })
-  .openapi('InvoiceIssued');
-
-export const errorSchema = z
-  .object({
-    success: z.literal(false),
-    request_id: z.string().openapi({ example: 'req_62d03a9dabc7e8f4' }),
-    error: z.object({
-      code: z.enum(ERROR_CODES as [string, ...string[]]),
-      message: z
-        .string()
-        .openapi({ example: 'items[0].vat_rate is invalid: must be one of 0, 4, 6, 9, 12, 13, 16, 22, 23.' }),
-      details: z.record(z.string(), z.unknown()).nullable(),
-    }),
-  })
-  .openapi('Error');
-
-const acceptedSchema = z
-  .object({
-    success: z.literal(true),
-    request_id: z.string(),
-    reference: z.string(),
-    state: z.enum(['queued', 'issuing', 'issued', 'failed']),
-    status_url: z.string(),
-  })
-  .openapi('InvoiceAccepted');
-
-const statusSchema = z
-  .object({
-    success: z.literal(true),
-    request_id: z.string(),
-    reference: z.string(),
-    state: z.enum(['queued', 'issuing', 'issued', 'failed']),
-    document: documentSchema.nullable(),
-    error: errorSchema.shape.error.nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('InvoiceStatus');
-
-const errorResponse = (description: string) => ({
+export const jsonResponse = (description: string, schema: z.ZodType) => ({
   description,
-  content: { 'application/json': { schema: errorSchema } },
+  headers: requestIdHeader,
+  content: { 'application/json': { schema } },
+});
+
+const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_\-:.]{8,128}$/)
+  .meta({
+    description:
+      'Required. A UUID, or 8–128 characters of `A-Z a-z 0-9 _ - : .`. The same key with the same body ' +
+      'gets the same answer for 30 days; with another body, 409 IDEMPOTENCY_CONFLICT.',
+    example: '2878e76a-6654-4e52-a11b-dcc525eef985',
+  });
+
+const prefer = z
+  .string()
+  .optional()
+  .meta({ description: '`respond-async` answers 202 at once with a status URL.', example: 'respond-async' });
+
+const requestIdParam = z.object({
+  request_id: z.string().meta({
+    description: 'The `request_id` of an earlier answer.',
+    example: 'req_4ad9b2ec1d9f3a71',
+  }),
 });
 
 export const createInvoiceRoute = createRoute({
   method: 'post',
   path: '/api/v1/invoices/',
+  operationId: 'issueInvoice',
+  tags: ['Invoices'],
+  security: API_SECURITY,
   summary: 'Issue a document in Moloni (synchronous, exactly once per Idempotency-Key)',
   description:
     'Validates, claims the Idempotency-Key, issues through the queue and answers with the final result within the ' +
@@ -101,42 +75,41 @@ export const createInvoiceRoute = createRoute({
     'be valid Unicode: a lone surrogate or a control character (other than tab and line breaks) is refused ' +
     'with 400 naming the field.',
   request: {
-    headers: authHeaders.extend({
-      'idempotency-key': z.string().openapi({ example: '2878e76a-6654-4e52-a11b-dcc525eef985' }),
-      prefer: z.string().optional().openapi({ example: 'respond-async' }),
-    }),
+    headers: z.object({ 'idempotency-key': idempotencyKey, prefer }),
     body: {
       required: true,
+      description: 'The seed contract, plus optional extensions.',
       content: {
         'application/json': {
-          schema: invoiceRequestBodySchema.extend({
-            origin: originSchema.optional().openapi({
-              description:
-                'Where the result is delivered besides the answer. The server decides it: leave it out. Only a client ' +
-                'an operator bound to a Slack workspace (capability `slack:<team id>`, the Slack bot) may name a thread ' +
-                'of that workspace (`kind: "slack"` with its `team_id`). Any other origin, or an origin from any other ' +
-                'client, is refused with 400 VALIDATION_ERROR naming `origin`. Airtable records are set only by ' +
-                '`POST /api/v1/record-triggers/airtable`, for bases set up for the calling client.',
-            }),
-          }),
+          schema: invoiceRequestBodySchema
+            .extend({
+              origin: originSchema.optional().meta({
+                description:
+                  'Where the result is delivered besides the answer. The server decides it: leave it out. Only a client ' +
+                  'an operator bound to a Slack workspace (capability `slack:<team id>`, the Slack bot) may name a thread ' +
+                  'of that workspace (`kind: "slack"` with its `team_id`). Any other origin, or an origin from any other ' +
+                  'client, is refused with 400 VALIDATION_ERROR naming `origin`. Airtable records are set only by ' +
+                  '`POST /api/v1/record-triggers/airtable`, for bases set up for the calling client.',
+              }),
+            })
+            .meta({ id: 'InvoiceRequest', description: 'What to issue.' }),
         },
       },
     },
   },
   responses: {
-    201: { description: 'Document issued.', content: { 'application/json': { schema: successSchema } } },
-    202: {
-      description: 'Accepted (Prefer: respond-async).',
-      content: { 'application/json': { schema: acceptedSchema } },
-    },
+    201: jsonResponse('Document issued (or issued before, for this key).', successEnvelopeSchema),
+    202: jsonResponse('Accepted (Prefer: respond-async).', acceptedBodySchema),
     400: errorResponse('VALIDATION_ERROR: invalid payload or missing Idempotency-Key.'),
     401: errorResponse('AUTH_ERROR: invalid credentials, signature, timestamp or nonce.'),
     403: errorResponse('IP_NOT_ALLOWED: source IP outside the key allowlist.'),
     409: errorResponse('IDEMPOTENCY_CONFLICT or REFERENCE_ALREADY_ISSUED.'),
     413: errorResponse('PAYLOAD_TOO_LARGE.'),
+    415: errorResponse('UNSUPPORTED_MEDIA_TYPE: the body must be application/json.'),
     422: errorResponse(
       'MOLONI_BUSINESS_ERROR, CUSTOMER_AMBIGUOUS, TOTAL_MISMATCH, TOTAL_UNREACHABLE or CONNECTION_NOT_CONFIGURED.',
     ),
+    500: errorResponse('INTERNAL_ERROR: quote the request id when reporting it.'),
     502: errorResponse('MOLONI_BAD_GATEWAY.'),
     503: errorResponse('MOLONI_UNAVAILABLE or SERVICE_UNAVAILABLE.'),
     504: errorResponse('MOLONI_TIMEOUT: still processing; retry with the same Idempotency-Key.'),
@@ -146,32 +119,53 @@ export const createInvoiceRoute = createRoute({
 export const getInvoiceRoute = createRoute({
   method: 'get',
   path: '/api/v1/invoices/{request_id}',
+  operationId: 'getInvoice',
+  tags: ['Invoices'],
+  security: API_SECURITY,
   summary: 'State and result of a request (same client only)',
-  request: {
-    headers: authHeaders,
-    params: z.object({ request_id: z.string().openapi({ example: 'req_4ad9b2ec1d9f3a71' }) }),
-  },
+  description: 'What became of a request: its state, the document once issued, or its final error.',
+  request: { params: requestIdParam },
   responses: {
-    200: { description: 'The request.', content: { 'application/json': { schema: statusSchema } } },
+    200: jsonResponse('The request.', statusBodySchema),
     401: errorResponse('AUTH_ERROR.'),
-    404: errorResponse('NOT_FOUND.'),
+    403: errorResponse('IP_NOT_ALLOWED.'),
+    404: errorResponse('NOT_FOUND: no such request for this client.'),
+    503: errorResponse('SERVICE_UNAVAILABLE.'),
   },
 });
 
 export const getPdfRoute = createRoute({
   method: 'get',
   path: '/api/v1/invoices/{request_id}/pdf',
+  operationId: 'getInvoicePdf',
+  tags: ['Invoices'],
+  // The signed link is the credential: it is handed out in `pdf_url`, and opens in a browser.
+  security: [],
   summary: "The document's PDF, fetched from Moloni on demand (signed, expiring link)",
+  description: 'Follow `document.pdf_url` of an answer; the link expires and is signed for one request.',
   request: {
-    params: z.object({ request_id: z.string() }),
-    query: z.object({ expires: z.string(), signature: z.string() }),
+    params: requestIdParam,
+    // Optional for the validator: a link without them is a bad link (401), not a bad request.
+    query: z.object({
+      expires: z
+        .string()
+        .optional()
+        .meta({ description: 'Unix seconds after which the link stops working.', example: '1779117441' }),
+      signature: z.string().optional().meta({
+        description: 'HMAC-SHA256 (base64url) of the request id and `expires`, made by the API.',
+        example: 'x3cQm1o7Zk2bP9sV4fT8wYj6rN0aHdLuE5gC1iKpQzA',
+      }),
+    }),
   },
   responses: {
     200: {
       description: 'The PDF.',
-      content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+      content: {
+        'application/pdf': { schema: z.string().meta({ format: 'binary', description: 'The PDF file.' }) },
+      },
     },
-    401: errorResponse('Bad or expired link.'),
-    404: errorResponse('No final document for this request.'),
+    401: errorResponse('AUTH_ERROR: bad or expired link.'),
+    404: errorResponse('NOT_FOUND: no final document for this request.'),
+    502: errorResponse('MOLONI_BAD_GATEWAY: Moloni did not return the PDF.'),
   },
 });

@@ -1,10 +1,11 @@
 import { errorEnvelope, FaturadorError, formatPath, newId } from '@faturador/core';
 import { hasScope } from '@faturador/store';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../context.ts';
+import { createOpenApiApp, openapiRoute } from '../../openapi.ts';
 import { AIRTABLE_TRIGGER_PATH, airtableTriggerBodySchema, airtableTriggerRoute } from './schema.ts';
 import { type RecordTriggerDeps, type TriggerLogger, triggerRecord } from './trigger.ts';
 
@@ -66,26 +67,24 @@ const silent: TriggerLogger = { warn: () => {}, info: () => {} };
  * `requestId` and `logger`, and its onError the envelope of thrown errors.
  */
 export function airtableTriggerRoutes(deps: AirtableTriggerDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ strict: false });
-  app.openAPIRegistry.registerPath(airtableTriggerRoute);
+  const app = createOpenApiApp();
   app.use(AIRTABLE_TRIGGER_PATH, airtableTriggerCors(deps.corsOrigins));
   if (deps.authenticate) app.use(AIRTABLE_TRIGGER_PATH, deps.authenticate);
 
-  app.post(AIRTABLE_TRIGGER_PATH, async (c) => {
+  // The scope is checked before `?wait` is validated: a wrong key learns nothing about the route.
+  const requireTriggerScope: MiddlewareHandler<AppEnv> = async (c, next) => {
     const client = c.get('client');
     // A key of the billing API (invoices:write) must not trigger records, nor the reverse.
     if (!client || !hasScope(client, 'record-triggers:write')) {
       return fail(c, new FaturadorError('AUTH_ERROR', 'Invalid credentials.'));
     }
-    const wait = c.req.query('wait') ?? 'async';
-    if (wait !== 'sync' && wait !== 'async') {
-      return fail(
-        c,
-        new FaturadorError('VALIDATION_ERROR', 'wait is invalid: must be sync or async.', {
-          issues: [{ path: 'wait', reason: 'must be sync or async' }],
-        }),
-      );
-    }
+    await next();
+  };
+
+  openapiRoute(app, { ...airtableTriggerRoute, middleware: [requireTriggerScope] }, async (c) => {
+    const client = c.get('client');
+    // `?wait` is validated by the route's query schema (the app's validation hook answers 400).
+    const wait: 'sync' | 'async' = c.req.query('wait') === 'sync' ? 'sync' : 'async';
     let json: unknown;
     try {
       json = await c.req.json();

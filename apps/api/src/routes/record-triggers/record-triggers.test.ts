@@ -18,6 +18,7 @@ import {
 import { createSecretBox, errorEnvelope, FaturadorError, type InvoiceRequest } from '@faturador/core';
 import type { LedgerEntry } from '@faturador/store';
 import { randomPrefix, testRedis } from '@faturador/testing';
+import { createContractChecker } from '@faturador/testing/openapi-contract';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { pino } from 'pino';
@@ -95,6 +96,13 @@ async function setup(answer: (input: SubmitInput) => Answer = accepted) {
   });
   app.route('/', airtableTriggerRoutes({ settings, airtable, submit, authenticate: fakeAuth }));
   app.onError(onError);
+  // Every answer these tests receive must be one the route's OpenAPI declares.
+  const contract = createContractChecker(
+    app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'record triggers', version: '1' },
+    }),
+  );
   const trigger = async (
     body: unknown,
     options: { query?: string; headers?: Record<string, string> } = {},
@@ -104,11 +112,19 @@ async function setup(answer: (input: SubmitInput) => Answer = accepted) {
       headers: { 'content-type': 'application/json', 'x-client-id': CLIENT, ...options.headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return {
+    const answer = {
       status: response.status,
       headers: response.headers,
       body: (await response.json()) as Record<string, any>,
     };
+    contract.check({
+      method: 'POST',
+      path: '/api/v1/record-triggers/airtable',
+      status: answer.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: answer.body,
+    });
+    return answer;
   };
   const record = (id = REC) => fake.bases.record(BASE, TABLE, id);
   return { app, fake, settings, airtable, submitted, trigger, record };
@@ -196,6 +212,27 @@ describe('POST /api/v1/record-triggers/airtable', () => {
     expect(record(BAD)[F.status]).toBe('Erro');
     expect(record(BAD)[F.error]).toBe(answer.body.error.message);
     expect(record(BAD)[F.error]).toContain('NIF: o NIF tem o dígito de controlo errado');
+  });
+
+  it('a bad ?wait is a 400 VALIDATION_ERROR naming it (the route schema, through the app hook); a key without the scope is a 401 first', async () => {
+    const { trigger, submitted } = await setup();
+    const bad = await trigger(trig(), { query: '?wait=later' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({
+      success: false,
+      request_id: 'req_aaaaaaaaaaaaaaaa',
+      error: {
+        code: 'VALIDATION_ERROR',
+        message: 'wait is invalid: must be sync or async.',
+        details: { issues: [{ path: 'wait', reason: 'must be sync or async' }] },
+      },
+    });
+    const wrongKey = await trigger(trig(), {
+      query: '?wait=later',
+      headers: { 'x-test-scopes': 'invoices:write' },
+    });
+    expect(wrongKey.status).toBe(401);
+    expect(submitted).toHaveLength(0);
   });
 
   it('a corrected record is a new request (new key), the reference stays AT-<record>', async () => {

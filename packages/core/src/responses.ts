@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './errors.ts';
+import { DOCUMENT_STATUSES, DOCUMENT_TYPES } from './invoice-request.ts';
+
+/**
+ * The answers of the billing API, defined once: the API's OpenAPI spec is generated from these
+ * schemas (`meta.id` names the component), the response contract test validates every answer the
+ * API tests receive against that spec, and the SDK's and the service layer's types are inferred
+ * from them. Objects are strict, so a field added to an answer without being added here fails that
+ * test. Add a field to an answer here (with a description and an example); add an error code to
+ * `ERROR_STATUS` in errors.ts (the `code` enum below follows it).
+ */
+
+export const REQUEST_STATES = ['queued', 'issuing', 'issued', 'failed'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+const requestId = z
+  .string()
+  .regex(/^req_[0-9a-f]{16}$/)
+  .meta({
+    description: 'The id of the request (also in the X-Request-Id header).',
+    example: 'req_4ad9b2ec1d9f3a71',
+  });
+
+const reference = z.string().meta({
+  description: "The caller's reference of the document, unique per Moloni account.",
+  example: 'TI-2026-05-18-0007',
+});
+
+const timestamp = (description: string) =>
+  z.string().meta({ description, format: 'date-time', example: '2026-05-18T15:07:21.000Z' });
+
+const state = z.enum(REQUEST_STATES).meta({
+  description:
+    '`queued`: accepted, waiting for a worker; `issuing`: a worker is talking to Moloni; `issued`: the ' +
+    'document exists; `failed`: the request ended with an error (see `error`).',
+  example: 'queued',
+});
+
+const statusUrl = z.string().meta({
+  description: 'Where `GET` reports the state and result of this request (same client only).',
+  format: 'uri',
+  example: 'https://billing.theinventors.io/api/v1/invoices/req_4ad9b2ec1d9f3a71',
+});
+
+/** An issued document as the API shows it (the seed's success body, plus `status`). */
+export const documentViewSchema = z
+  .strictObject({
+    type: z.enum(DOCUMENT_TYPES).meta({
+      description: 'The document type: invoice-receipt (FR), invoice (FT) or simplified invoice (FS).',
+      example: 'invoice_receipt',
+    }),
+    status: z.enum(DOCUMENT_STATUSES).meta({
+      description: '`final` (closed, certified) or `draft` (left open in Moloni, with no number yet).',
+      example: 'final',
+    }),
+    moloni_document_id: z
+      .number()
+      .int()
+      .meta({ description: "The document's id in Moloni.", example: 974989624 }),
+    number: z.string().nullable().meta({
+      description:
+        'The certified number (`FR M/32`); null for a draft, which Moloni numbers when it is closed.',
+      example: 'FR M/32',
+    }),
+    series: z.string().meta({ description: 'The Moloni document series.', example: 'M' }),
+    total_gross: z.number().meta({
+      description: "Moloni's total with VAT, in euros; equal to the request's to the cent.",
+      example: 10,
+    }),
+    currency: z.literal('EUR').meta({ description: 'Always EUR.', example: 'EUR' }),
+    pdf_url: z.string().nullable().meta({
+      description:
+        'A signed, expiring link to the PDF through this API (fresh on every answer); null for drafts.',
+      format: 'uri',
+      example:
+        'https://billing.theinventors.io/api/v1/invoices/req_4ad9b2ec1d9f3a71/pdf?expires=1779117441&signature=x3cQm1o7Zk2bP9sV4fT8wYj6rN0aHdLuE5gC1iKpQzA',
+    }),
+    created_at: timestamp('When Moloni created the document (UTC).'),
+  })
+  .meta({ id: 'Document', description: 'An issued document.' });
+
+export type DocumentView = z.output<typeof documentViewSchema>;
+
+/** 201: the document was issued (the seed contract's success body). */
+export const successEnvelopeSchema = z
+  .strictObject({
+    success: z.literal(true).meta({ description: 'Always true in a success answer.', example: true }),
+    request_id: requestId,
+    reference,
+    document: documentViewSchema,
+  })
+  .meta({
+    id: 'InvoiceIssued',
+    description: 'The document was issued (or had been, for this key or record).',
+  });
+
+export type SuccessEnvelope = z.output<typeof successEnvelopeSchema>;
+
+/** 202: the request is claimed and will be issued; `status_url` reports it. */
+export const acceptedBodySchema = z
+  .strictObject({
+    success: z.literal(true).meta({ description: 'Always true: the request was accepted.', example: true }),
+    request_id: requestId,
+    reference,
+    state,
+    status_url: statusUrl,
+  })
+  .meta({
+    id: 'InvoiceAccepted',
+    description: 'Accepted: the request goes on; poll `status_url` for the result.',
+  });
+
+export type AcceptedBody = z.output<typeof acceptedBodySchema>;
+
+export const errorDetailsSchema = z
+  .record(z.string(), z.unknown())
+  .nullable()
+  .meta({
+    description:
+      'Facts about the failure, by code; null when there are none. VALIDATION_ERROR: `issues`, a list of ' +
+      '`{path, reason}` naming every bad field. MOLONI_TIMEOUT while the request goes on: `request_id`, ' +
+      '`state`, `status_url`, `retry_with_same_idempotency_key`. REFERENCE_ALREADY_ISSUED: the `document` ' +
+      'issued before, when known.',
+    example: {
+      issues: [{ path: 'items[0].vat_rate', reason: 'must be one of 0, 4, 6, 9, 12, 13, 16, 22, 23' }],
+    },
+  });
+
+export type ErrorDetails = z.output<typeof errorDetailsSchema>;
+
+/** The `error` member of the envelope, also what the ledger stores of a failed request. */
+export const serializedErrorSchema = z
+  .strictObject({
+    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).meta({
+      description: 'What went wrong, one of the catalog; each code has one HTTP status.',
+      example: 'VALIDATION_ERROR',
+    }),
+    message: z.string().meta({
+      description: 'For people, in English; it names the field at fault. Never contains a secret.',
+      example: 'items[0].vat_rate is invalid: must be one of 0, 4, 6, 9, 12, 13, 16, 22, 23.',
+    }),
+    details: errorDetailsSchema,
+  })
+  .meta({ id: 'ErrorBody', description: 'The error: code, message and details.' });
+
+export type SerializedError = z.output<typeof serializedErrorSchema>;
+
+/** Every failure of the API, whatever its status. */
+export const errorEnvelopeSchema = z
+  .strictObject({
+    success: z.literal(false).meta({ description: 'Always false in an error answer.', example: false }),
+    request_id: requestId,
+    error: serializedErrorSchema,
+  })
+  .meta({ id: 'Error', description: 'The one error envelope of the API.' });
+
+export type ErrorEnvelope = z.output<typeof errorEnvelopeSchema>;
+
+/** The details of a 504 MOLONI_TIMEOUT whose request goes on (see `stillProcessingAnswer`). */
+export const stillProcessingDetailsSchema = z.strictObject({
+  request_id: requestId,
+  state,
+  status_url: statusUrl,
+  retry_with_same_idempotency_key: z.literal(true),
+});
+
+export type StillProcessingDetails = z.output<typeof stillProcessingDetailsSchema>;
+
+/** 200 of `GET /api/v1/invoices/{request_id}`. */
+export const statusBodySchema = z
+  .strictObject({
+    success: z.literal(true).meta({ description: 'Always true: the request exists.', example: true }),
+    request_id: requestId,
+    reference,
+    state,
+    document: documentViewSchema
+      .nullable()
+      .meta({ description: 'The document once there is one (issued, or a draft left for review).' }),
+    error: serializedErrorSchema
+      .nullable()
+      .meta({ description: 'The final error when `state` is `failed`.' }),
+    created_at: timestamp('When the request was accepted (UTC).'),
+    updated_at: timestamp('When the request last changed (UTC).'),
+  })
+  .meta({ id: 'InvoiceStatus', description: 'The state and result of a request.' });
+
+export type StatusBody = z.output<typeof statusBodySchema>;
+
+/**
+ * The answers of `POST /api/v1/record-triggers/airtable`: an invoice request's, with the reference
+ * the record gives (`AT-<record id>`).
+ */
+export const recordTriggerIssuedSchema = successEnvelopeSchema;
+export const recordTriggerAcceptedSchema = acceptedBodySchema
+  .extend({ reference: reference.meta({ example: 'AT-recBooking0000001' }) })
+  .meta({ id: 'RecordTriggerAccepted', description: 'Accepted: the result is written back to the record.' });
