@@ -262,7 +262,7 @@ export function modalErrors(error: FaturadorError, lines: number[], locale: Loca
   for (const issue of issues) {
     const block = blockFor(issue.path, lines);
     if (errors[block]) continue;
-    errors[block] = reasonText(issue.reason, locale);
+    errors[block] = reasonText(issue, locale);
   }
   if (Object.keys(errors).length === 0) errors[BLOCK.product(0)] = error.message;
   return errors;

@@ -1,3 +1,4 @@
+import { parseInvoiceRequest, type ValidationIssue } from '@faturador/core';
 import { describe, expect, it } from 'vitest';
 import { fieldName, issuesText, reasonText } from './reasons.ts';
 
@@ -9,28 +10,59 @@ describe("core's validation, as people in Slack read it", () => {
     expect(fieldName('reference', 'pt')).toBe('reference');
   });
 
-  it('translates the reasons it knows, and shows the others as they are', () => {
-    expect(reasonText('7 is not a VAT rate of fiscal zone PT-MA (0, 4, 12, 22)', 'pt')).toBe(
-      'Não é uma taxa de IVA desta zona (0, 4, 12, 22).',
-    );
-    expect(reasonText('5 is not a VAT rate of fiscal zone PT-MA on 2026-05-18 (0, 4, 12, 22)', 'pt')).toBe(
-      'Não é uma taxa de IVA desta zona (0, 4, 12, 22).',
-    );
-    expect(reasonText('M26 may only be used until 2024-01-04 (the document is dated 2026-05-18)', 'pt')).toBe(
-      'M26 só pode ser usado até 2024-01-04 (o documento tem a data 2026-05-18).',
-    );
-    expect(reasonText('is only allowed when vat_rate is 0', 'en')).toBe('Is only allowed when vat_rate is 0');
-    expect(reasonText('something new', 'pt')).toBe('Inválido: something new');
+  it("translates core's issues by their code, and shows one without a code as it came", () => {
+    expect(
+      reasonText(
+        issueOf({ items: [{ product: 'x', gross_price: 10, vat_rate: 23 }], fiscal_zone: 'PT-MA' }),
+        'pt',
+      ),
+    ).toBe('Não é uma taxa de IVA desta zona (0, 4, 12, 22).');
+    expect(
+      reasonText(
+        issueOf({
+          date: '2026-05-18',
+          items: [{ product: 'x', gross_price: 10, vat_rate: 0, exemption_reason: 'M26' }],
+        }),
+        'pt',
+      ),
+    ).toBe('M26 só pode ser usado até 2024-01-04 (o documento tem a data 2026-05-18).');
+    expect(
+      reasonText(
+        issueOf({ items: [{ product: 'x', gross_price: 10, vat_rate: 23, exemption_reason: 'M07' }] }),
+        'en',
+      ),
+    ).toBe('Is only allowed when vat_rate is 0');
+    expect(reasonText({ reason: 'something new' }, 'pt')).toBe('Inválido: something new');
     expect(
       issuesText(
-        [
-          { path: 'customer.vat_number', reason: 'fails the NIF check digit' },
-          { path: 'items[1].vat_rate', reason: 'must be one of 0, 6, 13, 23' },
-        ],
+        issuesOf({
+          customer: { name: 'Eduardo Costa', vat_number: '509999998' },
+          items: [
+            { product: 'x', gross_price: 10, vat_rate: 23 },
+            { product: 'y', gross_price: 10, vat_rate: 7 },
+          ],
+        }),
         'pt',
       ),
     ).toBe(
-      '• NIF: NIF inválido: o dígito de controlo não confere.\n• Linha 2, IVA: Tem de ser um de: 0, 6, 13, 23.',
+      '• NIF: NIF inválido: o dígito de controlo não confere.\n• Linha 2, IVA: Tem de ser um de: 0, 4, 5, 6, 9, 12, 13, 16, 18, 22, 23.',
     );
   });
 });
+
+/** The issues core gives for a request with these fields (a valid seed request otherwise). */
+function issuesOf(overrides: Record<string, unknown>): ValidationIssue[] {
+  const parsed = parseInvoiceRequest({
+    reference: 'R-1',
+    customer: { name: 'Eduardo Costa', vat_number: '509999999' },
+    ...overrides,
+  });
+  if (parsed.ok) throw new Error('expected a refusal');
+  return parsed.error.details?.issues as ValidationIssue[];
+}
+
+function issueOf(overrides: Record<string, unknown>): ValidationIssue {
+  const [first] = issuesOf(overrides);
+  if (!first) throw new Error('expected an issue');
+  return first;
+}

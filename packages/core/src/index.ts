@@ -5,6 +5,7 @@ export * from './delivery.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './invoice-request.ts';
+export * from './issue-texts.ts';
 export * from './money.ts';
 export * from './nif.ts';
 export * from './origin.ts';

@@ -71,7 +71,11 @@ describe('parseInvoiceRequest', () => {
     const error = errorOf(withItem({ vat_rate: 24 }));
     expect(error.code).toBe('VALIDATION_ERROR');
     expect(error.status).toBe(400);
-    expect(error.details).toEqual({ issues: [{ path: 'items[0].vat_rate', reason: expect.any(String) }] });
+    expect(error.details).toEqual({
+      issues: [
+        { path: 'items[0].vat_rate', reason: expect.any(String), code: 'one_of', params: expect.any(Object) },
+      ],
+    });
   });
 
   it.each([
@@ -212,7 +216,12 @@ describe('the law of the document’s date', () => {
     expect(parse(madeira(4, '2024-10-01')).ok).toBe(true);
     expect(parse(madeira(5, '2024-09-30')).ok).toBe(true);
     expect(issuesOf(madeira(5))).toEqual([
-      { path: 'items[0].vat_rate', reason: expect.stringContaining('on 2026-05-18 (0, 4, 12, 22)') },
+      {
+        path: 'items[0].vat_rate',
+        reason: expect.stringContaining('on 2026-05-18 (0, 4, 12, 22)'),
+        code: 'vat_rate_of_zone',
+        params: { rate: 5, zone: 'PT-MA', date: '2026-05-18', rates: '0, 4, 12, 22' },
+      },
     ]);
     expect(issuesOf(madeira(4, '2024-09-30'))[0]?.reason).toContain('on 2024-09-30 (0, 5, 12, 22)');
   });
@@ -230,6 +239,8 @@ describe('the law of the document’s date', () => {
     expect(issuesOf(azores(16, '2015-06-30'))).toContainEqual({
       path: 'date',
       reason: expect.stringContaining('2015-07-01'),
+      code: 'rates_unknown',
+      params: { date: '2015-06-30', first: '2015-07-01', zone: 'PT-AC' },
     });
   });
 
@@ -243,6 +254,8 @@ describe('the law of the document’s date', () => {
       {
         path: 'items[0].exemption_reason',
         reason: 'M44 may only be used from 2025-01-01 (the document is dated 2024-12-31)',
+        code: 'exemption_not_yet',
+        params: { code: 'M44', from: '2025-01-01', date: '2024-12-31' },
       },
     ]);
     expect(parse(exempt('M26', '2023-06-01')).ok).toBe(true);
@@ -274,7 +287,7 @@ describe('the law of the document’s date', () => {
     });
     expect(parse(fs(1000)).ok).toBe(true);
     expect(issuesOf(fs(1000.01))).toEqual([
-      { path: 'document_type', reason: expect.stringContaining('CIVA art. 40') },
+      { path: 'document_type', reason: expect.stringContaining('CIVA art. 40'), code: 'simplified_limit' },
     ]);
   });
 

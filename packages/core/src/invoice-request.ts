@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { cityFromAddress } from './address.ts';
 import { FaturadorError } from './errors.ts';
+import { codeOfMessage, type IssueCode, issueReason, type Params } from './issue-texts.ts';
 import { hasAtMostTwoDecimals, toCents } from './money.ts';
 import { FINAL_CONSUMER_NIF, NIF_PROBLEM_MESSAGES, nifProblem, normalizeNif } from './nif.ts';
 import { malformedTextPaths } from './text.ts';
+
+/** An issue's reason, code and parameters, from the one table of issue texts. */
+function coded(code: Exclude<IssueCode, 'invalid'>, params?: Params) {
+  return { reason: issueReason(code, params), code, ...(params ? { params } : {}) };
+}
+
 import type { ExemptionReasonCode } from './vat.ts';
 import {
   ALL_VAT_RATES,
@@ -279,33 +286,44 @@ function crossFieldIssues(request: InvoiceRequest, today: string): ValidationIss
   if (vatRatesOn(request.fiscalZone, date) === null) {
     issues.push({
       path: 'date',
-      reason: `${date} is before ${firstRatesDate(request.fiscalZone)}, the first day whose VAT rates of fiscal zone ${request.fiscalZone} are known`,
+      ...coded('rates_unknown', {
+        date,
+        first: firstRatesDate(request.fiscalZone),
+        zone: request.fiscalZone,
+      }),
     });
   }
   request.lines.forEach((line, index) => {
     if (zoneRates.length > 0 && !zoneRates.includes(line.vatRate)) {
       issues.push({
         path: `items[${index}].vat_rate`,
-        reason: `${line.vatRate} is not a VAT rate of fiscal zone ${request.fiscalZone} on ${date} (${zoneRates.join(', ')})`,
+        ...coded('vat_rate_of_zone', {
+          rate: line.vatRate,
+          zone: request.fiscalZone,
+          date,
+          rates: zoneRates.join(', '),
+        }),
       });
     }
     if (line.vatRate === 0 && !line.exemptionReason) {
-      issues.push({ path: `items[${index}].exemption_reason`, reason: 'is required when vat_rate is 0' });
+      issues.push({ path: `items[${index}].exemption_reason`, ...coded('exemption_required') });
     }
     if (line.vatRate !== 0 && line.exemptionReason) {
-      issues.push({ path: `items[${index}].exemption_reason`, reason: 'is only allowed when vat_rate is 0' });
+      issues.push({ path: `items[${index}].exemption_reason`, ...coded('exemption_only_at_zero') });
     }
     const problem = line.exemptionReason ? exemptionProblemOn(line.exemptionReason, date) : null;
     if (problem) {
       issues.push({
         path: `items[${index}].exemption_reason`,
-        reason: `${problem} (the document is dated ${date})`,
+        ...(problem.kind === 'not_yet'
+          ? coded('exemption_not_yet', { code: line.exemptionReason ?? '', from: problem.from, date })
+          : coded('exemption_ended', { code: line.exemptionReason ?? '', until: problem.until, date })),
       });
     }
     if (!Number.isInteger(line.unitGrossCents * line.quantity)) {
       issues.push({
         path: `items[${index}].quantity`,
-        reason: 'times gross_price must be a whole number of cents',
+        ...coded('whole_cents'),
       });
     }
   });
@@ -317,7 +335,7 @@ function crossFieldIssues(request: InvoiceRequest, today: string): ValidationIss
   ) {
     issues.push({
       path: 'customer.vat_number',
-      reason: `is required for documents of ${(anonymousLimit / 100).toFixed(2)} EUR or more dated before 2019-07-01 (CIVA art. 36 n.º 15 before Decreto-Lei n.º 28/2019)`,
+      ...coded('identification_required', { limit: (anonymousLimit / 100).toFixed(2) }),
     });
   }
   if (
@@ -326,15 +344,14 @@ function crossFieldIssues(request: InvoiceRequest, today: string): ValidationIss
   ) {
     issues.push({
       path: 'document_type',
-      reason:
-        'simplified_invoice is limited to 1000.00 EUR (CIVA art. 40 n.º 1): use invoice_receipt or invoice',
+      ...coded('simplified_limit'),
     });
   }
   if (request.dueDate && request.documentType !== 'invoice') {
-    issues.push({ path: 'due_date', reason: 'is only allowed for document_type invoice' });
+    issues.push({ path: 'due_date', ...coded('due_date_only_invoice') });
   }
   if (request.dueDate && request.date && request.dueDate < request.date) {
-    issues.push({ path: 'due_date', reason: 'must not be before date' });
+    issues.push({ path: 'due_date', ...coded('due_date_before_date') });
   }
   return issues;
 }
@@ -342,7 +359,10 @@ function crossFieldIssues(request: InvoiceRequest, today: string): ValidationIss
 export interface ValidationIssue {
   /** `items[0].vat_rate`, or `body` for the request as a whole. */
   path: string;
+  /** In English, for programs; people read `code` and `params` in their language (issue-texts.ts). */
   reason: string;
+  code?: IssueCode;
+  params?: Params;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -366,24 +386,21 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function zodIssues(error: z.ZodError, input: unknown): ValidationIssue[] {
   return error.issues.flatMap((issue): ValidationIssue[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: formatPath([...issue.path, key]),
-        reason: 'is not a known field',
-      }));
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), ...coded('unknown_field') }));
     }
     if (issue.code === 'invalid_type' && issue.path.length === 0) {
-      return [{ path: 'body', reason: 'must be a JSON object' }];
+      return [{ path: 'body', ...coded('json_object') }];
     }
     if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
-      return [{ path: formatPath(issue.path), reason: 'is required' }];
+      return [{ path: formatPath(issue.path), ...coded('required') }];
     }
     if (issue.code === 'invalid_type' && issue.expected === 'object') {
-      return [{ path: formatPath(issue.path), reason: 'must be an object' }];
+      return [{ path: formatPath(issue.path), ...coded('object') }];
     }
     if (issue.code === 'invalid_type' && issue.expected === 'array') {
-      return [{ path: formatPath(issue.path), reason: 'must be an array' }];
+      return [{ path: formatPath(issue.path), ...coded('array') }];
     }
-    return [{ path: formatPath(issue.path), reason: issue.message }];
+    return [{ path: formatPath(issue.path), reason: issue.message, ...codeOfMessage(issue.message) }];
   });
 }
 
@@ -418,7 +435,7 @@ export function parseInvoiceRequest(
       error: validationError(
         malformed.map((path) => ({
           path: formatPath(path),
-          reason: 'contains characters that are not valid text (a lone surrogate or a control character)',
+          ...coded('not_valid_text'),
         })),
       ),
     };

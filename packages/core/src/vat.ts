@@ -170,12 +170,15 @@ export function exemptionReasonsOn(date: IsoDate): Record<string, string> {
   return out;
 }
 
-/** Why `code` cannot be used on `date` (null when it can). */
-export function exemptionProblemOn(code: ExemptionReasonCode, date: IsoDate): string | null {
+/** Why `code` cannot be used on `date` (null when it can): not yet in force, or ended. */
+export function exemptionProblemOn(
+  code: ExemptionReasonCode,
+  date: IsoDate,
+): { kind: 'not_yet'; from: IsoDate } | { kind: 'ended'; until: IsoDate } | null {
   const reason: ExemptionReason = EXEMPTION_TABLE[code];
   if (validOn(reason, date)) return null;
-  if (reason.from !== undefined && date < reason.from) return `${code} may only be used from ${reason.from}`;
-  return `${code} may only be used until ${reason.until}`;
+  if (reason.from !== undefined && date < reason.from) return { kind: 'not_yet', from: reason.from };
+  return { kind: 'ended', until: reason.until ?? date };
 }
 
 /**

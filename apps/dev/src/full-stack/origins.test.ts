@@ -272,7 +272,7 @@ describe('text that is not valid Unicode', () => {
     const answer = await stack.post('/api/v1/invoices/', raw, { 'idempotency-key': key });
     expect(answer.status).toBe(400);
     expect(answer.body.error.details.issues).toEqual([
-      { path, reason: expect.stringContaining('not valid text') },
+      { path, reason: expect.stringContaining('not valid text'), code: 'not_valid_text' },
     ]);
     const fixed = raw.replace(/\\u[0-9a-f]{4}/g, '');
     expect((await stack.post('/api/v1/invoices/', fixed, { 'idempotency-key': key })).status).toBe(201);
