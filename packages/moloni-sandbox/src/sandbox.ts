@@ -75,7 +75,7 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     behaviour: { anonymousBuyerLimit: options.anonymousBuyerLimit ?? 1000 },
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
   });
-  mountControl(app, { faults, stats, clock, tokens, reset });
+  mountControl(app, { faults, stats, clock, tokens, state, reset });
   app.notFound(() => jsonResponse({ error: 'not_found', error_description: 'No such route' }, 404));
   app.onError((error) => {
     console.error('[moloni-sandbox]', error);

@@ -47,11 +47,13 @@ export {
 export {
   type ClaimResult,
   canonicalJson,
+  companyScope,
   createIdempotency,
   fingerprint,
   type Idempotency,
   type IdempotencyDeps,
   referenceScope,
+  type ScopeClaim,
 } from './idempotency.ts';
 export {
   createIpMatcher,
@@ -63,11 +65,14 @@ export {
   resolveClientIp,
 } from './ip.ts';
 export {
+  type BeginWrite,
   createLedger,
   doneChannel,
+  incidentsKey,
   type Ledger,
   type LedgerDeps,
   type LedgerEntry,
+  type LedgerIncident,
   ledgerKey,
   type NewLedgerEntry,
   type RequestState,
