@@ -105,6 +105,7 @@ const steps = {
   },
   bench: () => run(pnpmBin, ['--filter', '@faturador/api', 'bench', ...process.argv.slice(3)]),
   'bench:slack': () => run(pnpmBin, ['--filter', '@faturador/slack', 'bench', ...process.argv.slice(3)]),
+  chaos: () => run(pnpmBin, ['--filter', '@faturador/api', 'chaos', ...process.argv.slice(3)]),
 };
 
 const command = process.argv[2];
