@@ -2,7 +2,7 @@
 // loopback. Per run: a fresh Redis, sandbox and API, two worker processes; clients send N requests
 // (some references under two keys at once) and retry with the same key on anything but a final
 // answer, while the sandbox injects random faults, workers are SIGKILLed and replaced, and Redis
-// restarts once. Then it counts, against what the sandbox holds:
+// restarts once; the last 40 % of the run is calm. Then it counts, against what the sandbox holds:
 //   duplicates — references with more than one closed document (must be 0)
 //   lost       — a 201 whose document Moloni does not hold closed, or a closed document nobody got
 //   unanswered — requests with no final answer within the run's time
@@ -18,7 +18,7 @@ import { SEED_BODY, type Stack, startStack } from './testing/stack.ts';
 
 const REQUESTS = Number(process.argv[2] ?? 60);
 const RUNS = Number(process.argv[3] ?? 2);
-const RUN_SECONDS = Number(process.argv[4] ?? 120);
+const RUN_SECONDS = Number(process.argv[4] ?? 90);
 const CONCURRENCY = 8;
 const workerMain = join(import.meta.dirname, '..', '..', 'worker', 'src', 'main.ts');
 
@@ -48,17 +48,26 @@ interface Outcome {
   code: string | null;
   documentId: number | null;
   tries: number;
+  requestId: string | null;
 }
 
 /** One client: the same key until a final answer (201 or a 4xx), or the run's deadline. */
 async function client(stack: Stack, reference: string, deadline: number): Promise<Outcome> {
   const headers = { 'idempotency-key': randomUUID() };
-  const outcome: Outcome = { reference, status: null, code: null, documentId: null, tries: 0 };
+  const outcome: Outcome = {
+    reference,
+    status: null,
+    code: null,
+    documentId: null,
+    tries: 0,
+    requestId: null,
+  };
   while (Date.now() < deadline) {
     outcome.tries++;
     const answer = await stack
       .post('/api/v1/invoices/', { ...SEED_BODY, reference }, headers)
       .catch(() => null);
+    outcome.requestId = answer?.body?.request_id ?? outcome.requestId;
     if (answer && answer.status < 500) {
       outcome.status = answer.status;
       outcome.code = answer.body?.error?.code ?? null;
@@ -94,12 +103,15 @@ async function campaign(run: number): Promise<boolean> {
   const started = Date.now();
   const deadline = started + RUN_SECONDS * 1000;
   const events = { faults: 0, kills: 0, redisRestarts: 0 };
+  // Chaos for the first 60 % of the run; the rest is calm, so a request still unanswered at the
+  // end is one the stack could not settle, not one that was still being hit.
+  const calmFrom = started + RUN_SECONDS * 600;
   let chaos = true;
 
   const troublemaker = (async () => {
     const restartAt = started + 4_000;
     let nextKill = started + 2_000 + Math.random() * 3_000;
-    while (chaos) {
+    while (chaos && Date.now() < calmFrom) {
       await sleep(100 + Math.random() * 150);
       if (!chaos) break;
       stack.sandbox.sandbox.faults.add(randomFault());
@@ -109,27 +121,29 @@ async function campaign(run: number): Promise<boolean> {
         pick([...workers]).kill('SIGKILL');
         events.kills++;
         spawnWorker();
-        nextKill = Date.now() + 4_000 + Math.random() * 4_000;
+        nextKill = Date.now() + 5_000 + Math.random() * 5_000;
       }
       if (events.redisRestarts === 0 && Date.now() > restartAt) {
         events.redisRestarts++;
         await redis.restart();
       }
     }
+    stack.sandbox.sandbox.faults.clear();
   })();
 
   // Every fifth reference is sent by two clients at once, under two keys.
   const references = Array.from({ length: REQUESTS }, (_, i) => `CHAOS-${run}-${i}`);
   const jobs = references.flatMap((reference, i) => (i % 5 === 0 ? [reference, reference] : [reference]));
   const outcomes: Outcome[] = [];
+  const pace = (RUN_SECONDS * 500 * CONCURRENCY) / jobs.length;
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < jobs.length) {
         const reference = jobs[next++] as string;
         outcomes.push(await client(stack, reference, deadline));
-        // Paced, so that faults, kills and the restart land among the requests.
-        await sleep(200 + Math.random() * 400);
+        // Paced over the first half of the run, so that faults, kills and the restart land among them.
+        await sleep(pace * (0.5 + Math.random()));
       }
     }),
   );
@@ -167,6 +181,15 @@ async function campaign(run: number): Promise<boolean> {
       ` | drafts left ${drafts} | answers ${[...byAnswer].map(([k, v]) => `${k}: ${v}`).join(', ')}` +
       ` | tries ${outcomes.reduce((sum, o) => sum + o.tries, 0)}\n`,
   );
+
+  // Where each unanswered request stood when the run ended, for whoever investigates.
+  for (const o of outcomes.filter((item) => item.status === null)) {
+    const entry = o.requestId ? await stack.api.runtime.ledger.get(o.requestId) : null;
+    process.stdout.write(
+      `  unanswered ${o.reference} (${o.requestId ?? 'no request id'}): ledger ${entry?.state ?? '-'}` +
+        `${entry?.error ? ` ${entry.error.code}` : ''}, Moloni write ${entry?.moloniWrite ?? '-'}, ${o.tries} tries\n`,
+    );
+  }
 
   for (const child of workers) child.kill('SIGKILL');
   await stack.close();

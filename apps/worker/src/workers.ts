@@ -1,5 +1,6 @@
 import { abandonIssue, type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
 import { QUEUE_NAMES } from '@faturador/jobs';
+import { startHeartbeat } from '@faturador/store';
 import { DelayedError, type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 
@@ -56,8 +57,15 @@ export function startWorkers(options: WorkerOptions): Workers {
   const connection = runtime.queueConnection;
   const prefix = runtime.prefix;
 
+  // Other workers wait for this one's unanswered inserts only while it is alive.
+  const heartbeat = startHeartbeat(
+    runtime.redis,
+    prefix,
+    options.lockDurationMs ?? ISSUE_LOCK_DEFAULTS.lockDurationMs,
+  );
   const issueDeps = (job?: Job) => ({
     ...runtime,
+    workerId: heartbeat.workerId,
     moloniFor: runtime.moloni.resolve,
     logger: logger.child({ jobId: job?.id, queue: 'issue' }),
   });
@@ -145,6 +153,8 @@ export function startWorkers(options: WorkerOptions): Workers {
         // Force-closing releases the locks; the jobs become stalled and are re-run (and reconcile).
         await Promise.all([issue.close(true), deliver.close(true)]);
       }
+      // Only now: until its jobs are done or handed back, others must wait for its inserts.
+      heartbeat.stop();
     },
   };
 }

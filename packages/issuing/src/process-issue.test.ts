@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { newId, parseInvoiceRequest } from '@faturador/core';
 import { addSandboxConnection, SEED_EXAMPLE_BODY } from '@faturador/dev';
 import { type DocumentOrder, type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
-import { companyScope, fingerprint } from '@faturador/store';
+import { companyScope, fingerprint, startHeartbeat, writerOf } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IssueOutcome, processIssue } from './process-issue.ts';
@@ -229,11 +229,23 @@ describe('processIssue and the reference guard', () => {
     expect(sandbox.sandbox.snapshot().byEndpoint['invoiceReceipts/getAll']).toBeGreaterThanOrEqual(1);
   });
 
-  it('another run whose insert may still be answered is waited for, not raced', async () => {
+  it("a live worker's unanswered insert is waited for, not raced; a dead worker's is not", async () => {
     const requestId = await claim('INFLIGHT-1');
-    expect(await runtime.ledger.beginWrite(requestId, 'a-run-that-died', 5_000)).toEqual({ kind: 'ok' });
-    const outcome = await run(requestId, 1, 3);
-    expect(outcome.kind).toBe('wait');
-    expect(documentsOf('INFLIGHT-1')).toHaveLength(0);
+    const alive = startHeartbeat(runtime.redis, runtime.prefix, 5_000);
+    try {
+      const writer = writerOf(alive.workerId, 'a-run-that-lost-its-lock');
+      expect(await runtime.ledger.beginWrite(requestId, writer, 60_000)).toEqual({ kind: 'ok' });
+      const outcome = await run(requestId, 1, 3);
+      expect(outcome.kind).toBe('wait');
+      expect(documentsOf('INFLIGHT-1')).toHaveLength(0);
+    } finally {
+      alive.stop();
+    }
+    // The same, by a worker whose heartbeat is gone: this run searches, finds nothing, inserts.
+    const other = await claim('INFLIGHT-2');
+    const dead = writerOf('a-worker-that-died', 'its-run');
+    expect(await runtime.ledger.beginWrite(other, dead, 60_000)).toEqual({ kind: 'ok' });
+    expect(await run(other, 1, 3)).toEqual({ kind: 'done' });
+    expect(documentsOf('INFLIGHT-2')).toMatchObject([{ status: 1 }]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DocumentView, FaturadorError, isFaturadorError } from '@faturador/core';
 import { enqueue, type Queues } from '@faturador/jobs';
-import { companyScope, type Idempotency, type Ledger, type LedgerEntry } from '@faturador/store';
+import { companyScope, type Idempotency, type Ledger, type LedgerEntry, writerOf } from '@faturador/store';
 import type { IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 import { duplicateDocumentsError, duplicateIncident, foreignDocumentError, reconcile } from './reconcile.ts';
 import { referenceTakenError } from './reference-taken.ts';
@@ -18,10 +18,12 @@ export interface IssueDeps {
   };
   /**
    * How long an insert may go unanswered: the Moloni client's connect and write deadlines plus a
-   * margin. A run that finds another run's insert unanswered for less than this waits for it
-   * instead of inserting beside it (that run may have lost its lock, or died mid-call).
+   * margin. A run that finds another run's insert unanswered for less than this, by a worker still
+   * alive, waits for it instead of inserting beside it (that run lost its lock but goes on).
    */
   writeWindowMs?: number;
+  /** The worker process's heartbeat id: a run of a dead worker is not waited for. */
+  workerId?: string;
 }
 
 /** Connect (5 s) and write (45 s) deadlines of the Moloni client, plus a margin. */
@@ -103,7 +105,7 @@ async function guardCompany(entry: LedgerEntry, moloni: MoloniPort, deps: IssueD
 
 /** Inserts, recording around the call whether Moloni may now hold a document we have no id for. */
 async function insert(entry: LedgerEntry, moloni: MoloniPort, deps: IssueDeps): Promise<IssuedDocument> {
-  const runId = randomBytes(8).toString('hex');
+  const runId = writerOf(deps.workerId, randomBytes(8).toString('hex'));
   let sent = false;
   let answered = false;
   try {

@@ -44,6 +44,7 @@ export {
   type MoloniConnection,
   type MoloniConnectionWithSecrets,
 } from './connections.ts';
+export { type Heartbeat, startHeartbeat } from './heartbeat.ts';
 export {
   type ClaimResult,
   canonicalJson,
@@ -76,6 +77,8 @@ export {
   ledgerKey,
   type NewLedgerEntry,
   type RequestState,
+  workerHeartbeatKey,
+  writerOf,
 } from './ledger.ts';
 export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
 export { type StoreDeps, securityKeys } from './redis-keys.ts';

@@ -82,14 +82,32 @@ export function incidentsKey(prefix: string): string {
 }
 
 // Marks an insert as about to be sent by run ARGV[1], unless another run's insert may still be in
-// flight (a worker that lost its lock, or died mid-call): two runs must never insert at once.
+// flight: its window (the client's write deadline) has not passed and its worker is alive (KEYS[2],
+// its heartbeat, exists). Two runs must never insert at once; a dead worker's run is not waited for.
+// ARGV[5] is the writer read before: -1 when it changed meanwhile (the caller reads again).
 const BEGIN_WRITE = `
-local by = redis.call('HGET', KEYS[1], 'write_by')
+local by = redis.call('HGET', KEYS[1], 'write_by') or ''
+if by ~= ARGV[5] then return -1 end
 local untilMs = tonumber(redis.call('HGET', KEYS[1], 'write_until') or '0') or 0
-if by and by ~= '' and by ~= ARGV[1] and untilMs > tonumber(ARGV[2]) then return untilMs end
+if by ~= '' and by ~= ARGV[1] and untilMs > tonumber(ARGV[2]) and redis.call('EXISTS', KEYS[2]) == 1 then
+  return untilMs
+end
 redis.call('HSET', KEYS[1], 'moloni_write', 'unknown', 'write_by', ARGV[1], 'write_until', ARGV[3], 'updated_at', ARGV[4])
 return 0
 `;
+
+/** Where a worker process says it is alive (see `startHeartbeat`). */
+export function workerHeartbeatKey(prefix: string, workerId: string): string {
+  return `${prefix}:worker:${workerId}`;
+}
+
+/** A writer is `<worker id>|<run id>`; a run outside a worker has an empty worker id. */
+export function writerOf(workerId: string | undefined, runId: string): string {
+  return `${workerId ?? ''}|${runId}`;
+}
+
+/** While it waits for a live writer, a run looks again this often (its worker may die meanwhile). */
+const RECHECK_MS = 5_000;
 
 // The insert of run ARGV[1] has its answer: it is no longer in flight; ARGV[2] says what Moloni holds.
 const END_WRITE = `
@@ -220,12 +238,30 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
      * Called right before an insert is sent: from now on Moloni may hold a document we have no id
      * for. `busy` when another run's insert may still be in flight (it is waited for, not raced).
      */
-    async beginWrite(requestId: string, runId: string, windowMs: number): Promise<BeginWrite> {
-      const now = Date.now();
-      const busyUntil = Number(
-        await redis.eval(BEGIN_WRITE, 1, key(requestId), runId, now, now + windowMs, touch()),
-      );
-      return busyUntil > 0 ? { kind: 'busy', untilMs: busyUntil } : { kind: 'ok' };
+    async beginWrite(requestId: string, writer: string, windowMs: number): Promise<BeginWrite> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const previous = (await redis.hget(key(requestId), 'write_by')) ?? '';
+        const workerId = previous.split('|')[0] ?? '';
+        // A writer outside any worker has no heartbeat: it counts as alive for its whole window.
+        const alive = workerId ? workerHeartbeatKey(prefix, workerId) : key(requestId);
+        const now = Date.now();
+        const reply = Number(
+          await redis.eval(
+            BEGIN_WRITE,
+            2,
+            key(requestId),
+            alive,
+            writer,
+            now,
+            now + windowMs,
+            touch(),
+            previous,
+          ),
+        );
+        if (reply === 0) return { kind: 'ok' };
+        if (reply > 0) return { kind: 'busy', untilMs: Math.min(reply, now + RECHECK_MS) };
+      }
+      throw new Error(`too many concurrent writers of ${requestId}`);
     },
 
     /**
