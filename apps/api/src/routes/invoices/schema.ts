@@ -120,7 +120,9 @@ export const createInvoiceRoute = createRoute({
     400: errorResponse('VALIDATION_ERROR: invalid payload or missing Idempotency-Key.'),
     401: errorResponse('AUTH_ERROR: invalid credentials, signature, timestamp or nonce.'),
     403: errorResponse('IP_NOT_ALLOWED: source IP outside the key allowlist.'),
-    409: errorResponse('IDEMPOTENCY_CONFLICT or REFERENCE_ALREADY_ISSUED.'),
+    409: errorResponse(
+      'IDEMPOTENCY_CONFLICT, REFERENCE_ALREADY_ISSUED or DUPLICATE_DOCUMENTS (an incident).',
+    ),
     413: errorResponse('PAYLOAD_TOO_LARGE.'),
     422: errorResponse(
       'MOLONI_BUSINESS_ERROR, CUSTOMER_AMBIGUOUS, TOTAL_MISMATCH or CONNECTION_NOT_CONFIGURED.',
