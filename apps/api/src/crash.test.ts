@@ -99,11 +99,11 @@ describe('crashes', () => {
     const headers = { 'idempotency-key': randomUUID() };
     const answer = await current.post('/api/v1/invoices/', { ...SEED_BODY, reference: 'KILL-2' }, headers);
     await until(() => documentsWithReference(current, 'KILL-2') === 1, 15_000);
-    // Let the dead worker's lock be freshly renewed: the worst case is a whole lock duration.
-    await new Promise((r) => setTimeout(r, 500));
+    // A second worker is running, as in production; the first is killed with a fresh lock.
+    spawnWorker(current.env, {});
+    await new Promise((r) => setTimeout(r, 2_500));
     first.kill('SIGKILL');
     const killedAt = Date.now();
-    spawnWorker(current.env, {});
     const ledger = current.api.runtime.ledger;
     await until(async () => (await ledger.get(answer.body.request_id))?.state === 'issued', 20_000);
     expect(Date.now() - killedAt).toBeLessThan(15_000);

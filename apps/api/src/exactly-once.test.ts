@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { startHeartbeat, writerOf } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_BODY, type Stack, startStack } from './testing/stack.ts';
@@ -10,6 +11,7 @@ afterEach(async () => {
   stack = undefined;
 });
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const key = () => ({ 'idempotency-key': randomUUID() });
 const body = (reference: string) => ({ ...SEED_BODY, reference });
 
@@ -82,5 +84,35 @@ describe('a reference is never freed while Moloni may hold its document', () => 
     expect(rerun.status).toBe(201);
     expect(rerun.body.request_id).toBe(first.body.request_id);
     expect(documents(current, 'BUDGET-1')).toMatchObject([{ status: 1 }]);
+  }, 60_000);
+
+  it("waits for a live worker's unanswered insert as a delayed job, then issues once that worker is gone", async () => {
+    stack = await startStack({ redisUrl: testRedisUrl(), prefix: randomPrefix(), worker: false });
+    const current = stack;
+    const accepted = await current.post('/api/v1/invoices/', body('WAIT-1'), {
+      ...key(),
+      prefer: 'respond-async',
+    });
+    expect(accepted.status).toBe(202);
+    const requestId = accepted.body.request_id as string;
+    // Another worker, alive, has an insert of this request in flight (it lost its lock, say).
+    const runtime = current.api.runtime;
+    const other = startHeartbeat(runtime.redis, runtime.prefix, 1_000);
+    await runtime.ledger.beginWrite(requestId, writerOf(other.workerId, 'in-flight'), 60_000);
+    await current.startWorker();
+    await sleep(1_500);
+    expect((await runtime.ledger.get(requestId))?.state).toBe('issuing');
+    expect(documents(current, 'WAIT-1')).toHaveLength(0);
+    const job = await current.api.runtime.queues.issue.getJob(requestId);
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.attemptsMade).toBe(0);
+    // That worker dies: its heartbeat lapses and the delayed run goes ahead, once.
+    other.stop();
+    const started = Date.now();
+    while ((await runtime.ledger.get(requestId))?.state !== 'issued' && Date.now() - started < 15_000) {
+      await sleep(100);
+    }
+    expect((await runtime.ledger.get(requestId))?.state).toBe('issued');
+    expect(documents(current, 'WAIT-1')).toMatchObject([{ status: 1 }]);
   }, 60_000);
 });
