@@ -178,6 +178,8 @@ describe('processIssue reconciles with what Moloni holds', () => {
           await seedDocument(reference, 'final', 99);
           const outcome = await run(requestId);
           expect(outcome).toMatchObject({ kind: 'failed', error: { code: 'REFERENCE_ALREADY_ISSUED' } });
+          // The search answered it: not in doubt, and not run again by the same key.
+          expect(outcome.kind === 'failed' && outcome.error.details?.in_doubt).toBeFalsy();
           expect(documentsOf(reference)).toHaveLength(1);
           expect(await runtime.idempotency.referenceOwner(scope, reference)).toBe(requestId);
         });
@@ -191,6 +193,7 @@ describe('processIssue reconciles with what Moloni holds', () => {
           errors.length = 0;
           const outcome = await run(requestId);
           expect(outcome).toMatchObject({ kind: 'failed', error: { code: 'DUPLICATE_DOCUMENTS' } });
+          expect(outcome.kind === 'failed' && outcome.error.details?.in_doubt).toBeFalsy();
           expect(documentsOf(reference)).toHaveLength(2);
           const entry = await runtime.ledger.get(requestId);
           expect(entry?.incident).toMatchObject({ kind: 'duplicate_documents' });

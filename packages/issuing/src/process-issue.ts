@@ -188,7 +188,10 @@ async function finish(entry: LedgerEntry, outcomeAt: string, deps: IssueDeps): P
  * answer never came), it says so: the request is in doubt, and a retry with the same key settles it.
  */
 function finalError(error: FaturadorError, entry: LedgerEntry, forceDoubt: boolean): FaturadorError {
-  const doubt = forceDoubt || (entry.moloniDocumentId === null && entry.moloniWrite === 'unknown');
+  // A reconciliation that found the reference in use answered definitively, whatever came before.
+  const settled = REFERENCE_IN_USE.has(error.code);
+  const doubt =
+    forceDoubt || (!settled && entry.moloniDocumentId === null && entry.moloniWrite === 'unknown');
   if (doubt) {
     return new FaturadorError(
       error.code,

@@ -25,9 +25,9 @@ export interface LedgerEntry {
   issuedAt: string | null;
   delivery: { state: 'pending' | 'delivered' | 'failed' | 'none'; detail: string | null };
   /**
-   * Whether Moloni may hold a document of this request that we have no id for: `unknown` from the
-   * moment an insert is about to be sent until its answer is known, or a search by our_reference
-   * has found nothing. Only `none` lets a failure free the reference.
+   * Whether Moloni may hold a document of this request that we have no id for: `unknown` from
+   * right before an insert is sent until its answer says it was not applied, or until a search by
+   * our_reference finds nothing. Only `none` lets a failure free the reference.
    */
   moloniWrite: 'none' | 'unknown';
   /** The reference guards this request holds (`referenceScope` of the API's claim, then the company's). */
@@ -72,8 +72,6 @@ const FIELDS = [
   'reference_scopes',
   'reference_reused',
   'incident',
-  'write_by',
-  'write_until',
 ] as const;
 
 /** Sorted set of the requests with an incident (score: when it was found), for the operator. */
