@@ -107,6 +107,7 @@ const steps = {
   },
   bench: () => run(pnpmBin, ['--filter', '@faturador/dev', 'bench', ...process.argv.slice(3)]),
   'bench:slack': () => run(pnpmBin, ['--filter', '@faturador/dev', 'bench:slack', ...process.argv.slice(3)]),
+  chaos: () => run(pnpmBin, ['--filter', '@faturador/dev', 'chaos', ...process.argv.slice(3)]),
 };
 
 const command = process.argv[2];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecretBox } from '@faturador/core';
 import { startMoloniSandbox } from '@faturador/moloni-sandbox';
-import { createAuthenticator } from '@faturador/store';
+import { createAuthenticator, createLedger } from '@faturador/store';
 import { randomPrefix, testRedis, testRedisUrl } from '@faturador/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './cli.ts';
@@ -251,6 +251,22 @@ describe('faturador CLI', () => {
       'faturador: request req_0000000000000000 not found\n',
     ]);
     expect((await run('requests show *')).exitCode).toBe(2);
+  });
+
+  it('lists the incidents recorded by reconciliation', async () => {
+    const { run, redis, prefix } = setup();
+    expect(await ok(run('requests incidents'))).toBe('No incidents.\n');
+    const ledger = createLedger({ redis, prefix });
+    await ledger.recordIncident('req_4ad9b2ec1d9f3a71', {
+      kind: 'duplicate_documents',
+      message:
+        'Moloni holds 2 closed documents with reference R-1; all but one must be cancelled with a credit note.',
+      documents: [],
+      detected_at: '2026-05-18T15:07:21.000Z',
+    });
+    expect(await ok(run('requests incidents'))).toContain(
+      'req_4ad9b2ec1d9f3a71  Moloni holds 2 closed documents',
+    );
   });
 
   it('doctor: Redis, eviction, master key and configuration', async () => {

@@ -12,8 +12,10 @@ const schema = z.object({
   DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long a graceful shutdown waits for active jobs before handing them back. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
-  LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
-  STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** A killed worker's issue jobs run again within about lock + stalled interval (8 + 3 s). */
+  LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(8_000),
+  STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(3_000),
+  MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(2),
   /** How callers reach the API: the PDF links delivered to Slack and Airtable point there. */
   PUBLIC_URL: z.string().url().default(DEFAULT_PUBLIC_URL),
   PDF_LINK_TTL_SECONDS: z.coerce

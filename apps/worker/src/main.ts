@@ -29,6 +29,7 @@ const workers = startWorkers({
   deliverers: buildDeliverers(env, runtime),
   lockDurationMs: env.LOCK_DURATION_MS,
   stalledIntervalMs: env.STALLED_INTERVAL_MS,
+  maxStalledCount: env.MAX_STALLED_COUNT,
 });
 logger.info({ issueConcurrency: env.ISSUE_CONCURRENCY, prefix: env.FATURADOR_PREFIX }, 'worker started');
 

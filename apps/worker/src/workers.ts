@@ -1,6 +1,7 @@
-import { type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
+import { abandonIssue, type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
 import { QUEUE_NAMES } from '@faturador/jobs';
-import { type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
+import { startHeartbeat } from '@faturador/store';
+import { DelayedError, type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createDestinationGuard } from './destinations.ts';
 
@@ -10,10 +11,22 @@ export interface WorkerOptions {
   issueConcurrency: number;
   deliverConcurrency: number;
   deliverers: Partial<Record<'slack' | 'airtable' | 'api', Deliverer>>;
-  /** How long a job's lock lives without renewal: after a crash, the job is re-run this much later. */
+  /**
+   * How long a job's lock lives without renewal (it is renewed every half of it while the job
+   * runs, so a long Moloni call keeps it). A dead worker's job runs again within about this plus
+   * one stalled interval.
+   */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Times a job may lose its worker before the queue gives up on it (the ledger then says in doubt). */
+  maxStalledCount?: number;
 }
+
+/** A killed worker's job is back within lock + stalled interval: 8 s + 3 s. */
+export const ISSUE_LOCK_DEFAULTS = { lockDurationMs: 8_000, stalledIntervalMs: 3_000, maxStalledCount: 2 };
+
+/** BullMQ's reason for a job that stalled more than `maxStalledCount` times. */
+const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 
 export interface Workers {
   issue: Worker;
@@ -46,22 +59,35 @@ export function startWorkers(options: WorkerOptions): Workers {
   const prefix = runtime.prefix;
   const guard = createDestinationGuard(runtime);
 
+  // Other workers wait for this one's unanswered inserts only while it is alive.
+  const heartbeat = startHeartbeat(
+    runtime.redis,
+    prefix,
+    options.lockDurationMs ?? ISSUE_LOCK_DEFAULTS.lockDurationMs,
+  );
+  const issueDeps = (job?: Job) => ({
+    ...runtime,
+    workerId: heartbeat.workerId,
+    moloniFor: runtime.moloni.resolve,
+    logger: logger.child({ jobId: job?.id, queue: 'issue' }),
+  });
   const issue = new Worker(
     QUEUE_NAMES.issue,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const outcome = await processIssue(
         {
           requestId: job.data.requestId,
           attemptsMade: job.attemptsMade,
           maxAttempts: job.opts.attempts ?? 1,
         },
-        {
-          ...runtime,
-          moloniFor: runtime.moloni.resolve,
-          logger: logger.child({ jobId: job.id, queue: 'issue' }),
-        },
+        issueDeps(job),
       );
       if (outcome.kind === 'retry') throw outcome.error;
+      if (outcome.kind === 'wait') {
+        // Not an attempt: the job sleeps until another run's insert can no longer be answered.
+        await job.moveToDelayed(outcome.untilMs, token);
+        throw new DelayedError();
+      }
       // A final failure is recorded in the ledger; the job fails without retries, as the audit trail.
       if (outcome.kind === 'failed')
         throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`);
@@ -71,11 +97,18 @@ export function startWorkers(options: WorkerOptions): Workers {
       prefix,
       concurrency: options.issueConcurrency,
       // A worker that dies mid-job loses its lock; the job is re-run (and reconciles) elsewhere.
-      lockDuration: options.lockDurationMs ?? 60_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-      maxStalledCount: 5,
+      lockDuration: options.lockDurationMs ?? ISSUE_LOCK_DEFAULTS.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs ?? ISSUE_LOCK_DEFAULTS.stalledIntervalMs,
+      maxStalledCount: options.maxStalledCount ?? ISSUE_LOCK_DEFAULTS.maxStalledCount,
     },
   );
+  issue.on('failed', (job, error) => {
+    // BullMQ fails such a job without running it: the ledger must not stay `issuing`.
+    if (!job || error.message !== STALLED_TOO_OFTEN) return;
+    abandonIssue(job.data.requestId, 'its worker stopped too many times', issueDeps(job)).catch((failure) =>
+      logger.error({ err: failure, jobId: job.id }, 'could not record an abandoned job'),
+    );
+  });
 
   const deliver = new Worker(
     QUEUE_NAMES.deliver,
@@ -125,6 +158,8 @@ export function startWorkers(options: WorkerOptions): Workers {
         // Force-closing releases the locks; the jobs become stalled and are re-run (and reconcile).
         await Promise.all([issue.close(true), deliver.close(true)]);
       }
+      // Only now: until its jobs are done or handed back, others must wait for its inserts.
+      heartbeat.stop();
     },
   };
 }

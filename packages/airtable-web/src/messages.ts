@@ -17,6 +17,8 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   MOLONI_UNAVAILABLE: 'O Moloni está indisponível. Tente de novo daqui a pouco.',
   MOLONI_TIMEOUT: 'O Moloni demorou demasiado a responder. Tente de novo daqui a pouco.',
   REFERENCE_ALREADY_ISSUED: 'Este registo já foi faturado.',
+  DUPLICATE_DOCUMENTS:
+    'O Moloni tem mais de um documento fechado para este registo; nada mais foi emitido e um administrador foi alertado.',
   NOT_FOUND: 'Não encontrado.',
   RATE_LIMITED: 'Demasiados pedidos seguidos. Tente de novo daqui a pouco.',
   TOTAL_MISMATCH:

@@ -55,6 +55,10 @@ function entry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
     connectionId: 'con_0000000000000001',
     state: 'issued',
     moloniDocumentId: 974989624,
+    moloniWrite: 'none',
+    referenceScopes: [],
+    referenceReused: false,
+    incident: null,
     document: {
       type: 'invoice_receipt',
       status: 'final',

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   MOLONI_TIMEOUT: 504,
   // Ours:
   REFERENCE_ALREADY_ISSUED: 409,
+  /** Moloni holds several closed documents for one reference: an incident, nothing more is issued. */
+  DUPLICATE_DOCUMENTS: 409,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -7,7 +7,7 @@ import { FINAL_CONSUMER_NIF, NIF_PROBLEM_MESSAGES, nifProblem, normalizeNif } fr
 import { malformedTextPaths } from './text.ts';
 
 /** An issue's reason, code and parameters, from the one table of issue texts. */
-function coded(code: Exclude<IssueCode, 'invalid'>, params?: Params) {
+function coded(code: IssueCode, params?: Params) {
   return { reason: issueReason(code, params), code, ...(params ? { params } : {}) };
 }
 

@@ -124,20 +124,20 @@ const TEXTS = {
   due_date_before_date: fixed('must not be before date', 'Não pode ser anterior à data do documento.', false),
 } satisfies Record<string, IssueText>;
 
-export type IssueCode = keyof typeof TEXTS | 'invalid';
+export type IssueCode = keyof typeof TEXTS;
 
 /** The English reason of a code (what the API says in `reason`). */
-export function issueReason(code: Exclude<IssueCode, 'invalid'>, params: Params = {}): string {
+export function issueReason(code: IssueCode, params: Params = {}): string {
   return TEXTS[code].en(params);
 }
 
-/** Which code a message of core's zod schemas is, with its parameters; `invalid` when unknown. */
-export function codeOfMessage(message: string): { code: IssueCode; params?: Params } {
+/** Which code a message of core's zod schemas is, with its parameters; nothing when it has none. */
+export function codeOfMessage(message: string): { code?: IssueCode; params?: Params } {
   for (const [code, text] of Object.entries(TEXTS) as Array<[keyof typeof TEXTS, IssueText]>) {
     const match = text.zod?.exec(message);
     if (match) return match.groups ? { code, params: { ...match.groups } } : { code };
   }
-  return { code: 'invalid' };
+  return {};
 }
 
 /** An issue's reason in the reader's language; one that has no code is shown as it came. */

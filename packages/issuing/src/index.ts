@@ -1,7 +1,7 @@
 export { createIntegrations, DEFAULT_PUBLIC_URL, type Integrations } from './integrations.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
-export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
+export type { FoundDocument, IssuedDocument, MoloniAccount, MoloniPort, MoloniResolver } from './ports.ts';
 export {
   type DeliverDeps,
   type Deliverer,
@@ -10,12 +10,15 @@ export {
   processDeliver,
 } from './process-deliver.ts';
 export {
+  abandonIssue,
+  DEFAULT_WRITE_WINDOW_MS,
   type IssueAttempt,
   type IssueDeps,
   type IssueOutcome,
   processIssue,
   toDocumentView,
 } from './process-issue.ts';
+export { type Reconciliation, reconcile } from './reconcile.ts';
 export {
   type AcceptedBody,
   finalAnswer,

@@ -2,7 +2,7 @@ import { FaturadorError, type SecretBox } from '@faturador/core';
 import { createMoloniClient, type MoloniClient, type MoloniLogger } from '@faturador/moloni';
 import type { ConnectionStore } from '@faturador/store';
 import type { Redis } from 'ioredis';
-import type { MoloniResolver } from './ports.ts';
+import type { MoloniPort, MoloniResolver } from './ports.ts';
 
 export interface MoloniRegistry {
   resolve: MoloniResolver;
@@ -20,9 +20,9 @@ export function createMoloniRegistry(deps: {
   secretBox: SecretBox;
   logger?: MoloniLogger;
 }): MoloniRegistry {
-  const built = new Map<string, Promise<MoloniClient>>();
+  const built = new Map<string, Promise<MoloniClient & MoloniPort>>();
 
-  async function build(connectionId: string): Promise<MoloniClient> {
+  async function build(connectionId: string): Promise<MoloniClient & MoloniPort> {
     const connection = await deps.connections.getConnection(connectionId);
     if (!connection) {
       throw new FaturadorError(
@@ -30,7 +30,7 @@ export function createMoloniRegistry(deps: {
         `Moloni connection ${connectionId} does not exist.`,
       );
     }
-    return createMoloniClient({
+    const client = createMoloniClient({
       baseUrl: connection.base_url,
       credentials: {
         clientId: connection.client_id,
@@ -45,6 +45,19 @@ export function createMoloniRegistry(deps: {
       ...(connection.company_id ? { companyId: connection.company_id } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
+    let recorded = connection.company_id !== null;
+    return {
+      ...client,
+      async account() {
+        const companyId = await client.companyId();
+        if (!recorded) {
+          // Later claims at the API then guard references per company from the start.
+          await deps.connections.recordResolvedCompany(connectionId, companyId);
+          recorded = true;
+        }
+        return { baseUrl: connection.base_url, companyId };
+      },
+    };
   }
 
   return {

@@ -15,6 +15,7 @@ export interface IssuedDocument {
 
 export interface FoundDocument {
   documentId: number;
+  status: 'draft' | 'final' | 'cancelled';
   /** null for a draft. */
   number: string | null;
   /** null when Moloni did not say. */
@@ -28,14 +29,25 @@ export interface FoundDocument {
 export interface MoloniPort {
   issueDocument(
     input: { request: InvoiceRequest; ourReference: string },
-    hooks?: { onDraftInserted?: (documentId: number) => Promise<void> },
+    hooks?: {
+      /** Right before the insert is sent; throwing stops it. */
+      beforeInsert?: () => Promise<void>;
+      onDraftInserted?: (documentId: number) => Promise<void>;
+    },
   ): Promise<IssuedDocument>;
-  /** Every document whose `our_reference` is exactly this one. */
+  /** Every document whose `our_reference` is exactly this one, whatever its status. */
   findByOurReference(ourReference: string, documentType?: DocumentType): Promise<FoundDocument[]>;
   /** Verifies and, if a final document was requested, closes a document found or inserted before. */
   completeDocument(documentId: number, request: InvoiceRequest): Promise<IssuedDocument>;
   /** The PDF file of a closed document (MOLONI_BAD_GATEWAY when Moloni gives anything else). */
   downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>>;
+  /** The Moloni company this account issues for: references are unique within it. */
+  account(): Promise<MoloniAccount>;
+}
+
+export interface MoloniAccount {
+  baseUrl: string;
+  companyId: number;
 }
 
 /** Resolves the Moloni account a request is issued with. */

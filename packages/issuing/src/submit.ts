@@ -16,6 +16,7 @@ import { enqueue, type Queues } from '@faturador/jobs';
 import { fingerprint, type Idempotency, type Ledger, type LedgerEntry } from '@faturador/store';
 import { Job } from 'bullmq';
 import type { PdfLinkSigner } from './pdf-links.ts';
+import { referenceTakenError } from './reference-taken.ts';
 import { acceptedAnswer, finalAnswer, type HttpAnswer, isFinal, stillProcessingAnswer } from './responses.ts';
 import type { ResultWaiter } from './waiter.ts';
 
@@ -124,15 +125,26 @@ export function createSubmitter(deps: SubmitDeps) {
     );
   }
 
-  /** A transient failure (Moloni down for longer than our retries) may be run again: it reconciles first. */
+  /**
+   * Runs a failed request again (a transient failure, or one in doubt): it reconciles with Moloni
+   * first. A re-run is a new run with a fresh attempt budget: BullMQ's retry keeps `attemptsMade`
+   * unless told otherwise, which made every re-run its own last attempt.
+   */
   async function rerun(entry: LedgerEntry): Promise<void> {
     await deps.ledger.markQueued(entry.requestId, entry.origin.kind === 'api' ? 'none' : 'pending');
+    await restartJob(entry);
+  }
+
+  /** Puts a finished job back in the queue with its attempts reset; adds it if it is missing. */
+  async function restartJob(entry: LedgerEntry): Promise<void> {
     const job = await Job.fromId(deps.queues.issue, entry.requestId);
-    if (job && (await job.isFailed())) {
-      await job.retry('failed').catch(() => {});
+    const state = job ? await job.getState() : 'unknown';
+    if (job && (state === 'failed' || state === 'completed')) {
+      // Two concurrent retries race here; the loser's retry finds the job moved and changes nothing.
+      await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {});
       return;
     }
-    await ensureJob(entry);
+    if (!job) await ensureJob(entry);
   }
 
   async function answerFor(entry: LedgerEntry, wait: SubmitInput['wait']): Promise<HttpAnswer> {
@@ -172,22 +184,7 @@ export function createSubmitter(deps: SubmitDeps) {
 
       if (claim.kind === 'reference-taken') {
         const owner = await deps.ledger.get(claim.requestId);
-        if (owner && owner.clientId !== input.clientId) {
-          // Another client of the same Moloni account: its request stays its own.
-          return refuse(
-            new FaturadorError(
-              'REFERENCE_ALREADY_ISSUED',
-              `Reference ${parsed.request.reference} was already used on this Moloni account by another API client.`,
-            ),
-          );
-        }
-        return refuse(
-          new FaturadorError(
-            'REFERENCE_ALREADY_ISSUED',
-            `Reference ${parsed.request.reference} was already used by request ${claim.requestId}.`,
-            { request_id: claim.requestId, state: owner?.state ?? null, document: owner?.document ?? null },
-          ),
-        );
+        return refuse(referenceTakenError(parsed.request.reference, claim.requestId, owner, input.clientId));
       }
       if (claim.kind === 'existing' && !claim.sameBody) {
         return refuse(
@@ -207,9 +204,13 @@ export function createSubmitter(deps: SubmitDeps) {
           'INTERNAL_ERROR',
           'The request was claimed but its ledger entry is missing.',
         );
-      if (claim.kind === 'claimed' || entry.state === 'queued') {
+      if (claim.kind === 'claimed') {
         await ensureJob(entry);
-      } else if (entry.state === 'failed' && entry.error && isRetryableFailure(entry)) {
+      } else if (entry.state === 'queued' || entry.state === 'issuing') {
+        // A lost enqueue is repaired, and a job the queue gave up on while the ledger still says
+        // issuing (a worker lost between the two) is put back: the same key always gets it moving.
+        await restartJob(entry);
+      } else if (entry.state === 'failed' && entry.error && isRerunnable(entry)) {
         await rerun(entry);
         return answerFor({ ...entry, state: 'queued' }, input.wait);
       }
@@ -224,8 +225,12 @@ export function createSubmitter(deps: SubmitDeps) {
   };
 }
 
-/** Only a transient failure on Moloni's side (5xx) is worth running again under the same key. */
-function isRetryableFailure(entry: LedgerEntry): boolean {
+/**
+ * Worth running again under the same key: a failure in doubt (Moloni may hold the document; the
+ * re-run settles it) or a transient one on Moloni's side (5xx).
+ */
+function isRerunnable(entry: LedgerEntry): boolean {
+  if (entry.error?.details?.retry_with_same_idempotency_key === true) return true;
   const code = entry.error?.code;
   return code !== undefined && isRetryableCode(code) && ERROR_STATUS[code] >= 500;
 }

@@ -5,7 +5,7 @@ import type { TokenStore } from './auth.ts';
 import type { SandboxClock } from './clock.ts';
 import { type FaultInjector, type FaultSpec, FaultValidationError } from './faults.ts';
 import { CALC_METHOD_IDS, calcMethodOfId, DEMO_COMPANY_ID } from './seed.ts';
-import type { SandboxState } from './state.ts';
+import { DOCUMENT_ORDERS, type DocumentOrder, type SandboxState } from './state.ts';
 import type { CallStats } from './stats.ts';
 import { jsonResponse, type SandboxEnv } from './transport.ts';
 
@@ -126,7 +126,21 @@ export function mountControl(app: Hono<SandboxEnv>, parts: ControlParts): void {
     return jsonResponse(clockView(parts.clock));
   });
 
-  // Back to the seed: data, tokens, faults and stats.
+  app.get('/_sandbox/documents/order', () => jsonResponse({ order: parts.state.documentOrder }));
+
+  // Body: `{"order": "oldest_first"}` or `{"order": "newest_first"}` (the default): the order in
+  // which document lists (a search by our_reference, say) return their matches.
+  app.post('/_sandbox/documents/order', async (c) => {
+    const body = (await jsonBody(c.req.raw).catch(() => null)) as { order?: unknown } | null;
+    const order = body?.order as DocumentOrder;
+    if (!DOCUMENT_ORDERS.includes(order)) {
+      return jsonResponse({ error: `order must be one of ${DOCUMENT_ORDERS.join(', ')}` }, 400);
+    }
+    parts.state.documentOrder = order;
+    return jsonResponse({ order });
+  });
+
+  // Back to the seed: data, tokens, faults, stats and the document order.
   app.post('/_sandbox/reset', () => {
     parts.reset();
     return jsonResponse({ reset: true });

@@ -43,6 +43,6 @@ export {
   SECONDARY_DOCUMENT_SET_ID,
 } from './seed.ts';
 export { type RunningMoloniSandbox, type StartOptions, startMoloniSandbox } from './server.ts';
-export { SandboxState } from './state.ts';
+export { DOCUMENT_ORDERS, type DocumentOrder, SandboxState } from './state.ts';
 export { type CallRecord, CallStats, type StatsSnapshot } from './stats.ts';
 export type * from './types.ts';

@@ -26,6 +26,9 @@ import type {
   Tax,
 } from './types.ts';
 
+export type DocumentOrder = 'newest_first' | 'oldest_first';
+export const DOCUMENT_ORDERS: readonly DocumentOrder[] = ['newest_first', 'oldest_first'];
+
 // Id ranges in the magnitude real accounts show, so clients do not get away with small ints.
 const FIRST_IDS = {
   customer: 120003193,
@@ -72,6 +75,11 @@ export class SandboxState {
   /** PDF download hash → document_id. */
   readonly pdfLinks = new Map<string, number>();
   private readonly nextIds = new Map<IdKind, number>();
+  /**
+   * The order getAll/getOne list documents in. Moloni documents none, so clients must not rely on
+   * one: tests flip it (`/_sandbox/documents/order`) to show their choice does not depend on it.
+   */
+  documentOrder: DocumentOrder = 'newest_first';
 
   constructor(readonly seed: SeedOptions = { companyId: DEFAULT_COMPANY_ID, documentSetName: 'M' }) {
     this.reset();
@@ -99,6 +107,7 @@ export class SandboxState {
     // Listed first: a client that takes the first company gets the wrong one.
     if (this.seed.demoCompany ?? true) this.companies.set(DEMO_COMPANY_ID, seedDemoCompany());
     const company = seedCompany(this.seed);
+    this.documentOrder = 'newest_first';
     this.companies.set(company.company_id, company);
     for (const set of seedDocumentSets(this.seed)) this.documentSets.set(set.document_set_id, set);
     for (const tax of seedTaxes(this.seed)) this.taxes.set(tax.tax_id, tax);

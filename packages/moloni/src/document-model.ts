@@ -43,6 +43,11 @@ export interface IssueDocumentInput {
 }
 
 export interface IssueHooks {
+  /**
+   * Awaited right before the insert is sent (after customer, product and series are resolved): a
+   * caller that must know whether Moloni may hold the document records it here; throwing stops the insert.
+   */
+  beforeInsert?(): Promise<void>;
   /** Awaited as soon as Moloni returns the draft's id, before anything else is called. */
   onDraftInserted?(documentId: number): Promise<void>;
 }

@@ -87,6 +87,7 @@ export class DocumentService {
     const companyId = await this.deps.company();
     const body = await buildDocumentBody(this.deps, companyId, input);
     const documentClass = DOCUMENT_CLASSES[request.documentType];
+    await hooks.beforeInsert?.();
     const documentId = await this.deps.session.insert(`${documentClass}/insert`, body, 'document_id');
     try {
       await hooks.onDraftInserted?.(documentId);

@@ -56,6 +56,10 @@ async function entryFor(state: 'issued' | 'failed', error?: SerializedError): Pr
     connectionId: 'con_1',
     state,
     moloniDocumentId: state === 'issued' ? 974989624 : null,
+    moloniWrite: 'none',
+    referenceScopes: [],
+    referenceReused: false,
+    incident: null,
     document:
       state === 'issued'
         ? {

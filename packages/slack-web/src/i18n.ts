@@ -58,6 +58,11 @@ const PT_PROBLEMS: ExplanationTable = {
     title: 'Já existe uma fatura emitida com esta referência.',
     action: 'Procure essa fatura no Moloni: não é preciso emitir outra.',
   },
+  DUPLICATE_DOCUMENTS: {
+    title: 'O Moloni tem mais de uma fatura fechada com esta referência.',
+    action:
+      'Nada mais foi emitido. Um administrador foi alertado: as faturas a mais anulam-se com nota de crédito.',
+  },
   NOT_FOUND: {
     title: 'A API de faturação não encontrou o pedido.',
     action: 'Emita de novo com `/fatura`; se persistir, contacte o suporte com o código do pedido.',
@@ -142,6 +147,11 @@ const EN_PROBLEMS: ExplanationTable = {
   REFERENCE_ALREADY_ISSUED: {
     title: 'An invoice with this reference was already issued.',
     action: 'Look that invoice up in Moloni: there is no need to issue another.',
+  },
+  DUPLICATE_DOCUMENTS: {
+    title: 'Moloni holds more than one closed invoice with this reference.',
+    action:
+      'Nothing more was issued. An administrator was alerted: the extra invoices are cancelled with a credit note.',
   },
   NOT_FOUND: {
     title: 'The billing API did not find the request.',

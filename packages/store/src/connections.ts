@@ -47,6 +47,12 @@ export interface ConnectionStore {
   /** With the credentials decrypted, for the worker. Null when there is no such connection. */
   getConnection(connectionId: string): Promise<MoloniConnectionWithSecrets | null>;
   listConnections(): Promise<MoloniConnection[]>;
+  /**
+   * The company a connection without `company_id` turned out to issue for (the account's only
+   * one): from then on its references are guarded per company, shared with any other connection
+   * to that company.
+   */
+  recordResolvedCompany(connectionId: string, companyId: number): Promise<void>;
   /** False when there was nothing to delete. Clients pointing at it are the caller's concern. */
   deleteConnection(connectionId: string): Promise<boolean>;
 }
@@ -136,6 +142,17 @@ export function createConnectionStore(deps: StoreDeps): ConnectionStore {
       const ids = await redis.zrange(keys.connections, 0, -1);
       const hashes = await Promise.all(ids.map((id) => readHash(id)));
       return hashes.filter((hash): hash is Record<string, string> => hash !== null).map(toConnection);
+    },
+
+    async recordResolvedCompany(connectionId, companyId) {
+      if (!isId(connectionId, 'con') || !Number.isInteger(companyId) || companyId <= 0) return;
+      // Only on an existing record: a connection deleted meanwhile is not brought back as a stub.
+      await redis.eval(
+        "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'resolved_company_id', ARGV[1]) end return 1",
+        1,
+        keys.connection(connectionId),
+        String(companyId),
+      );
     },
 
     async deleteConnection(connectionId) {

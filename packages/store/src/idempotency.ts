@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ledgerKey, type NewLedgerEntry, serializeNewEntry } from './ledger.ts';
+import { type LedgerEntry, ledgerKey, type NewLedgerEntry, serializeNewEntry } from './ledger.ts';
+import { securityKeys } from './redis-keys.ts';
 
 export interface IdempotencyDeps {
   redis: Redis;
@@ -13,7 +14,7 @@ export type ClaimResult =
   | { kind: 'claimed'; requestId: string }
   /** The key was used before: same body → the same request; other body → a conflict. */
   | { kind: 'existing'; requestId: string; sameBody: boolean }
-  /** Another request (another key, maybe another client of the same Moloni account) owns this reference and has not failed. */
+  /** Another request (another key, maybe another client of the same Moloni company) holds this reference. */
   | { kind: 'reference-taken'; requestId: string };
 
 /** A canonical form of a JSON value: object keys sorted, so key order never changes a fingerprint. */
@@ -35,37 +36,87 @@ export function fingerprint(body: unknown): string {
 const hashOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
 // One script so that the key, the reference and the ledger entry are claimed together or not at all.
+// A reference guard holds its owner's request id; a freed one keeps `~<request id>`, so that the
+// reference's history outlives the release and a later claim knows to search Moloni first.
 const CLAIM = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {'existing', existing} end
 local owner = redis.call('GET', KEYS[2])
-if owner then return {'reference-taken', owner} end
+if owner and string.sub(owner, 1, 1) ~= '~' then return {'reference-taken', owner} end
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[4])))
+if owner then redis.call('HSET', KEYS[3], 'reference_reused', '1') end
 return {'claimed', ARGV[1] .. ' ' .. ARGV[2]}
 `;
 
-// Frees a reference only if the failed request still owns it.
+// Takes one more guard (the company's) for a request already claimed; recorded in its ledger entry.
+const CLAIM_SCOPE = `
+local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then return {'held', ''} end
+if owner and string.sub(owner, 1, 1) ~= '~' then return {'taken', owner} end
+redis.call('SET', KEYS[1], ARGV[1])
+local scopes = cjson.decode(redis.call('HGET', KEYS[2], 'reference_scopes') or '[]')
+table.insert(scopes, ARGV[2])
+redis.call('HSET', KEYS[2], 'reference_scopes', cjson.encode(scopes))
+if owner then redis.call('HSET', KEYS[2], 'reference_reused', '1') end
+return {'claimed', owner and '1' or '0'}
+`;
+
+// Frees a reference only if the failed request still owns it, keeping its history.
 const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], '~' .. ARGV[1])
+  return 1
+end
 return 0
 `;
 
 /**
- * What a reference is unique within: the Moloni account (connection) the request is issued with;
- * a request without one (it will fail) keeps to its client.
+ * What a reference is unique within before the Moloni company is known: the connection the
+ * request is issued with; a request without one (it will fail) keeps to its client.
  */
 export function referenceScope(entry: { connectionId: string | null; clientId: string }): string {
   return entry.connectionId ?? `client:${entry.clientId}`;
 }
 
+/**
+ * The Moloni company itself (its API's base URL and company id): what our_reference searches
+ * see, so two connections to one company share it.
+ */
+export function companyScope(baseUrl: string, companyId: number): string {
+  const base = baseUrl.trim().toLowerCase().replace(/\/+$/, '');
+  return `company:${hashOf(base).slice(0, 16)}:${companyId}`;
+}
+
+export type ScopeClaim =
+  | { kind: 'held' }
+  /** `reused`: the reference was claimed in this scope before, and released since. */
+  | { kind: 'claimed'; reused: boolean }
+  | { kind: 'taken'; requestId: string };
+
 export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps) {
   const idemKey = (clientId: string, key: string) => `${prefix}:idem:${clientId}:${hashOf(key)}`;
-  // References are guarded per Moloni account (connection), not per API client: reconciliation
-  // finds documents by our_reference in that account, so two clients sharing it must never issue
-  // under the same reference, or one could adopt the other's document.
+  // References are guarded per Moloni company, not per API client: reconciliation finds documents
+  // by our_reference in that company, so two clients (or two connections) issuing there must never
+  // use the same reference, or one could adopt the other's document.
   const refKey = (scope: string, reference: string) => `${prefix}:ref:${scope}:${hashOf(reference)}`;
+  const connectionKey = (connectionId: string) => securityKeys(prefix).connection(connectionId);
+
+  /** The company scope once the connection knows its company (configured, or resolved by a worker). */
+  async function scopeOf(entry: NewLedgerEntry): Promise<string> {
+    if (!entry.connectionId) return referenceScope(entry);
+    const [baseUrl, configured, resolved] = await redis.hmget(
+      connectionKey(entry.connectionId),
+      'base_url',
+      'company_id',
+      'resolved_company_id',
+    );
+    const companyId = Number(configured || resolved);
+    return baseUrl && Number.isInteger(companyId) && companyId > 0
+      ? companyScope(baseUrl, companyId)
+      : referenceScope(entry);
+  }
 
   return {
     /**
@@ -73,12 +124,16 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
      * reference guard has no expiry: a reference that produced a document is never issued again.
      */
     async claim(entry: NewLedgerEntry): Promise<ClaimResult> {
-      const fields = serializeNewEntry(entry, new Date().toISOString());
+      const scope = await scopeOf(entry);
+      const fields = {
+        ...serializeNewEntry(entry, new Date().toISOString()),
+        reference_scopes: JSON.stringify([scope]),
+      };
       const reply = (await redis.eval(
         CLAIM,
         3,
         idemKey(entry.clientId, entry.idempotencyKey),
-        refKey(referenceScope(entry), entry.reference),
+        refKey(scope, entry.reference),
         ledgerKey(prefix, entry.requestId),
         entry.requestId,
         entry.fingerprint,
@@ -92,14 +147,38 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
       return { kind: 'existing', requestId, sameBody: storedFingerprint === entry.fingerprint };
     },
 
-    /** After a final failure that left no document, the reference may be issued by a new request. */
-    async releaseReference(scope: string, reference: string, requestId: string): Promise<void> {
-      await redis.eval(RELEASE, 1, refKey(scope, reference), requestId);
+    /** The worker's claim of the company's guard, once it knows the company (see `companyScope`). */
+    async claimScope(scope: string, reference: string, requestId: string): Promise<ScopeClaim> {
+      const [kind, value] = (await redis.eval(
+        CLAIM_SCOPE,
+        2,
+        refKey(scope, reference),
+        ledgerKey(prefix, requestId),
+        requestId,
+        scope,
+      )) as [string, string];
+      if (kind === 'taken') return { kind, requestId: value };
+      if (kind === 'claimed') return { kind, reused: value === '1' };
+      return { kind: 'held' };
     },
 
-    /** `scope` is `referenceScope(entry)`. */
+    /**
+     * Frees the request's guards for a new request: only when Moloni is known to hold nothing of
+     * it. The guard remembers the reference, so whoever claims it next searches Moloni first.
+     */
+    async releaseReference(
+      entry: Pick<LedgerEntry, 'referenceScopes' | 'reference' | 'requestId' | 'connectionId' | 'clientId'>,
+    ): Promise<void> {
+      const scopes = entry.referenceScopes.length > 0 ? entry.referenceScopes : [referenceScope(entry)];
+      for (const scope of scopes) {
+        await redis.eval(RELEASE, 1, refKey(scope, entry.reference), entry.requestId);
+      }
+    },
+
+    /** The request that holds the reference in `scope`, or null when it is free. */
     async referenceOwner(scope: string, reference: string): Promise<string | null> {
-      return redis.get(refKey(scope, reference));
+      const owner = await redis.get(refKey(scope, reference));
+      return owner && !owner.startsWith('~') ? owner : null;
     },
   };
 }

@@ -45,14 +45,17 @@ export {
   type MoloniConnection,
   type MoloniConnectionWithSecrets,
 } from './connections.ts';
+export { type Heartbeat, startHeartbeat } from './heartbeat.ts';
 export {
   type ClaimResult,
   canonicalJson,
+  companyScope,
   createIdempotency,
   fingerprint,
   type Idempotency,
   type IdempotencyDeps,
   referenceScope,
+  type ScopeClaim,
 } from './idempotency.ts';
 export {
   createIpMatcher,
@@ -64,14 +67,19 @@ export {
   resolveClientIp,
 } from './ip.ts';
 export {
+  type BeginWrite,
   createLedger,
   doneChannel,
+  incidentsKey,
   type Ledger,
   type LedgerDeps,
   type LedgerEntry,
+  type LedgerIncident,
   ledgerKey,
   type NewLedgerEntry,
   type RequestState,
+  workerHeartbeatKey,
+  writerOf,
 } from './ledger.ts';
 export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
 export { type StoreDeps, securityKeys } from './redis-keys.ts';

@@ -25,7 +25,34 @@ export interface LedgerEntry {
   issuedAt: string | null;
   /** `refused`: the destination is not the client's (nothing was sent; see processDeliver). */
   delivery: { state: 'pending' | 'delivered' | 'failed' | 'refused' | 'none'; detail: string | null };
+  /**
+   * Whether Moloni may hold a document of this request that we have no id for: `unknown` from
+   * right before an insert is sent until its answer says it was not applied, or until a search by
+   * our_reference finds nothing. Only `none` lets a failure free the reference.
+   */
+  moloniWrite: 'none' | 'unknown';
+  /** The reference guards this request holds (`referenceScope` of the API's claim, then the company's). */
+  referenceScopes: string[];
+  /** The reference was claimed before by another request (since released): search before inserting. */
+  referenceReused: boolean;
+  /** Something an operator must look at (several closed documents for one reference). */
+  incident: LedgerIncident | null;
 }
+
+export interface LedgerIncident {
+  kind: 'duplicate_documents';
+  message: string;
+  documents: Array<{
+    moloni_document_id: number;
+    number: string | null;
+    status: string;
+    total_gross: number | null;
+  }>;
+  detected_at: string;
+}
+
+/** Answer of `beginWrite`: another run's insert may still be in flight until `untilMs`. */
+export type BeginWrite = { kind: 'ok' } | { kind: 'busy'; untilMs: number };
 
 export interface LedgerDeps {
   redis: Redis;
@@ -42,7 +69,71 @@ const FIELDS = [
   'updated_at',
   'issued_at',
   'delivery',
+  'moloni_write',
+  'reference_scopes',
+  'reference_reused',
+  'incident',
 ] as const;
+
+/** Sorted set of the requests with an incident (score: when it was found), for the operator. */
+export function incidentsKey(prefix: string): string {
+  return `${prefix}:incidents`;
+}
+
+// Marks an insert as about to be sent by run ARGV[1], unless another run's insert may still be in
+// flight: its window (the client's write deadline) has not passed and its worker is alive (KEYS[2],
+// its heartbeat, exists). Two runs must never insert at once; a dead worker's run is not waited for.
+// ARGV[5] is the writer read before: -1 when it changed meanwhile (the caller reads again).
+const BEGIN_WRITE = `
+local by = redis.call('HGET', KEYS[1], 'write_by') or ''
+if by ~= ARGV[5] then return -1 end
+local untilMs = tonumber(redis.call('HGET', KEYS[1], 'write_until') or '0') or 0
+if by ~= '' and by ~= ARGV[1] and untilMs > tonumber(ARGV[2]) and redis.call('EXISTS', KEYS[2]) == 1 then
+  return untilMs
+end
+redis.call('HSET', KEYS[1], 'moloni_write', 'unknown', 'write_by', ARGV[1], 'write_until', ARGV[3], 'updated_at', ARGV[4])
+return 0
+`;
+
+/** Where a worker process says it is alive (see `startHeartbeat`). */
+export function workerHeartbeatKey(prefix: string, workerId: string): string {
+  return `${prefix}:worker:${workerId}`;
+}
+
+/** A writer is `<worker id>|<run id>`; a run outside a worker has an empty worker id. */
+export function writerOf(workerId: string | undefined, runId: string): string {
+  return `${workerId ?? ''}|${runId}`;
+}
+
+/** While it waits for a live writer, a run looks again this often (its worker may die meanwhile). */
+const RECHECK_MS = 5_000;
+
+// The insert of run ARGV[1] has its answer: it is no longer in flight; ARGV[2] says what Moloni holds.
+const END_WRITE = `
+if redis.call('HGET', KEYS[1], 'write_by') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'write_by', '', 'write_until', '0')
+end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'moloni_write', ARGV[2]) end
+return 1
+`;
+
+// A search by our_reference found nothing: Moloni holds nothing of this request, unless another
+// run's insert is still in flight (it may commit after the search).
+const NOTHING_IN_MOLONI = `
+local by = redis.call('HGET', KEYS[1], 'write_by')
+local untilMs = tonumber(redis.call('HGET', KEYS[1], 'write_until') or '0') or 0
+if by and by ~= '' and untilMs > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'moloni_write', 'none', 'updated_at', ARGV[2])
+return 1
+`;
+
+// A final failure never overwrites an issued document (a late, concurrent run of the same request).
+const MARK_FAILED = `
+if redis.call('HGET', KEYS[1], 'state') == 'issued' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[1], 'http_status', ARGV[2], 'updated_at', ARGV[3])
+redis.call('PUBLISH', KEYS[2], ARGV[4])
+return 1
+`;
 
 export function ledgerKey(prefix: string, requestId: string): string {
   return `${prefix}:ledger:${requestId}`;
@@ -74,6 +165,7 @@ export function serializeNewEntry(entry: NewLedgerEntry, now: string): Record<st
   return {
     entry: JSON.stringify({ ...entry, createdAt: now }),
     state: 'queued',
+    moloni_write: 'none',
     updated_at: now,
     delivery: JSON.stringify({ state: entry.origin.kind === 'api' ? 'none' : 'pending', detail: null }),
   };
@@ -86,7 +178,21 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
   return {
     async get(requestId: string): Promise<LedgerEntry | null> {
       const values = await redis.hmget(key(requestId), ...FIELDS);
-      const [entry, state, documentId, document, error, httpStatus, updatedAt, issuedAt, delivery] = values;
+      const [
+        entry,
+        state,
+        documentId,
+        document,
+        error,
+        httpStatus,
+        updatedAt,
+        issuedAt,
+        delivery,
+        moloniWrite,
+        scopes,
+        reused,
+        incident,
+      ] = values;
       if (!entry || !state) return null;
       const base = JSON.parse(entry) as NewLedgerEntry & { createdAt: string };
       return {
@@ -99,6 +205,10 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
         updatedAt: updatedAt ?? base.createdAt,
         issuedAt: issuedAt ?? null,
         delivery: parseJson(delivery, { state: 'none', detail: null }),
+        moloniWrite: moloniWrite === 'unknown' ? 'unknown' : 'none',
+        referenceScopes: parseJson<string[]>(scopes, []),
+        referenceReused: reused === '1',
+        incident: parseJson<LedgerIncident | null>(incident, null),
       };
     },
 
@@ -123,6 +233,63 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
       await redis.hset(key(requestId), { moloni_document_id: String(documentId), updated_at: touch() });
     },
 
+    /**
+     * Called right before an insert is sent: from now on Moloni may hold a document we have no id
+     * for. `busy` when another run's insert may still be in flight (it is waited for, not raced).
+     */
+    async beginWrite(requestId: string, writer: string, windowMs: number): Promise<BeginWrite> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const previous = (await redis.hget(key(requestId), 'write_by')) ?? '';
+        const workerId = previous.split('|')[0] ?? '';
+        // A writer outside any worker has no heartbeat: it counts as alive for its whole window.
+        const alive = workerId ? workerHeartbeatKey(prefix, workerId) : key(requestId);
+        const now = Date.now();
+        const reply = Number(
+          await redis.eval(
+            BEGIN_WRITE,
+            2,
+            key(requestId),
+            alive,
+            writer,
+            now,
+            now + windowMs,
+            touch(),
+            previous,
+          ),
+        );
+        if (reply === 0) return { kind: 'ok' };
+        if (reply > 0) return { kind: 'busy', untilMs: Math.min(reply, now + RECHECK_MS) };
+      }
+      throw new Error(`too many concurrent writers of ${requestId}`);
+    },
+
+    /**
+     * The insert of `runId` got its answer (or an error). `holds` is what that tells about Moloni:
+     * `none` after a definite refusal, `unknown` when the outcome is unknown, null to leave it.
+     */
+    async endWrite(requestId: string, runId: string, holds: 'none' | 'unknown' | null): Promise<void> {
+      await redis.eval(END_WRITE, 1, key(requestId), runId, holds ?? '');
+    },
+
+    /** A search by our_reference found nothing: Moloni holds no document of this request. */
+    async recordNothingInMoloni(requestId: string): Promise<void> {
+      await redis.eval(NOTHING_IN_MOLONI, 1, key(requestId), Date.now(), touch());
+    },
+
+    /** Flags the request for the operator (the backoffice lists `incidents`). */
+    async recordIncident(requestId: string, incident: LedgerIncident): Promise<void> {
+      await redis
+        .multi()
+        .hset(key(requestId), { incident: JSON.stringify(incident), updated_at: touch() })
+        .zadd(incidentsKey(prefix), Date.parse(incident.detected_at), requestId)
+        .exec();
+    },
+
+    /** Request ids with an incident, newest first. */
+    async incidents(limit = 100): Promise<string[]> {
+      return redis.zrevrange(incidentsKey(prefix), 0, limit - 1);
+    },
+
     /** Returns the time of the outcome: one delivery job per outcome is keyed on it. */
     async markIssued(requestId: string, document: DocumentView): Promise<string> {
       const now = touch();
@@ -142,19 +309,20 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
       return now;
     },
 
-    async markFailed(requestId: string, error: SerializedError, httpStatus: number): Promise<string> {
+    /** Returns the time of the outcome, or null when the request was issued meanwhile (left as it is). */
+    async markFailed(requestId: string, error: SerializedError, httpStatus: number): Promise<string | null> {
       const now = touch();
-      await redis
-        .multi()
-        .hset(key(requestId), {
-          state: 'failed',
-          error: JSON.stringify(error),
-          http_status: String(httpStatus),
-          updated_at: now,
-        })
-        .publish(doneChannel(prefix), requestId)
-        .exec();
-      return now;
+      const applied = await redis.eval(
+        MARK_FAILED,
+        2,
+        key(requestId),
+        doneChannel(prefix),
+        JSON.stringify(error),
+        String(httpStatus),
+        now,
+        requestId,
+      );
+      return applied === 1 ? now : null;
     },
 
     async setDelivery(

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { FaturadorError, isId } from '@faturador/core';
-import { ledgerKey } from '@faturador/store';
+import { incidentsKey, ledgerKey } from '@faturador/store';
 import { type CliDeps, type CommandOutput, parsing, positionals, UsageError } from '../context.ts';
 
-export const REQUESTS_USAGE =
-  'faturador requests show <request_id>   (the ledger entry of a request, as JSON)';
+export const REQUESTS_USAGE = `faturador requests show <request_id>   (the ledger entry of a request, as JSON)
+faturador requests incidents           (requests an operator must look at, newest first)`;
 
 function parseMaybeJson(value: string): unknown {
   if (!/^\s*[[{"]/.test(value)) return value;
@@ -40,11 +40,33 @@ async function show(deps: CliDeps, args: string[]): Promise<CommandOutput> {
   return { text: JSON.stringify(entry, null, 2), data: entry };
 }
 
+/** Requests whose reconciliation found something only a person can fix (several closed documents). */
+async function incidents(deps: CliDeps): Promise<CommandOutput> {
+  const ids = await deps.redis.zrevrange(incidentsKey(deps.prefix), 0, 99);
+  const found = await Promise.all(
+    ids.map(async (requestId) => {
+      const incident = await deps.redis.hget(ledgerKey(deps.prefix, requestId), 'incident');
+      return { request_id: requestId, ...(incident ? (JSON.parse(incident) as object) : {}) };
+    }),
+  );
+  const text =
+    found.length === 0
+      ? 'No incidents.'
+      : found
+          .map((item) => {
+            const { request_id, message } = item as { request_id: string; message?: string };
+            return `${request_id}  ${message ?? ''}`;
+          })
+          .join('\n');
+  return { text, data: found };
+}
+
 export async function requestsCommand(
   deps: CliDeps,
   action: string | undefined,
   args: string[],
 ): Promise<CommandOutput> {
   if (action === 'show') return show(deps, args);
+  if (action === 'incidents') return incidents(deps);
   throw new UsageError(`unknown command: requests ${action ?? ''}`.trim());
 }

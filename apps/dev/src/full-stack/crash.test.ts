@@ -25,15 +25,17 @@ afterEach(async () => {
   }
 });
 
-function spawnWorker(env: Record<string, string>): ChildProcess {
+/** Short locks by default so the tests are quick; `{}` runs the worker's own defaults. */
+const QUICK_LOCKS = { LOCK_DURATION_MS: '2000', STALLED_INTERVAL_MS: '1000' };
+
+function spawnWorker(env: Record<string, string>, locks: Record<string, string> = QUICK_LOCKS): ChildProcess {
   // `node --import tsx` is one process: SIGKILL must hit the worker itself, not a wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', workerMain], {
     env: {
       ...process.env,
       ...env,
       LOG_LEVEL: 'silent',
-      LOCK_DURATION_MS: '2000',
-      STALLED_INTERVAL_MS: '1000',
+      ...locks,
     },
     stdio: 'ignore',
   });
@@ -78,6 +80,85 @@ describe('crashes', () => {
     expect(response.body.document.status).toBe('final');
     expect(documentsWithReference(current, 'KILL-1')).toBe(1);
   }, 40_000);
+
+  it("with the worker's own lock settings, a job whose worker was SIGKILLed is running again within 15 s", async () => {
+    stack = await startStack({
+      redisUrl: testRedisUrl(),
+      prefix: randomPrefix(),
+      worker: false,
+      syncBudgetMs: 1_000,
+    });
+    const current = stack;
+    current.sandbox.sandbox.faults.add({
+      kind: 'commitThenHang',
+      endpoint: 'invoiceReceipts/insert',
+      times: 1,
+    });
+    const first = spawnWorker(current.env, {});
+    const headers = { 'idempotency-key': randomUUID() };
+    const answer = await current.post('/api/v1/invoices/', { ...SEED_BODY, reference: 'KILL-2' }, headers);
+    await until(() => documentsWithReference(current, 'KILL-2') === 1, 15_000);
+    // A second worker is running, as in production; the first is killed with a fresh lock.
+    spawnWorker(current.env, {});
+    await new Promise((r) => setTimeout(r, 2_500));
+    first.kill('SIGKILL');
+    const killedAt = Date.now();
+    // Running again: the re-run's first Moloni call is its search by our_reference.
+    const rerunSearch = () =>
+      current.sandbox.sandbox
+        .snapshot()
+        .calls.some((call) => call.endpoint === 'invoiceReceipts/getAll' && call.at >= killedAt);
+    await until(rerunSearch, 20_000);
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+    const ledger = current.api.runtime.ledger;
+    await until(async () => (await ledger.get(answer.body.request_id))?.state === 'issued', 10_000);
+    const again = await current.post('/api/v1/invoices/', { ...SEED_BODY, reference: 'KILL-2' }, headers);
+    expect(again.status).toBe(201);
+    expect(documentsWithReference(current, 'KILL-2')).toBe(1);
+  }, 60_000);
+
+  it('a job that loses its worker more often than maxStalledCount ends failed in doubt; the same key settles it', async () => {
+    stack = await startStack({
+      redisUrl: testRedisUrl(),
+      prefix: randomPrefix(),
+      worker: false,
+      syncBudgetMs: 1_000,
+    });
+    const current = stack;
+    const locks = { ...QUICK_LOCKS, MAX_STALLED_COUNT: '0' };
+    current.sandbox.sandbox.faults.add({
+      kind: 'commitThenHang',
+      endpoint: 'invoiceReceipts/insert',
+      times: 1,
+    });
+    const first = spawnWorker(current.env, locks);
+    const headers = { 'idempotency-key': randomUUID() };
+    const answer = await current.post('/api/v1/invoices/', { ...SEED_BODY, reference: 'STALL-1' }, headers);
+    await until(() => documentsWithReference(current, 'STALL-1') === 1, 15_000);
+    first.kill('SIGKILL');
+    spawnWorker(current.env, locks);
+    const ledger = current.api.runtime.ledger;
+    await until(async () => (await ledger.get(answer.body.request_id))?.state === 'failed', 20_000);
+    const failed = await ledger.get(answer.body.request_id);
+    expect(failed?.error).toMatchObject({
+      code: 'MOLONI_TIMEOUT',
+      details: { in_doubt: true, retry_with_same_idempotency_key: true },
+    });
+    // Another key for the reference is refused: Moloni may hold the document.
+    const other = await current.post(
+      '/api/v1/invoices/',
+      { ...SEED_BODY, reference: 'STALL-1' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.error.details).toMatchObject({ in_doubt: true });
+    let settled = await current.post('/api/v1/invoices/', { ...SEED_BODY, reference: 'STALL-1' }, headers);
+    for (let i = 0; i < 20 && settled.status !== 201; i++) {
+      settled = await current.post('/api/v1/invoices/', { ...SEED_BODY, reference: 'STALL-1' }, headers);
+    }
+    expect(settled.status).toBe(201);
+    expect(documentsWithReference(current, 'STALL-1')).toBe(1);
+  }, 60_000);
 
   it('Redis restarting during a job loses nothing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'faturador-restart-'));

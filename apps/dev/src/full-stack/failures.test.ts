@@ -193,32 +193,36 @@ describe('API clients sharing one Moloni account', () => {
     expect(documentsWithReference(stack, 'SHARED-1')).toBe(1);
   });
 
-  it('never adopt a document of the same reference made for another total', async () => {
-    // A second connection to the same Moloni company, as a careless setup could make: the
-    // reference guard cannot see across connections, so reconciliation must check what it finds.
-    const connection = await addSandboxConnection(storeDeps(), 'Same company, again', {
-      baseUrl: stack.sandbox.baseUrl,
-      credentials: stack.sandbox.sandbox.credentials,
-    });
-    const headers = await otherClient('erp_elsewhere', connection.connection_id);
-    const theirs = await stack.post(
+  it('two connections to one Moloni company share the reference guard, whichever resolves its company first', async () => {
+    // A second connection to the same Moloni company, as a careless setup could make: it has not
+    // resolved its company yet, so the API guards its first reference per connection; the worker
+    // then takes the company's guard before inserting.
+    const again = () =>
+      addSandboxConnection(storeDeps(), 'Same company, again', {
+        baseUrl: stack.sandbox.baseUrl,
+        credentials: stack.sandbox.sandbox.credentials,
+      });
+    const theirs = await otherClient('erp_elsewhere', (await again()).connection_id);
+    const first = await stack.post(
       '/api/v1/invoices/',
       body('HAND-1', { items: [{ product: 'outra coisa', gross_price: 99, vat_rate: 23 }] }),
-      { ...key(), ...headers },
+      { ...key(), ...theirs },
     );
-    expect(theirs.status).toBe(201);
-
-    // Our insert fails once (Moloni 503): the retry is ambiguous and searches by reference.
-    stack.sandbox.sandbox.faults.add({
-      kind: 'status',
-      status: 503,
-      endpoint: 'invoiceReceipts/insert',
-      times: 1,
-    });
+    expect(first.status).toBe(201);
+    // Ours (on the stack's connection, whose company is known): refused at the API.
     const ours = await stack.post('/api/v1/invoices/', body('HAND-1'), key());
     expect(ours.status).toBe(409);
     expect(ours.body.error.code).toBe('REFERENCE_ALREADY_ISSUED');
-    expect(ours.body.error.details).toMatchObject({ total_gross: 99, expected_total_gross: 10 });
+    expect(ours.body.error.details).toBeNull();
     expect(documentsWithReference(stack, 'HAND-1')).toBe(1);
+
+    // The other way round: ours first, then a fresh connection that only the worker can place.
+    expect((await stack.post('/api/v1/invoices/', body('HAND-2'), key())).status).toBe(201);
+    const later = await otherClient('erp_later', (await again()).connection_id);
+    const refused = await stack.post('/api/v1/invoices/', body('HAND-2'), { ...key(), ...later });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('REFERENCE_ALREADY_ISSUED');
+    expect(JSON.stringify(refused.body.error)).not.toContain('req_');
+    expect(documentsWithReference(stack, 'HAND-2')).toBe(1);
   });
 });

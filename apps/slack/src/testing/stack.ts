@@ -54,6 +54,10 @@ export function ledgerEntryFor(
     connectionId: 'con_test',
     state: outcome.state,
     moloniDocumentId: issued ? 4242 : null,
+    moloniWrite: 'none',
+    referenceScopes: [],
+    referenceReused: false,
+    incident: null,
     document: issued
       ? {
           type: parsed.value.documentType,

@@ -140,7 +140,7 @@ function textFilter(params: Params, field: string): ((value: string) => boolean)
   return value ? likeMatcher(value, false) : undefined;
 }
 
-/** The documents a getOne/getAll/count sees, newest first. */
+/** The documents a getOne/getAll/count sees, newest first unless the state says otherwise. */
 export function matchingDocuments(ctx: CallContext, type: DocumentTypeInfo | undefined): SandboxDocument[] {
   const company = requireCompany(ctx);
   const { params } = ctx;
@@ -167,7 +167,11 @@ export function matchingDocuments(ctx: CallContext, type: DocumentTypeInfo | und
     .filter((document) => !ourReference || ourReference(document.our_reference))
     .filter((document) => !yourReference || yourReference(document.your_reference))
     .filter((document) => status === undefined || document.status === status)
-    .sort((a, b) => b.document_id - a.document_id);
+    .sort((a, b) =>
+      ctx.state.documentOrder === 'oldest_first'
+        ? a.document_id - b.document_id
+        : b.document_id - a.document_id,
+    );
 }
 
 export function getOneHandler(type?: DocumentTypeInfo): Handler {

@@ -103,7 +103,9 @@ export const createInvoiceRoute = createRoute({
     400: errorResponse('VALIDATION_ERROR: invalid payload or missing Idempotency-Key.'),
     401: errorResponse('AUTH_ERROR: invalid credentials, signature, timestamp or nonce.'),
     403: errorResponse('IP_NOT_ALLOWED: source IP outside the key allowlist.'),
-    409: errorResponse('IDEMPOTENCY_CONFLICT or REFERENCE_ALREADY_ISSUED.'),
+    409: errorResponse(
+      'IDEMPOTENCY_CONFLICT, REFERENCE_ALREADY_ISSUED or DUPLICATE_DOCUMENTS (an incident).',
+    ),
     413: errorResponse('PAYLOAD_TOO_LARGE.'),
     415: errorResponse('UNSUPPORTED_MEDIA_TYPE: the body must be application/json.'),
     422: errorResponse(
