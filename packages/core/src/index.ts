@@ -2,6 +2,7 @@ export * from './address.ts';
 export * from './capabilities.ts';
 export * from './crypto.ts';
 export * from './delivery.ts';
+export * from './error-texts.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './invoice-request.ts';

@@ -1,0 +1,206 @@
+import type { ErrorCode } from './errors.ts';
+
+/**
+ * What each error code means for a person, in European Portuguese and English: one table keyed by
+ * code, read by the Slack bot and its deliveries (title and action), the Airtable write-back and
+ * the backoffice (the title). Programs read the code and the English message instead.
+ */
+/** Not a code of the API: a client (the Slack bot) could not get any answer from it. */
+export type ProblemCode = ErrorCode | 'API_UNREACHABLE';
+
+export interface Explanation {
+  /** What went wrong, in plain words. */
+  title: string;
+  /** What the person should do now. */
+  action: string;
+}
+
+type ExplanationTable = Record<ProblemCode, Explanation>;
+
+export const PT_PROBLEMS: ExplanationTable = {
+  VALIDATION_ERROR: {
+    title: 'Os dados da fatura não são válidos.',
+    action: 'Corrija o que está indicado abaixo e emita de novo com `/fatura`.',
+  },
+  AUTH_ERROR: {
+    title: 'O bot não conseguiu autenticar-se na API de faturação.',
+    action: 'Peça a um administrador para verificar as credenciais da API configuradas no bot.',
+  },
+  IP_NOT_ALLOWED: {
+    title: 'O endereço IP do bot não está autorizado a usar a chave da API.',
+    action: 'Peça a um administrador para autorizar o IP do bot na chave da API.',
+  },
+  IDEMPOTENCY_CONFLICT: {
+    title: 'Este pedido já tinha sido enviado com dados diferentes.',
+    action: 'Nada foi emitido em duplicado. Emita um pedido novo com `/fatura`.',
+  },
+  MOLONI_BUSINESS_ERROR: {
+    title: 'O Moloni recusou o documento.',
+    action:
+      'Leia a mensagem do Moloni abaixo (cliente, artigo, série, taxa de IVA), corrija no Moloni e tente novamente.',
+  },
+  CUSTOMER_AMBIGUOUS: {
+    title: 'Há vários clientes no Moloni com este NIF e nenhum tem este nome.',
+    action:
+      'Use o nome exato do cliente no Moloni, ou junte os clientes duplicados no Moloni, e emita de novo.',
+  },
+  MOLONI_BAD_GATEWAY: {
+    title: 'O Moloni deu uma resposta inválida.',
+    action: 'Tente novamente: a mesma fatura nunca é emitida duas vezes.',
+  },
+  MOLONI_UNAVAILABLE: {
+    title: 'O Moloni está indisponível neste momento.',
+    action: 'Tente novamente dentro de alguns minutos: a fatura nunca é emitida duas vezes.',
+  },
+  MOLONI_TIMEOUT: {
+    title: 'O Moloni demorou demasiado a responder.',
+    action: 'Tente novamente: se a fatura já foi emitida, recebe essa mesma, nunca uma segunda.',
+  },
+  REFERENCE_ALREADY_ISSUED: {
+    title: 'Já existe uma fatura emitida com esta referência.',
+    action: 'Procure essa fatura no Moloni: não é preciso emitir outra.',
+  },
+  DUPLICATE_DOCUMENTS: {
+    title: 'O Moloni tem mais de uma fatura fechada com esta referência.',
+    action:
+      'Nada mais foi emitido. Um administrador foi alertado: as faturas a mais anulam-se com nota de crédito.',
+  },
+  NOT_FOUND: {
+    title: 'A API de faturação não encontrou o pedido.',
+    action: 'Emita de novo com `/fatura`; se persistir, contacte o suporte com o código do pedido.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    title: 'O pedido é demasiado grande.',
+    action: 'Reduza o número de linhas ou o tamanho dos textos e emita de novo.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    title: 'A API de faturação não aceitou o formato do pedido.',
+    action: 'Contacte o suporte com o código do pedido.',
+  },
+  RATE_LIMITED: {
+    title: 'Foram feitos demasiados pedidos à API de faturação.',
+    action: 'Aguarde um minuto e tente novamente.',
+  },
+  TOTAL_MISMATCH: {
+    title: 'O total calculado pelo Moloni não coincide com o pedido: o documento ficou em rascunho.',
+    action: 'Reveja o rascunho no Moloni e feche-o lá se estiver correto.',
+  },
+  TOTAL_UNREACHABLE: {
+    title:
+      'Com o método de cálculo desta empresa, o Moloni não consegue chegar a este valor: nada foi emitido.',
+    action: 'Ajuste o valor da linha indicada para um dos valores mais próximos sugeridos e envie de novo.',
+  },
+  CONNECTION_NOT_CONFIGURED: {
+    title: 'Não há uma conta Moloni ligada a este bot.',
+    action: 'Peça a um administrador para ligar uma conta Moloni ao cliente da API do bot.',
+  },
+  SERVICE_UNAVAILABLE: {
+    title: 'O serviço de faturação está temporariamente indisponível.',
+    action: 'Tente novamente dentro de momentos: nada foi emitido.',
+  },
+  INTERNAL_ERROR: {
+    title: 'Ocorreu um erro inesperado no serviço de faturação.',
+    action: 'Tente novamente; se persistir, contacte o suporte com o código do pedido.',
+  },
+  API_UNREACHABLE: {
+    title: 'Não foi possível contactar a API de faturação.',
+    action:
+      'Tente novamente: se o pedido já lá tinha chegado, recebe o mesmo resultado, nunca uma segunda fatura.',
+  },
+};
+
+export const EN_PROBLEMS: ExplanationTable = {
+  VALIDATION_ERROR: {
+    title: 'The invoice data is not valid.',
+    action: 'Fix what is listed below and issue it again with `/fatura`.',
+  },
+  AUTH_ERROR: {
+    title: 'The bot could not authenticate with the billing API.',
+    action: "Ask an administrator to check the bot's API credentials.",
+  },
+  IP_NOT_ALLOWED: {
+    title: "The bot's IP address is not allowed to use the API key.",
+    action: "Ask an administrator to allow the bot's IP on the API key.",
+  },
+  IDEMPOTENCY_CONFLICT: {
+    title: 'This request was already sent with different data.',
+    action: 'Nothing was issued twice. Issue a new request with `/fatura`.',
+  },
+  MOLONI_BUSINESS_ERROR: {
+    title: 'Moloni rejected the document.',
+    action: "Read Moloni's message below (customer, product, series, VAT rate), fix it in Moloni and retry.",
+  },
+  CUSTOMER_AMBIGUOUS: {
+    title: 'Several Moloni customers have this VAT number and none has this name.',
+    action: "Use the customer's exact name in Moloni, or merge the duplicates in Moloni, and issue again.",
+  },
+  MOLONI_BAD_GATEWAY: {
+    title: 'Moloni gave an invalid answer.',
+    action: 'Retry: the same invoice is never issued twice.',
+  },
+  MOLONI_UNAVAILABLE: {
+    title: 'Moloni is unavailable right now.',
+    action: 'Retry in a few minutes: the invoice is never issued twice.',
+  },
+  MOLONI_TIMEOUT: {
+    title: 'Moloni took too long to answer.',
+    action: 'Retry: if the invoice was already issued you get that one, never a second.',
+  },
+  REFERENCE_ALREADY_ISSUED: {
+    title: 'An invoice with this reference was already issued.',
+    action: 'Look that invoice up in Moloni: there is no need to issue another.',
+  },
+  DUPLICATE_DOCUMENTS: {
+    title: 'Moloni holds more than one closed invoice with this reference.',
+    action:
+      'Nothing more was issued. An administrator was alerted: the extra invoices are cancelled with a credit note.',
+  },
+  NOT_FOUND: {
+    title: 'The billing API did not find the request.',
+    action: 'Issue it again with `/fatura`; if this persists, contact support with the request id.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    title: 'The request is too large.',
+    action: 'Use fewer lines or shorter texts and issue again.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    title: 'The billing API did not accept the request format.',
+    action: 'Contact support with the request id.',
+  },
+  RATE_LIMITED: {
+    title: 'Too many requests were sent to the billing API.',
+    action: 'Wait a minute and retry.',
+  },
+  TOTAL_MISMATCH: {
+    title: "Moloni's total does not match the request: the document was left as a draft.",
+    action: 'Review the draft in Moloni and close it there if it is right.',
+  },
+  TOTAL_UNREACHABLE: {
+    title: "With this company's calculation method Moloni cannot reach this amount: nothing was issued.",
+    action: 'Change the named line to one of the nearest amounts suggested and send it again.',
+  },
+  CONNECTION_NOT_CONFIGURED: {
+    title: 'No Moloni account is connected to this bot.',
+    action: "Ask an administrator to connect a Moloni account to the bot's API client.",
+  },
+  SERVICE_UNAVAILABLE: {
+    title: 'The billing service is temporarily unavailable.',
+    action: 'Retry in a moment: nothing was issued.',
+  },
+  INTERNAL_ERROR: {
+    title: 'The billing service hit an unexpected error.',
+    action: 'Retry; if this persists, contact support with the request id.',
+  },
+  API_UNREACHABLE: {
+    title: 'The billing API could not be reached.',
+    action: 'Retry: if the request had already arrived you get the same result, never a second invoice.',
+  },
+};
+
+export type TextLocale = 'pt' | 'en';
+
+/** What an error means and what to do, in the reader's language (an unknown code reads as INTERNAL_ERROR's). */
+export function explainError(code: string, locale: TextLocale = 'pt'): Explanation {
+  const table = locale === 'en' ? EN_PROBLEMS : PT_PROBLEMS;
+  return Object.hasOwn(table, code) ? table[code as ProblemCode] : table.INTERNAL_ERROR;
+}
