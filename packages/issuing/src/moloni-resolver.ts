@@ -1,5 +1,5 @@
 import { FaturadorError, type SecretBox } from '@faturador/core';
-import { createMoloniClient, type MoloniClient, type MoloniLogger } from '@faturador/moloni';
+import { clientOptionsOf, createMoloniClient, type MoloniClient, type MoloniLogger } from '@faturador/moloni';
 import type { ConnectionStore } from '@faturador/store';
 import type { Redis } from 'ioredis';
 import type { MoloniPort, MoloniResolver } from './ports.ts';
@@ -31,18 +31,11 @@ export function createMoloniRegistry(deps: {
       );
     }
     const client = createMoloniClient({
-      baseUrl: connection.base_url,
-      credentials: {
-        clientId: connection.client_id,
-        clientSecret: connection.client_secret,
-        username: connection.username,
-        password: connection.password,
-      },
+      ...clientOptionsOf(connection),
       connectionId,
       redis: deps.redis,
       prefix: deps.prefix,
       secretBox: deps.secretBox,
-      ...(connection.company_id ? { companyId: connection.company_id } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
     let recorded = connection.company_id !== null;

@@ -89,6 +89,32 @@ export interface MoloniClient {
 
 const DEFAULT_CACHE_TTL_MS = 10 * 60_000;
 
+/** A stored Moloni connection, as the store keeps it (its secrets already opened). */
+export interface StoredMoloniConnection {
+  base_url: string;
+  client_id: string;
+  client_secret: string;
+  username: string;
+  password: string;
+  company_id?: number | null;
+}
+
+/** The client options of a stored connection: what the worker and `connections check` both build. */
+export function clientOptionsOf(
+  connection: StoredMoloniConnection,
+): Pick<MoloniClientOptions, 'baseUrl' | 'credentials' | 'companyId'> {
+  return {
+    baseUrl: connection.base_url,
+    credentials: {
+      clientId: connection.client_id,
+      clientSecret: connection.client_secret,
+      username: connection.username,
+      password: connection.password,
+    },
+    ...(connection.company_id ? { companyId: connection.company_id } : {}),
+  };
+}
+
 export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
   const secrets = new SecretRegistry();
   const logger = redactingLogger(options.logger ?? silentLogger, secrets);

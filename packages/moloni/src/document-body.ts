@@ -1,8 +1,7 @@
-import type { InvoiceRequest } from '@faturador/core';
+import { type InvoiceRequest, lisbonDate } from '@faturador/core';
 import { resolveCustomer } from './customers.ts';
 import {
   type IssueDocumentInput,
-  lisbonDate,
   PAID_ON_ISSUE,
   pickDocumentSet,
   pickMaturityDate,

@@ -126,16 +126,6 @@ export function totalCentsOf(document: MoloniDocumentSummary): number | null {
   return document.net_value === undefined || !Number.isFinite(value) ? null : roundToCents(value);
 }
 
-/** Today in Portugal: a document dated in UTC would be a day off around midnight. */
-export function lisbonDate(time: number): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Lisbon',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(time);
-}
-
 /** The requested series by name, else the account's default, never an invisible one. */
 export function pickDocumentSet(sets: MoloniDocumentSet[], name: string | undefined): MoloniDocumentSet {
   const usable = sets.filter((set) => Number(set.is_invisible ?? 0) !== 1);

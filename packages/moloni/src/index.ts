@@ -1,9 +1,11 @@
 export type { ConnectionReport } from './check.ts';
 export {
+  clientOptionsOf,
   createMoloniClient,
   MOLONI_PRODUCTION_URL,
   type MoloniClient,
   type MoloniClientOptions,
+  type StoredMoloniConnection,
 } from './client.ts';
 export { isIdentified, normalizeName, normalizeZip, UNKNOWN_ADDRESS, UNKNOWN_PT_ZIP } from './customers.ts';
 export {

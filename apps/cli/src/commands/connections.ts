@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaturadorError } from '@faturador/core';
-import { type ConnectionReport, createMoloniClient } from '@faturador/moloni';
+import { type ConnectionReport, clientOptionsOf, createMoloniClient } from '@faturador/moloni';
 import type { MoloniConnection } from '@faturador/store';
 import { z } from 'zod';
 import { type CliDeps, type CommandOutput, parsing, positionals, table, UsageError } from '../context.ts';
@@ -182,18 +182,11 @@ async function check(deps: CliDeps, args: string[]): Promise<CommandOutput> {
   const connection = await deps.connections.getConnection(connectionId);
   if (!connection) throw new FaturadorError('NOT_FOUND', `Moloni connection ${connectionId} not found`);
   const client = createMoloniClient({
-    baseUrl: connection.base_url,
-    credentials: {
-      clientId: connection.client_id,
-      clientSecret: connection.client_secret,
-      username: connection.username,
-      password: connection.password,
-    },
+    ...clientOptionsOf(connection),
     connectionId,
     redis: deps.redis,
     prefix: deps.prefix,
     secretBox: deps.secretBox,
-    ...(connection.company_id ? { companyId: connection.company_id } : {}),
   });
   try {
     const report = await client.checkConnection();
