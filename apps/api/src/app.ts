@@ -1,5 +1,5 @@
 import { FaturadorError } from '@faturador/core';
-import type { PdfLinkSigner, Submitter } from '@faturador/issuing';
+import type { Operations, PdfLinkSigner, Submitter } from '@faturador/issuing';
 import type { Authenticator, Ledger } from '@faturador/store';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -11,6 +11,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerInvoiceRoutes } from './routes/invoices/index.ts';
+import { registerListRoute } from './routes/invoices/list.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -18,6 +19,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   submitter: Submitter;
   ledger: Ledger;
+  operations: Operations;
   pdfLinks: PdfLinkSigner;
   /** The PDF file of a final document, from the Moloni account that issued it. */
   pdfOf: (connectionId: string | null, documentId: number) => Promise<Uint8Array<ArrayBuffer>>;
@@ -46,6 +48,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
   registerHealth(app, deps);
+  registerListRoute(app, deps);
   registerInvoiceRoutes(app, deps);
   for (const mount of deps.mount ?? []) mount(app);
   registerDocs(app);

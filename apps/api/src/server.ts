@@ -84,6 +84,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     authenticator,
     submitter,
     ledger: runtime.ledger,
+    operations: runtime.operations,
     pdfLinks,
     pdfOf: async (connectionId, documentId) =>
       (await runtime.moloni.resolve(connectionId)).downloadPdf(documentId),

@@ -1,4 +1,5 @@
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
+export { createOperations, type Operations, type OperationsDeps, type RequestPage } from './operations.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 export {

@@ -1,6 +1,7 @@
 import { type DocumentView, FaturadorError, isFaturadorError } from '@faturador/core';
 import { enqueue, type Queues } from '@faturador/jobs';
 import { type Idempotency, type Ledger, type LedgerEntry, referenceScope } from '@faturador/store';
+import { asConnectionFailure } from './connection-failure.ts';
 import type { IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 
 export interface IssueDeps {
@@ -43,7 +44,7 @@ export function toDocumentView(document: IssuedDocument): DocumentView {
 }
 
 function asFaturadorError(error: unknown): FaturadorError {
-  if (isFaturadorError(error)) return error;
+  if (isFaturadorError(error)) return asConnectionFailure(error);
   // Anything we did not classify happened mid-flight: treat the outcome as unknown.
   return new FaturadorError(
     'MOLONI_TIMEOUT',
@@ -120,7 +121,11 @@ export async function processIssue(attempt: IssueAttempt, deps: IssueDeps): Prom
     };
   }
   if (entry.state === 'issued' || entry.state === 'failed') return { kind: 'done' };
-  const ambiguous = attempt.attemptsMade > 0 || entry.state === 'issuing' || entry.moloniDocumentId !== null;
+  const ambiguous =
+    attempt.attemptsMade > 0 ||
+    entry.state === 'issuing' ||
+    entry.moloniDocumentId !== null ||
+    entry.rerun === true;
   await deps.ledger.markIssuing(entry.requestId);
 
   try {

@@ -30,6 +30,10 @@ export interface StatusBody {
   error: ErrorEnvelope['error'] | null;
   created_at: string;
   updated_at: string;
+  /** Attempts of the issue job so far; while it retries, when the next runs and why the last failed. */
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: ErrorEnvelope['error'] | null;
 }
 
 export function isFinal(entry: LedgerEntry): boolean {
@@ -73,6 +77,9 @@ export function stillProcessingAnswer(entry: LedgerEntry, publicUrl: string): Ht
       state: entry.state,
       status_url: statusUrl(publicUrl, entry.requestId),
       retry_with_same_idempotency_key: true,
+      attempts: entry.attempts ?? 0,
+      next_attempt_at: entry.nextAttemptAt ?? null,
+      last_error: entry.lastError ?? null,
     },
   );
   return { status: 504, body: errorEnvelope(entry.requestId, error) };
@@ -103,6 +110,9 @@ export function statusAnswer(entry: LedgerEntry, pdfLinks: PdfLinkSigner): HttpA
       error: entry.state === 'failed' ? entry.error : null,
       created_at: entry.createdAt,
       updated_at: entry.updatedAt,
+      attempts: entry.attempts ?? 0,
+      next_attempt_at: entry.state === 'failed' ? null : (entry.nextAttemptAt ?? null),
+      last_error: entry.lastError ?? null,
     },
   };
 }

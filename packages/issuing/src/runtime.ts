@@ -6,12 +6,15 @@ import {
   createIdempotency,
   createLedger,
   createRedis,
+  createRequestIndex,
   type Idempotency,
   type Ledger,
   type RedisMode,
+  type RequestIndex,
 } from '@faturador/store';
 import type { Redis } from 'ioredis';
 import { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
+import { createOperations, type Operations } from './operations.ts';
 
 export interface RuntimeConfig {
   redisUrl: string;
@@ -34,6 +37,9 @@ export interface Runtime {
   idempotency: Idempotency;
   queues: Queues;
   moloni: MoloniRegistry;
+  /** The list of requests (over the ledger's index), retries and re-deliveries. */
+  requestIndex: RequestIndex;
+  operations: Operations;
   close(): Promise<void>;
 }
 
@@ -55,9 +61,13 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
   const queues = createQueues({ connection: queueConnection, prefix, jobOptions: config.jobOptions });
   const connections = createConnectionStore({ redis, prefix, secretBox });
   const moloni = createMoloniRegistry({ connections, redis: queueConnection, prefix, secretBox });
+  const requestIndex = createRequestIndex({ redis, prefix });
+  const operations = createOperations({ ledger, index: requestIndex, idempotency, queues });
   return {
     redis,
     queueConnection,
+    requestIndex,
+    operations,
     secretBox,
     masterKey,
     prefix,

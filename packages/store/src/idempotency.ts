@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ledgerKey, type NewLedgerEntry, serializeNewEntry } from './ledger.ts';
+import { newEntryIndex, requestIndexKeys } from './request-index.ts';
 
 export interface IdempotencyDeps {
   redis: Redis;
@@ -34,7 +35,8 @@ export function fingerprint(body: unknown): string {
 
 const hashOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
-// One script so that the key, the reference and the ledger entry are claimed together or not at all.
+// One script so that the key, the reference, the ledger entry and its index are claimed together
+// or not at all. KEYS[4]: the name index; KEYS[5..]: the time-scored sets the request joins.
 const CLAIM = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {'existing', existing} end
@@ -43,6 +45,8 @@ if owner then return {'reference-taken', owner} end
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[4])))
+for i = 5, #KEYS do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[1]) end
+for _, member in ipairs(cjson.decode(ARGV[6])) do redis.call('ZADD', KEYS[4], 0, member) end
 return {'claimed', ARGV[1] .. ' ' .. ARGV[2]}
 `;
 
@@ -73,17 +77,31 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
      * reference guard has no expiry: a reference that produced a document is never issued again.
      */
     async claim(entry: NewLedgerEntry): Promise<ClaimResult> {
-      const fields = serializeNewEntry(entry, new Date().toISOString());
+      const now = new Date();
+      const fields = serializeNewEntry(entry, now.toISOString());
+      const index = newEntryIndex(prefix, {
+        requestId: entry.requestId,
+        clientId: entry.clientId,
+        origin: entry.origin.kind,
+        documentType: entry.request.documentType,
+        reference: entry.reference,
+        nif: entry.request.customer.vatNumber,
+        customerName: entry.request.customer.name,
+      });
       const reply = (await redis.eval(
         CLAIM,
-        3,
+        4 + index.sets.length,
         idemKey(entry.clientId, entry.idempotencyKey),
         refKey(referenceScope(entry), entry.reference),
         ledgerKey(prefix, entry.requestId),
+        requestIndexKeys(prefix).names,
+        ...index.sets,
         entry.requestId,
         entry.fingerprint,
         String(ttlSeconds),
         JSON.stringify(Object.entries(fields).flat()),
+        String(now.getTime()),
+        JSON.stringify(index.names),
       )) as [string, string];
       const [kind, value] = reply;
       if (kind === 'reference-taken') return { kind, requestId: value };
@@ -95,6 +113,16 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
     /** After a final failure that left no document, the reference may be issued by a new request. */
     async releaseReference(scope: string, reference: string, requestId: string): Promise<void> {
       await redis.eval(RELEASE, 1, refKey(scope, reference), requestId);
+    },
+
+    /**
+     * Takes the reference back for a request being retried, if nobody took it meanwhile; returns
+     * the request that owns it afterwards.
+     */
+    async reclaimReference(scope: string, reference: string, requestId: string): Promise<string> {
+      const key = refKey(scope, reference);
+      await redis.set(key, requestId, 'NX');
+      return (await redis.get(key)) ?? requestId;
     },
 
     /** `scope` is `referenceScope(entry)`. */

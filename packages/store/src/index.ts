@@ -67,6 +67,7 @@ export {
   createLedger,
   doneChannel,
   type Ledger,
+  type LedgerAction,
   type LedgerDeps,
   type LedgerEntry,
   ledgerKey,
@@ -75,6 +76,20 @@ export {
 } from './ledger.ts';
 export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
 export { type StoreDeps, securityKeys } from './redis-keys.ts';
+export {
+  createRequestIndex,
+  type IdPage,
+  InvalidCursorError,
+  NAME_MATCH_CAP,
+  nameWords,
+  newEntryIndex,
+  normalizeDocumentNumber,
+  type PageRequest,
+  REQUEST_STATES,
+  type RequestFilter,
+  type RequestIndex,
+  requestIndexKeys,
+} from './request-index.ts';
 export {
   bodySha256Hex,
   canonicalRequest,

@@ -72,7 +72,7 @@ const acceptedSchema = z
   })
   .openapi('InvoiceAccepted');
 
-const statusSchema = z
+export const statusSchema = z
   .object({
     success: z.literal(true),
     request_id: z.string(),
@@ -82,6 +82,14 @@ const statusSchema = z
     error: errorSchema.shape.error.nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    attempts: z.number().int().openapi({ description: 'Attempts of the issue job so far.' }),
+    next_attempt_at: z
+      .string()
+      .nullable()
+      .openapi({ description: 'While the job waits to retry: when the next attempt runs.' }),
+    last_error: errorSchema.shape.error
+      .nullable()
+      .openapi({ description: 'Why the last attempt failed (also while it is still retrying).' }),
   })
   .openapi('InvoiceStatus');
 
