@@ -1,3 +1,4 @@
+export { type ListQuery, parseListQuery } from './list-query.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createOperations, type Operations, type OperationsDeps, type RequestPage } from './operations.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';

@@ -21,6 +21,29 @@ export interface InvoiceStatusBody {
   error?: ErrorEnvelope['error'] | null;
   created_at?: string;
   updated_at?: string;
+  /** Attempts of the issue job so far; while it retries, when the next runs and why the last failed. */
+  attempts?: number;
+  next_attempt_at?: string | null;
+  last_error?: ErrorEnvelope['error'] | null;
+}
+
+/** `GET /api/v1/invoices/`: one page of the client's own requests, newest first. */
+export interface InvoiceListBody {
+  success: true;
+  data: InvoiceStatusBody[];
+  /** Pass it as `cursor` for the next page; null on the last. */
+  next_cursor: string | null;
+}
+
+export interface ListInvoicesQuery {
+  reference?: string;
+  state?: RequestState;
+  /** ISO date (the whole day) or date-time. */
+  from?: string;
+  to?: string;
+  /** 1–200, 50 by default. */
+  limit?: number;
+  cursor?: string;
 }
 
 /** `POST /api/v1/record-triggers/airtable`: the same shapes as an invoice request. */
@@ -53,6 +76,8 @@ export interface IssueOptions {
 export interface BillingClient {
   issueInvoice(body: InvoiceRequestBody, options: IssueOptions): Promise<BillingResult>;
   getInvoice(requestId: string): Promise<StatusResult>;
+  /** `GET /api/v1/invoices/`: one page of this client's own requests, newest first. */
+  listInvoices(query?: ListInvoicesQuery): Promise<ApiResult<InvoiceListBody>>;
   /**
    * `POST /api/v1/record-triggers/airtable` (a key with `record-triggers:write`): the server reads
    * the record, issues once per record and writes the result back. `wait: 'sync'` answers with

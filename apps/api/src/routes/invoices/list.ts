@@ -1,6 +1,5 @@
-import { type ValidationIssue, validationError } from '@faturador/core';
-import { type Operations, type PdfLinkSigner, statusAnswer } from '@faturador/issuing';
-import { type Authenticator, REQUEST_STATES, type RequestFilter } from '@faturador/store';
+import { type Operations, type PdfLinkSigner, parseListQuery, statusAnswer } from '@faturador/issuing';
+import { type Authenticator, REQUEST_STATES } from '@faturador/store';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { authenticate } from '../../middleware/auth.ts';
@@ -41,54 +40,19 @@ export const listInvoicesRoute = createRoute({
   },
 });
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** `2026-05-18` is the whole day (Lisbon and UTC agree closely enough for a list filter: UTC). */
-function parseInstant(value: string, end: boolean): number | null {
-  if (DATE.test(value)) {
-    const start = Date.parse(`${value}T00:00:00.000Z`);
-    return Number.isNaN(start) ? null : end ? start + 86_399_999 : start;
-  }
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** The query of a list, as the API and the backoffice accept it; throws VALIDATION_ERROR. */
-export function parseListQuery(query: Record<string, string | undefined>): {
-  filter: RequestFilter;
-  limit: number;
-  cursor: string | null;
-} {
-  const issues: ValidationIssue[] = [];
-  const filter: RequestFilter = {};
-  if (query.reference) filter.reference = query.reference;
-  if (query.state) {
-    if ((REQUEST_STATES as readonly string[]).includes(query.state))
-      filter.state = query.state as RequestFilter['state'];
-    else issues.push({ path: 'state', reason: `must be one of ${REQUEST_STATES.join(', ')}` });
-  }
-  for (const [name, end] of [
-    ['from', false],
-    ['to', true],
-  ] as const) {
-    const value = query[name];
-    if (!value) continue;
-    const ms = parseInstant(value, end);
-    if (ms === null) issues.push({ path: name, reason: 'must be an ISO date (2026-05-18) or date-time' });
-    else if (name === 'from') filter.fromMs = ms;
-    else filter.toMs = ms;
-  }
-  const limit = query.limit === undefined || query.limit === '' ? 50 : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-    issues.push({ path: 'limit', reason: 'must be an integer from 1 to 200' });
-  if (issues.length > 0) throw validationError(issues);
-  return { filter, limit, cursor: query.cursor || null };
-}
-
 export function registerListRoute(app: OpenAPIHono<AppEnv>, deps: ListRouteDeps): void {
   app.openAPIRegistry.registerPath(listInvoicesRoute);
   app.get('/api/v1/invoices', authenticate(deps.authenticator, 'invoices:read'), async (c) => {
-    const { filter, limit, cursor } = parseListQuery(c.req.query());
+    const query = c.req.query();
+    // The API's list takes the documented filters only (the backoffice's take more).
+    const { filter, limit, cursor } = parseListQuery({
+      reference: query.reference,
+      state: query.state,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
     // A client sees its own requests only, whatever the query says.
     const page = await deps.operations.list(
       { ...filter, clientId: c.get('client').clientId },
