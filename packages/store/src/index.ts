@@ -1,4 +1,17 @@
 export {
+  ADMIN_ROLES,
+  type AdminRole,
+  type AdminSession,
+  type AdminStore,
+  type AdminStoreOptions,
+  type AdminUser,
+  createAdminStore,
+  hashPassword,
+  roleAllows,
+  type SignInResult,
+  verifyPassword,
+} from './admins.ts';
+export {
   type ApiClient,
   type ApiClientOps,
   type ApiClientStatus,
