@@ -10,7 +10,13 @@ import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandb
 import { assertNoEviction, createRedis } from '@faturador/store';
 import { startEmbeddedRedis } from '@faturador/testing';
 import type { Redis } from 'ioredis';
-import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
+import {
+  DEMO_CLIENT,
+  type IssuedCredentials,
+  issueSlackBotKey,
+  seedDemoAdmin,
+  seedDemoClient,
+} from './demo.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const dataDir = process.env.FATURADOR_DATA_DIR ?? join(root, '.data');
@@ -248,6 +254,7 @@ async function main(): Promise<void> {
 
   const masterKey = localMasterKey();
   const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl, await slackTeamId());
+  const demoAdmin = await seedDemoAdmin({ redis: setup, prefix });
   setup.disconnect();
 
   const apiPort = Number(process.env.PORT ?? 8787);
@@ -276,7 +283,8 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'Faturador is running:',
-    `  api            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json)`,
+    `  api            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json, metrics ${apiUrl}/metrics)`,
+    `  backoffice     ${apiUrl}/admin/   sign in as ${demoAdmin.email} / ${demoAdmin.password} (a new password each start)`,
     '  worker         issue + deliver queues (deliveries to Slack and Airtable)',
     ...bot.lines,
     `  moloni sandbox ${sandbox.baseUrl}`,

@@ -140,6 +140,16 @@ export function createAdminStore(options: AdminStoreOptions) {
       return { user: { email, role: input.role, createdAt }, password };
     },
 
+    /** A new password for an existing user (the local stack's demo user gets one each start). */
+    async setPassword(emailInput: string, password: string): Promise<void> {
+      const email = normalizeEmail(emailInput);
+      if (password.length < 12)
+        throw new FaturadorError('VALIDATION_ERROR', 'The password must have at least 12 characters.');
+      if (!(await redis.exists(keys.admin(email))))
+        throw new FaturadorError('NOT_FOUND', `No user ${email}.`);
+      await redis.hset(keys.admin(email), { password: await hashPassword(password) });
+    },
+
     async get(emailInput: string): Promise<AdminUser | null> {
       const email = normalizeEmail(emailInput);
       const [role, createdAt] = await redis.hmget(keys.admin(email), 'role', 'created_at');
