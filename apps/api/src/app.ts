@@ -2,9 +2,11 @@ import { FaturadorError } from '@faturador/core';
 import type { Operations, PdfLinkSigner, Submitter } from '@faturador/issuing';
 import type { Authenticator, Ledger } from '@faturador/store';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AppEnv } from './context.ts';
 import { onError, sendError } from './errors.ts';
 import { requestContext } from './middleware/request-context.ts';
@@ -27,6 +29,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Extra route modules (the record triggers) mounted on the same app and middleware. */
   mount?: Array<(app: OpenAPIHono<AppEnv>) => void>;
+  /** `GET /metrics` (Prometheus text) when given. */
+  metrics?: { registry: Registry; middleware: MiddlewareHandler<AppEnv> };
   /** Whether the worker side answers; /readyz reports it. */
   isReady?: () => Promise<boolean>;
 }
@@ -36,6 +40,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // strict: false — the contract's path has a trailing slash, and callers may drop it.
   const app = new OpenAPIHono<AppEnv>({ strict: false });
   app.use('*', requestContext(deps.logger, deps.trustedProxies));
+  if (deps.metrics) {
+    const { registry, middleware } = deps.metrics;
+    app.use('*', middleware);
+    app.get('/metrics', async (c) =>
+      c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }),
+    );
+  }
   app.use(
     '/api/*',
     bodyLimit({

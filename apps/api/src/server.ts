@@ -27,6 +27,7 @@ import type { Logger } from 'pino';
 import { createAdminApp } from './admin/index.tsx';
 import { createApp } from './app.ts';
 import type { AppEnv } from './context.ts';
+import { createApiMetrics } from './metrics.ts';
 import { authenticate } from './middleware/auth.ts';
 import { airtableTriggerRoutes } from './routes/record-triggers/index.ts';
 
@@ -125,6 +126,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
       (app: OpenAPIHono<AppEnv>) => mountAdmin(app, runtime, pdfLinks),
       ...(config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
     ],
+    metrics: createApiMetrics(runtime.queues),
     isReady: async () => (await runtime.queues.issue.getWorkers()).length > 0,
   });
   return {

@@ -4,6 +4,7 @@ import { createRuntime, type Runtime } from '@faturador/issuing';
 import { RETRY_AFTER_BACKOFF } from '@faturador/jobs';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { freePort } from '@faturador/testing';
+import { createWorkerMetrics, type WorkerMetrics } from '@faturador/worker/metrics';
 import { startWorkers, type WorkerOptions, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
@@ -40,6 +41,8 @@ export interface Stack {
   sandbox: RunningMoloniSandbox;
   workers: Workers | null;
   workerRuntime: Runtime | null;
+  /** The in-process worker's metrics (what its /metrics serves). */
+  workerMetrics: WorkerMetrics | null;
   masterKey: string;
   connectionId: string;
   /** The Slack bot's own client, bound to the fake Slack's workspace (`slack:T0FAKE`). */
@@ -103,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sandbox,
     workers: null,
     workerRuntime: null,
+    workerMetrics: null,
     masterKey,
     connectionId,
     slackBot,
@@ -117,13 +121,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       FATURADOR_PREFIX: options.prefix,
     },
     async startWorker() {
+      const metrics = createWorkerMetrics();
       const runtime = await createRuntime({
         redisUrl: options.redisUrl,
         masterKey,
         prefix: options.prefix,
         mode: 'worker',
         jobOptions,
+        moloniLogger: metrics.moloniLogger(logger),
       });
+      metrics.watchQueues(runtime.queues);
+      stack.workerMetrics = metrics;
       stack.workerRuntime = runtime;
       stack.workers = startWorkers({
         runtime,
@@ -133,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         deliverers:
           typeof options.deliverers === 'function' ? options.deliverers(runtime) : (options.deliverers ?? {}),
       });
+      metrics.observe(stack.workers);
     },
     async stopWorker() {
       await stack.workers?.close(5_000);

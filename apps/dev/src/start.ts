@@ -271,8 +271,10 @@ async function main(): Promise<void> {
     FATURADOR_PREFIX: prefix,
     LOG_LEVEL: logLevel,
   });
+  const workerMetricsPort = process.env.WORKER_METRICS_PORT ?? '9464';
   startService('worker', 'apps/worker/src/main.ts', {
     ...env,
+    METRICS_PORT: workerMetricsPort,
     ...slack.workerEnv,
     PUBLIC_URL: apiUrl,
   });
@@ -285,7 +287,7 @@ async function main(): Promise<void> {
     'Faturador is running:',
     `  api            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json, metrics ${apiUrl}/metrics)`,
     `  backoffice     ${apiUrl}/admin/   sign in as ${demoAdmin.email} / ${demoAdmin.password} (a new password each start)`,
-    '  worker         issue + deliver queues (deliveries to Slack and Airtable)',
+    `  worker         issue + deliver queues (deliveries to Slack and Airtable), metrics http://127.0.0.1:${workerMetricsPort}/metrics`,
     ...bot.lines,
     `  moloni sandbox ${sandbox.baseUrl}`,
     `  redis          ${redisUrl}  (maxmemory-policy ${policy}${process.env.REDIS_URL ? '' : ', data in .data/redis'})`,

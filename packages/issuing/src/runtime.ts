@@ -1,5 +1,6 @@
 import { createSecretBox, parseMasterKey, type SecretBox } from '@faturador/core';
 import { closeQueues, createQueues, type QueueDeps, type Queues } from '@faturador/jobs';
+import type { MoloniLogger } from '@faturador/moloni';
 import {
   assertNoEviction,
   createConnectionStore,
@@ -23,6 +24,8 @@ export interface RuntimeConfig {
   mode: RedisMode;
   idempotencyTtlSeconds?: number;
   jobOptions?: QueueDeps['jobOptions'];
+  /** Where the Moloni clients log their calls (the service's logger); silent without one. */
+  moloniLogger?: MoloniLogger;
 }
 
 /** The clients both the API and the worker build once at boot and pass around. */
@@ -60,7 +63,13 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
   });
   const queues = createQueues({ connection: queueConnection, prefix, jobOptions: config.jobOptions });
   const connections = createConnectionStore({ redis, prefix, secretBox });
-  const moloni = createMoloniRegistry({ connections, redis: queueConnection, prefix, secretBox });
+  const moloni = createMoloniRegistry({
+    connections,
+    redis: queueConnection,
+    prefix,
+    secretBox,
+    ...(config.moloniLogger ? { logger: config.moloniLogger } : {}),
+  });
   const requestIndex = createRequestIndex({ redis, prefix });
   const operations = createOperations({ ledger, index: requestIndex, idempotency, queues });
   return {

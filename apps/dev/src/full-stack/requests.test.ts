@@ -148,3 +148,33 @@ describe('retries, seen and asked for', () => {
     expect(JSON.stringify(response.body)).not.toContain('not-the-password-42');
   });
 });
+
+describe('/metrics', () => {
+  it('counts API requests by code, Moloni calls by endpoint and outcome, issuance and the queues', async () => {
+    expect((await issue(`M-${randomUUID().slice(0, 8)}`)).status).toBe(201);
+    expect((await stack.get('/api/v1/invoices?state=nope')).status).toBe(400);
+    const api = await stack.get('/metrics');
+    expect(api.status).toBe(200);
+    const text = api.body.toString('utf8');
+    expect(text).toMatch(
+      /faturador_http_requests_total\{method="POST",route="\/api\/v1\/invoices",status="201",code=""\} \d+/,
+    );
+    expect(text).toMatch(
+      /faturador_http_requests_total\{method="GET",route="\/api\/v1\/invoices",status="400",code="VALIDATION_ERROR"\} \d+/,
+    );
+    expect(text).toMatch(/faturador_invoice_answer_seconds_count\{status="201"\} \d+/);
+    expect(text).toMatch(/faturador_queue_jobs\{queue="issue",state="waiting"\} \d+/);
+    // Request ids never become labels.
+    expect(text).not.toMatch(/req_[0-9a-f]{16}/);
+
+    const worker = await stack.workerMetrics?.registry.metrics();
+    expect(worker).toMatch(
+      /faturador_moloni_calls_total\{endpoint="invoiceReceipts\/insert",outcome="ok"\} \d+/,
+    );
+    expect(worker).toMatch(
+      /faturador_moloni_calls_total\{endpoint="invoiceReceipts\/insert",outcome="MOLONI_UNAVAILABLE"\} \d+/,
+    );
+    expect(worker).toMatch(/faturador_issuance_seconds_count\{outcome="issued"\} \d+/);
+    expect(worker).toMatch(/faturador_issuance_seconds_count\{outcome="failed"\} \d+/);
+  });
+});
