@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { REQUEST_STATES } from '@faturador/store';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import {
   cookieOptions,
@@ -59,6 +60,8 @@ function safeNext(next: unknown): string {
 /** The backoffice, served under /admin/ by the API: server-rendered pages, one tiny live script. */
 export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
+  // Forms are small; nothing bigger is read.
+  app.use('*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('Payload too large', 413) }));
   app.use('*', language());
 
   app.get('/sign-in', (c) => {

@@ -66,7 +66,7 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
     if (page.nextCursor) nextParams.set('cursor', page.nextCursor);
     return c.html(
       <Layout lang={lang} title={t('requests')} session={c.get('session')} path={`/admin/requests?${params}`}>
-        <form class="filters" method="get" action="/admin/requests" aria-label={t('search')}>
+        <form class="filters" method="get" action="/admin/requests" aria-label={t('filter')}>
           <label>
             {t('state')}
             <select name="state">
