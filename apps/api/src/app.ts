@@ -1,10 +1,12 @@
 import { FaturadorError } from '@faturador/core';
-import type { PdfLinkSigner, Submitter } from '@faturador/issuing';
+import type { Operations, PdfLinkSigner, Submitter } from '@faturador/issuing';
 import type { Authenticator, Ledger } from '@faturador/store';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AppEnv } from './context.ts';
 import { onError, sendError } from './errors.ts';
 import { requestContext } from './middleware/request-context.ts';
@@ -12,6 +14,7 @@ import { createOpenApiApp } from './openapi.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerInvoiceRoutes } from './routes/invoices/index.ts';
+import { registerListRoute } from './routes/invoices/list.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -19,6 +22,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   submitter: Submitter;
   ledger: Ledger;
+  operations: Operations;
   pdfLinks: PdfLinkSigner;
   /** The PDF file of a final document, from the Moloni account that issued it. */
   pdfOf: (connectionId: string | null, documentId: number) => Promise<Uint8Array<ArrayBuffer>>;
@@ -28,6 +32,8 @@ export interface AppDeps {
   publicUrl: string;
   /** Extra route modules (the record triggers) mounted on the same app and middleware. */
   mount?: Array<(app: OpenAPIHono<AppEnv>) => void>;
+  /** `GET /metrics` (Prometheus text) when given. */
+  metrics?: { registry: Registry; middleware: MiddlewareHandler<AppEnv> };
   /** Whether the worker side answers; /readyz reports it. */
   isReady?: () => Promise<boolean>;
 }
@@ -36,6 +42,13 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createOpenApiApp();
   app.use('*', requestContext(deps.logger, deps.trustedProxies));
+  if (deps.metrics) {
+    const { registry, middleware } = deps.metrics;
+    app.use('*', middleware);
+    app.get('/metrics', async (c) =>
+      c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }),
+    );
+  }
   app.use(
     '/api/*',
     bodyLimit({
@@ -48,6 +61,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
   registerHealth(app, deps);
+  registerListRoute(app, deps);
   registerInvoiceRoutes(app, deps);
   for (const mount of deps.mount ?? []) mount(app);
   registerDocs(app, { publicUrl: deps.publicUrl });

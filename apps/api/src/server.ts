@@ -1,16 +1,27 @@
+import { FaturadorError } from '@faturador/core';
 import {
   createIntegrations,
   createResultWaiter,
   createRuntime,
   createSubmitter,
+  type PdfLinkSigner,
   type Runtime,
   type RuntimeConfig,
 } from '@faturador/issuing';
-import { createAuthenticator, createRedis } from '@faturador/store';
+import { createMoloniClient } from '@faturador/moloni';
+import {
+  createAdminStore,
+  createApiClientStore,
+  createAuthenticator,
+  createConnectionStore,
+  createRedis,
+} from '@faturador/store';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import { createAdminApp } from './admin/index.tsx';
 import { createApp } from './app.ts';
 import type { AppEnv } from './context.ts';
+import { createApiMetrics } from './metrics.ts';
 import { authenticate } from './middleware/auth.ts';
 import { airtableTriggerRoutes } from './routes/record-triggers/index.ts';
 
@@ -48,7 +59,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     mode: 'request',
     idempotencyTtlSeconds: config.idempotencyTtlDays * 86_400,
     jobOptions: config.jobOptions,
-    logger: config.logger.child({ component: 'moloni' }),
+    moloniLogger: config.logger.child({ component: 'moloni' }),
   });
   const subscriber = createRedis(config.redisUrl, 'worker');
   const waiter = await createResultWaiter({ subscriber, ledger: runtime.ledger, prefix: config.prefix });
@@ -77,6 +88,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     authenticator,
     submitter,
     ledger: runtime.ledger,
+    operations: runtime.operations,
     pdfLinks,
     pdfOf: async (connectionId, documentId) =>
       (await runtime.moloni.resolve(connectionId)).downloadPdf(documentId),
@@ -96,8 +108,10 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
           }),
         );
       },
+      (app: OpenAPIHono<AppEnv>) => mountAdmin(app, runtime, pdfLinks),
       ...(config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
     ],
+    metrics: createApiMetrics(runtime.queues),
     isReady: async () => (await runtime.queues.issue.getWorkers()).length > 0,
   });
   return {
@@ -108,4 +122,44 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
       await runtime.close();
     },
   };
+}
+
+/** The backoffice at /admin/, on the same runtime as the API (one service layer for both). */
+function mountAdmin(app: OpenAPIHono<AppEnv>, runtime: Runtime, pdfLinks: PdfLinkSigner): void {
+  const storeDeps = { redis: runtime.redis, prefix: runtime.prefix, secretBox: runtime.secretBox };
+  const connections = createConnectionStore(storeDeps);
+  const admin = createAdminApp({
+    admins: createAdminStore({ redis: runtime.redis, prefix: runtime.prefix }),
+    ledger: runtime.ledger,
+    index: runtime.requestIndex,
+    operations: runtime.operations,
+    queues: runtime.queues,
+    clients: createApiClientStore(storeDeps),
+    connections,
+    pdfLinks,
+    async checkConnection(connectionId) {
+      const connection = await connections.getConnection(connectionId);
+      if (!connection) throw new FaturadorError('NOT_FOUND', `No Moloni connection ${connectionId}.`);
+      const client = createMoloniClient({
+        baseUrl: connection.base_url,
+        credentials: {
+          clientId: connection.client_id,
+          clientSecret: connection.client_secret,
+          username: connection.username,
+          password: connection.password,
+        },
+        connectionId,
+        redis: runtime.queueConnection,
+        prefix: runtime.prefix,
+        secretBox: runtime.secretBox,
+        ...(connection.company_id ? { companyId: connection.company_id } : {}),
+      });
+      try {
+        return await client.checkConnection();
+      } finally {
+        await client.close();
+      }
+    },
+  });
+  app.route('/admin', admin);
 }

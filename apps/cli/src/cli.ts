@@ -1,4 +1,5 @@
 import { isFaturadorError } from '@faturador/core';
+import { ADMINS_USAGE, adminsCommand } from './commands/admins.ts';
 import { CLIENTS_USAGE, clientsCommand } from './commands/clients.ts';
 import { CONNECTIONS_USAGE, connectionsCommand } from './commands/connections.ts';
 import { DOCTOR_USAGE, doctorCommand } from './commands/doctor.ts';
@@ -6,7 +7,7 @@ import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { REQUESTS_USAGE, requestsCommand } from './commands/requests.ts';
 import { type CliDeps, type CommandOutput, UsageError } from './context.ts';
 
-export const USAGE = `faturador — operate Faturador (Moloni connections, API clients and keys, requests)
+export const USAGE = `faturador — operate Faturador (Moloni connections, API clients and keys, requests, backoffice users)
 
 Environment: REDIS_URL, FATURADOR_MASTER_KEY (64 hex), FATURADOR_PREFIX (default {fat})
 Add --json to any command for machine-readable output.
@@ -18,6 +19,8 @@ ${CLIENTS_USAGE}
 ${KEYS_USAGE}
 
 ${REQUESTS_USAGE}
+
+${ADMINS_USAGE}
 ${DOCTOR_USAGE}`;
 
 export interface CliResult {
@@ -41,6 +44,8 @@ function dispatch(deps: CliDeps, group: string | undefined, action: string | und
       return keysCommand(deps, action, rest);
     case 'requests':
       return requestsCommand(deps, action, rest);
+    case 'admins':
+      return adminsCommand(deps, action, rest);
     case 'doctor':
       return doctorCommand(deps, action === undefined ? rest : [action, ...rest]);
     default:

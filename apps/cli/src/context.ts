@@ -1,9 +1,14 @@
 import type { SecretBox } from '@faturador/core';
+import { createOperations, type Operations } from '@faturador/issuing';
+import { createQueues } from '@faturador/jobs';
 import {
   type ApiClientStore,
   type ConnectionStore,
   createApiClientStore,
   createConnectionStore,
+  createIdempotency,
+  createLedger,
+  createRequestIndex,
 } from '@faturador/store';
 import type { Redis } from 'ioredis';
 
@@ -18,6 +23,8 @@ export interface CliDeps {
   cwd: string;
   clients: ApiClientStore;
   connections: ConnectionStore;
+  /** The list of requests and retries, as the backoffice has them (built on first use: it needs the queues). */
+  operations: () => Operations;
 }
 
 export function createCliDeps(input: {
@@ -34,6 +41,7 @@ export function createCliDeps(input: {
     secretBox: input.secretBox,
     ...(input.now ? { now: input.now } : {}),
   };
+  let operations: Operations | null = null;
   return {
     redis: input.redis,
     prefix: input.prefix,
@@ -42,6 +50,16 @@ export function createCliDeps(input: {
     cwd: input.cwd ?? process.cwd(),
     clients: createApiClientStore(storeDeps),
     connections: createConnectionStore(storeDeps),
+    operations() {
+      const { redis, prefix } = input;
+      operations ??= createOperations({
+        ledger: createLedger({ redis, prefix }),
+        index: createRequestIndex({ redis, prefix }),
+        idempotency: createIdempotency({ redis, prefix, ttlSeconds: 30 * 86_400 }),
+        queues: createQueues({ connection: redis, prefix }),
+      });
+      return operations;
+    },
   };
 }
 

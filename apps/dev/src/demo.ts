@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { type InvoiceRequestBody, slackCapability } from '@faturador/core';
 import type { SandboxCredentials } from '@faturador/moloni-sandbox';
 import {
   type ApiClientStore,
+  createAdminStore,
   createApiClientStore,
   createConnectionStore,
   type StoreDeps,
@@ -144,4 +146,17 @@ export async function issueSlackBotKey(
   }
   const issued = await clients.createKey(SLACK_BOT_CLIENT_ID);
   return { clientId: SLACK_BOT_CLIENT_ID, apiKey: issued.key.key_id, apiSecret: issued.secret };
+}
+
+/** The local stack's backoffice user: an admin, with a new password at every start (printed once). */
+export const DEMO_ADMIN_EMAIL = 'demo@faturador.local';
+
+export async function seedDemoAdmin(
+  deps: Pick<StoreDeps, 'redis' | 'prefix'>,
+): Promise<{ email: string; password: string }> {
+  const admins = createAdminStore({ redis: deps.redis, prefix: deps.prefix });
+  const password = randomBytes(12).toString('base64url');
+  if (await admins.get(DEMO_ADMIN_EMAIL)) await admins.setPassword(DEMO_ADMIN_EMAIL, password);
+  else await admins.create({ email: DEMO_ADMIN_EMAIL, role: 'admin', password });
+  return { email: DEMO_ADMIN_EMAIL, password };
 }

@@ -30,6 +30,7 @@ const startSchema = z.object({
   PORT: port(8787),
   SLACK_PORT: port(3000),
   SLACK_FAKE_PORT: port(3999),
+  WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.string().min(1).default('warn'),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SOCKET_MODE: z.enum(['0', '1', 'true', 'false', '']).optional(),
@@ -51,6 +52,8 @@ export interface StartConfig {
   apiPort: number;
   slackPort: number;
   slackFakePort: number;
+  /** Where the worker serves its /metrics. */
+  workerMetricsPort: number;
   logLevel: string;
   /** A real workspace's bot: its token, Socket Mode, and the Web API it lives at. */
   slack: { botToken: string; socketMode: boolean; apiUrl: string } | null;
@@ -73,6 +76,7 @@ export function startConfig(source: Record<string, string | undefined> = devEnvi
     apiPort: env.PORT,
     slackPort: env.SLACK_PORT,
     slackFakePort: env.SLACK_FAKE_PORT,
+    workerMetricsPort: env.WORKER_METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     slack: env.SLACK_BOT_TOKEN
       ? {

@@ -5,6 +5,7 @@ import { RETRY_AFTER_BACKOFF } from '@faturador/jobs';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { freePort } from '@faturador/testing';
 import { createContractChecker } from '@faturador/testing/openapi-contract';
+import { createWorkerMetrics, type WorkerMetrics } from '@faturador/worker/metrics';
 import { startWorkers, type WorkerOptions, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
@@ -46,6 +47,8 @@ export interface Stack {
   sandbox: RunningMoloniSandbox;
   workers: Workers | null;
   workerRuntime: Runtime | null;
+  /** The in-process worker's metrics (what its /metrics serves). */
+  workerMetrics: WorkerMetrics | null;
   masterKey: string;
   connectionId: string;
   /** The Slack bot's own client, bound to the fake Slack's workspace (`slack:T0FAKE`). */
@@ -113,6 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sandbox,
     workers: null,
     workerRuntime: null,
+    workerMetrics: null,
     masterKey,
     connectionId,
     slackBot,
@@ -128,14 +132,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     contractViolations,
     async startWorker() {
+      const metrics = createWorkerMetrics();
       const runtime = await createRuntime({
         redisUrl: options.redisUrl,
         masterKey,
         prefix: options.prefix,
         mode: 'worker',
         jobOptions,
-        logger: logger.child({ component: 'moloni' }),
+        moloniLogger: metrics.moloniLogger(logger.child({ component: 'moloni' })),
       });
+      metrics.watchQueues(runtime.queues);
+      stack.workerMetrics = metrics;
       stack.workerRuntime = runtime;
       stack.workers = startWorkers({
         runtime,
@@ -145,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         deliverers:
           typeof options.deliverers === 'function' ? options.deliverers(runtime) : (options.deliverers ?? {}),
       });
+      metrics.observe(stack.workers);
     },
     async stopWorker() {
       await stack.workers?.close(5_000);

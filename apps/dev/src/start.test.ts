@@ -88,6 +88,27 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
+  it('prints the backoffice URL and a demo admin that signs in', async () => {
+    const [, url, email, password] = /backoffice\s+(\S+)\s+sign in as (\S+) \/ (\S+)/.exec(output) ?? [];
+    expect(url).toMatch(/\/admin\/$/);
+    const form = await fetch(`${url}sign-in`);
+    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const signIn = await fetch(`${url}sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        _csrf: token,
+        email: email ?? '',
+        password: password ?? '',
+        next: '/admin/',
+      }),
+    });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('set-cookie')).toMatch(/fat_admin=.*HttpOnly.*SameSite=Strict/i);
+  });
+
   it('prints a cURL that issues the document as printed', async () => {
     const curl = /^curl [\s\S]*?--data '.*'$/m.exec(output)?.[0];
     expect(curl).toBeDefined();

@@ -10,7 +10,13 @@ import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandb
 import { assertNoEviction, createRedis } from '@faturador/store';
 import { startEmbeddedRedis } from '@faturador/testing';
 import type { Redis } from 'ioredis';
-import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
+import {
+  DEMO_CLIENT,
+  type IssuedCredentials,
+  issueSlackBotKey,
+  seedDemoAdmin,
+  seedDemoClient,
+} from './demo.ts';
 import { devEnvironment, REPO_ROOT as root, type StackFile, stackFilePath, startConfig } from './env.ts';
 
 const config = startConfig();
@@ -260,6 +266,7 @@ async function main(): Promise<void> {
 
   const masterKey = localMasterKey();
   const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl, await slackTeamId());
+  const demoAdmin = await seedDemoAdmin({ redis: setup, prefix });
   setup.disconnect();
 
   const { apiPort, logLevel } = config;
@@ -275,8 +282,10 @@ async function main(): Promise<void> {
     FATURADOR_PREFIX: prefix,
     LOG_LEVEL: logLevel,
   });
+  const workerMetricsPort = String(config.workerMetricsPort);
   startService('worker', 'apps/worker/src/main.ts', {
     ...env,
+    METRICS_PORT: workerMetricsPort,
     ...slack.workerEnv,
     PUBLIC_URL: apiUrl,
   });
@@ -293,8 +302,9 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'Faturador is running:',
-    `  api            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json)`,
-    '  worker         issue + deliver queues (deliveries to Slack and Airtable)',
+    `  api            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json, metrics ${apiUrl}/metrics)`,
+    `  backoffice     ${apiUrl}/admin/   sign in as ${demoAdmin.email} / ${demoAdmin.password} (a new password each start)`,
+    `  worker         issue + deliver queues (deliveries to Slack and Airtable), metrics http://127.0.0.1:${workerMetricsPort}/metrics`,
     ...bot.lines,
     `  moloni sandbox ${sandbox.baseUrl}`,
     `  redis          ${redisUrl}  (maxmemory-policy ${policy}${config.redisUrl ? '' : ', data in .data/redis'})`,

@@ -27,6 +27,9 @@ const schema = z.object({
   /** Points the Slack Web API client elsewhere (the local fake, in development). */
   SLACK_API_URL: z.string().url().optional(),
   SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
+  /** `GET /metrics` (Prometheus) listens here; 0 turns it off. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -2,6 +2,7 @@ import { createRuntime } from '@faturador/issuing';
 import { pino } from 'pino';
 import { buildDeliverers } from './deliverers.ts';
 import { loadEnv } from './env.ts';
+import { createWorkerMetrics, serveMetrics } from './metrics.ts';
 import { startWorkers } from './workers.ts';
 
 const env = loadEnv();
@@ -14,13 +15,16 @@ const logger = pino({
   },
 });
 
+const metrics = createWorkerMetrics();
 const runtime = await createRuntime({
   redisUrl: env.REDIS_URL,
   masterKey: env.FATURADOR_MASTER_KEY,
   prefix: env.FATURADOR_PREFIX,
   mode: 'worker',
-  logger: logger.child({ component: 'moloni' }),
+  // The Moloni clients log through the worker's logger, and their calls are counted.
+  moloniLogger: metrics.moloniLogger(logger),
 });
+metrics.watchQueues(runtime.queues);
 const workers = startWorkers({
   runtime,
   logger,
@@ -31,6 +35,9 @@ const workers = startWorkers({
   stalledIntervalMs: env.STALLED_INTERVAL_MS,
   maxStalledCount: env.MAX_STALLED_COUNT,
 });
+metrics.observe(workers);
+const metricsServer =
+  env.METRICS_PORT > 0 ? serveMetrics(metrics.registry, env.METRICS_PORT, env.METRICS_HOST, logger) : null;
 logger.info({ issueConcurrency: env.ISSUE_CONCURRENCY, prefix: env.FATURADOR_PREFIX }, 'worker started');
 
 let stopping = false;
@@ -43,6 +50,7 @@ async function shutdown(signal: string): Promise<void> {
     logger.warn('shutdown did not finish in time; exiting');
     process.exit(1);
   }, env.SHUTDOWN_GRACE_MS + 10_000).unref();
+  metricsServer?.close();
   await workers.close(env.SHUTDOWN_GRACE_MS);
   await runtime.close();
   process.exit(0);

@@ -1,3 +1,4 @@
+import { isFaturadorError } from '@faturador/core';
 import { abandonIssue, type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
 import { QUEUE_NAMES } from '@faturador/jobs';
 import { startHeartbeat } from '@faturador/store';
@@ -131,6 +132,21 @@ export function startWorkers(options: WorkerOptions): Workers {
       settings: { backoffStrategy: deliveryBackoff },
     },
   );
+
+  // While a request retries, its caller and the backoffice see how many attempts, when the next
+  // one runs and why the last failed (the final failure is recorded by processIssue itself).
+  issue.on('failed', (job, error) => {
+    if (!job || !isFaturadorError(error) || job.attemptsMade >= (job.opts.attempts ?? 1)) return;
+    runtime.ledger
+      .recordAttemptFailure(job.data.requestId, {
+        attempts: job.attemptsMade,
+        nextAttemptAt: job.delay > 0 ? new Date(Date.now() + job.delay).toISOString() : null,
+        error: error.toJSON(),
+      })
+      .catch((failure: unknown) =>
+        logger.warn({ err: failure, jobId: job.id }, 'could not record the attempt'),
+      );
+  });
 
   for (const [name, worker] of [
     ['issue', issue],

@@ -94,6 +94,15 @@ export const PT_PROBLEMS: ExplanationTable = {
     title: 'Não há uma conta Moloni ligada a este bot.',
     action: 'Peça a um administrador para ligar uma conta Moloni ao cliente da API do bot.',
   },
+  MOLONI_CONNECTION_FAILED: {
+    title:
+      'A ligação ao Moloni não funciona como está configurada (servidor desconhecido ou credenciais recusadas).',
+    action: 'Peça a um administrador para corrigir a ligação Moloni; depois o pedido pode ser repetido.',
+  },
+  REQUEST_NOT_RETRYABLE: {
+    title: 'Este pedido não pode ser repetido no estado em que está.',
+    action: 'Consulte o pedido no backoffice.',
+  },
   SERVICE_UNAVAILABLE: {
     title: 'O serviço de faturação está temporariamente indisponível.',
     action: 'Tente novamente dentro de momentos: nada foi emitido.',
@@ -182,6 +191,14 @@ export const EN_PROBLEMS: ExplanationTable = {
   CONNECTION_NOT_CONFIGURED: {
     title: 'No Moloni account is connected to this bot.',
     action: "Ask an administrator to connect a Moloni account to the bot's API client.",
+  },
+  MOLONI_CONNECTION_FAILED: {
+    title: 'The Moloni connection does not work as configured (unknown host or credentials refused).',
+    action: 'Ask an administrator to fix the Moloni connection; the request can then be retried.',
+  },
+  REQUEST_NOT_RETRYABLE: {
+    title: 'This request cannot be retried in its current state.',
+    action: 'Look the request up in the backoffice.',
   },
   SERVICE_UNAVAILABLE: {
     title: 'The billing service is temporarily unavailable.',

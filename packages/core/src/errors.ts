@@ -31,6 +31,13 @@ export const ERROR_STATUS = {
   TOTAL_UNREACHABLE: 422,
   /** The API client has no Moloni connection to issue with. */
   CONNECTION_NOT_CONFIGURED: 422,
+  /** A retry or re-delivery asked of a request in a state that has none (still running, issued). */
+  REQUEST_NOT_RETRYABLE: 409,
+  /**
+   * The Moloni connection cannot work as configured (unknown host, credentials refused): no retry
+   * can fix it, so the request fails at once; an operator fixes the connection and retries.
+   */
+  MOLONI_CONNECTION_FAILED: 422,
   /** Our own dependencies (Redis, the queue) are unavailable: nothing was done, retry. */
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,

@@ -158,11 +158,24 @@ export const errorEnvelopeSchema = z
 export type ErrorEnvelope = z.output<typeof errorEnvelopeSchema>;
 
 /** The details of a 504 MOLONI_TIMEOUT whose request goes on (see `stillProcessingAnswer`). */
+/** While a request retries: how far it got, when it runs next and why the last attempt failed. */
+const retryFields = {
+  attempts: z.number().int().min(0).meta({ description: 'Attempts of the issue job so far.', example: 3 }),
+  next_attempt_at: z.string().nullable().meta({
+    description: 'While the job waits to retry: when the next attempt runs (UTC).',
+    example: '2026-05-18T15:07:30.000Z',
+  }),
+  last_error: serializedErrorSchema
+    .nullable()
+    .meta({ description: 'Why the last attempt failed, also while the request is still retrying.' }),
+};
+
 export const stillProcessingDetailsSchema = z.strictObject({
   request_id: requestId,
   state,
   status_url: statusUrl,
   retry_with_same_idempotency_key: z.literal(true),
+  ...retryFields,
 });
 
 export type StillProcessingDetails = z.output<typeof stillProcessingDetailsSchema>;
@@ -182,10 +195,25 @@ export const statusBodySchema = z
       .meta({ description: 'The final error when `state` is `failed`.' }),
     created_at: timestamp('When the request was accepted (UTC).'),
     updated_at: timestamp('When the request last changed (UTC).'),
+    ...retryFields,
   })
   .meta({ id: 'InvoiceStatus', description: 'The state and result of a request.' });
 
 export type StatusBody = z.output<typeof statusBodySchema>;
+
+/** 200 of `GET /api/v1/invoices/`: one page of the client's own requests, newest first. */
+export const invoiceListBodySchema = z
+  .strictObject({
+    success: z.literal(true).meta({ description: 'Always true.', example: true }),
+    data: z.array(statusBodySchema).meta({ description: 'The requests of this page, newest first.' }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass it as `cursor` for the next page; null on the last page.', example: null }),
+  })
+  .meta({ id: 'InvoiceList', description: "One page of the client's own requests." });
+
+export type InvoiceListBody = z.output<typeof invoiceListBodySchema>;
 
 /**
  * The answers of `POST /api/v1/record-triggers/airtable`: an invoice request's, with the reference

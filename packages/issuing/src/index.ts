@@ -1,5 +1,7 @@
 export { createIntegrations, DEFAULT_PUBLIC_URL, type Integrations } from './integrations.ts';
+export { type ListQuery, parseListQuery } from './list-query.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
+export { createOperations, type Operations, type OperationsDeps, type RequestPage } from './operations.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniAccount, MoloniPort, MoloniResolver } from './ports.ts';
 export {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type DocumentView, FaturadorError, isFaturadorError } from '@faturador/core';
 import { enqueue, type Queues } from '@faturador/jobs';
 import { companyScope, type Idempotency, type Ledger, type LedgerEntry, writerOf } from '@faturador/store';
+import { asConnectionFailure } from './connection-failure.ts';
 import type { IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 import { duplicateDocumentsError, duplicateIncident, foreignDocumentError, reconcile } from './reconcile.ts';
 import { referenceTakenError } from './reference-taken.ts';
@@ -68,7 +69,7 @@ export function toDocumentView(document: IssuedDocument): DocumentView {
 }
 
 function asFaturadorError(error: unknown): FaturadorError {
-  if (isFaturadorError(error)) return error;
+  if (isFaturadorError(error)) return asConnectionFailure(error);
   // Anything we did not classify happened mid-flight: treat the outcome as unknown.
   return new FaturadorError(
     'MOLONI_TIMEOUT',

@@ -58,6 +58,9 @@ export function stillProcessingAnswer(entry: LedgerEntry, publicUrl: string): Ht
     state: entry.state,
     status_url: statusUrl(publicUrl, entry.requestId),
     retry_with_same_idempotency_key: true,
+    attempts: entry.attempts ?? 0,
+    next_attempt_at: entry.nextAttemptAt ?? null,
+    last_error: entry.lastError ?? null,
   };
   const error = new FaturadorError(
     'MOLONI_TIMEOUT',
@@ -92,6 +95,9 @@ export function statusAnswer(entry: LedgerEntry, pdfLinks: PdfLinkSigner): HttpA
       error: entry.state === 'failed' ? entry.error : null,
       created_at: entry.createdAt,
       updated_at: entry.updatedAt,
+      attempts: entry.attempts ?? 0,
+      next_attempt_at: entry.state === 'failed' ? null : (entry.nextAttemptAt ?? null),
+      last_error: entry.lastError ?? null,
     },
   };
 }

@@ -7,12 +7,15 @@ import {
   createIdempotency,
   createLedger,
   createRedis,
+  createRequestIndex,
   type Idempotency,
   type Ledger,
   type RedisMode,
+  type RequestIndex,
 } from '@faturador/store';
 import type { Redis } from 'ioredis';
 import { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
+import { createOperations, type Operations } from './operations.ts';
 
 export interface RuntimeConfig {
   redisUrl: string;
@@ -21,8 +24,8 @@ export interface RuntimeConfig {
   mode: RedisMode;
   idempotencyTtlSeconds?: number;
   jobOptions?: QueueDeps['jobOptions'];
-  /** The service's logger, for the Moloni clients (secrets are redacted before it). */
-  logger?: MoloniLogger;
+  /** Where the Moloni clients log their calls (the service's logger); silent without one. */
+  moloniLogger?: MoloniLogger;
 }
 
 /** The clients both the API and the worker build once at boot and pass around. */
@@ -37,6 +40,9 @@ export interface Runtime {
   idempotency: Idempotency;
   queues: Queues;
   moloni: MoloniRegistry;
+  /** The list of requests (over the ledger's index), retries and re-deliveries. */
+  requestIndex: RequestIndex;
+  operations: Operations;
   close(): Promise<void>;
 }
 
@@ -62,11 +68,15 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
     redis: queueConnection,
     prefix,
     secretBox,
-    ...(config.logger ? { logger: config.logger } : {}),
+    ...(config.moloniLogger ? { logger: config.moloniLogger } : {}),
   });
+  const requestIndex = createRequestIndex({ redis, prefix });
+  const operations = createOperations({ ledger, index: requestIndex, idempotency, queues });
   return {
     redis,
     queueConnection,
+    requestIndex,
+    operations,
     secretBox,
     masterKey,
     prefix,

@@ -164,6 +164,18 @@ describe('createBillingClient', () => {
     expect(api.seen[0]?.method).toBe('GET');
   });
 
+  it('lists invoices with the query as given, signed over the path and query', async () => {
+    const api = await startApi(() => ({
+      status: 200,
+      body: { success: true, data: [], next_cursor: null },
+    }));
+    const client = createBillingClient({ baseUrl: api.url, ...CLIENT, signed: true });
+    const result = await client.listInvoices({ state: 'failed', from: '2026-05-01', limit: 20 });
+    expect(result).toMatchObject({ ok: true, body: { data: [], next_cursor: null } });
+    expect(api.seen[0]?.path).toBe('/api/v1/invoices/?state=failed&from=2026-05-01&limit=20');
+    expect(api.seen[0]?.headers['x-signature']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('a wrong secret is an AUTH_ERROR value, in both modes', async () => {
     const api = await startApi(() => ({ status: 201, body: issued }));
     for (const signed of [false, true]) {

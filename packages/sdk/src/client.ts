@@ -8,8 +8,10 @@ import type {
   ApiResult,
   BillingClient,
   BillingResult,
+  InvoiceListBody,
   InvoiceStatusBody,
   IssueOptions,
+  ListInvoicesQuery,
 } from './types.ts';
 
 export interface BillingClientOptions {
@@ -211,6 +213,15 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
         undefined,
         {},
       );
+    },
+
+    /** One page of this client's requests; follow `next_cursor` for the next. */
+    listInvoices(query: ListInvoicesQuery = {}) {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(query))
+        if (value !== undefined && value !== '') params.set(name, String(value));
+      const search = params.size ? `?${params.toString()}` : '';
+      return call<InvoiceListBody>('GET', `api/v1/invoices/${search}`, undefined, {});
     },
 
     async triggerAirtableRecord(record: AirtableRecordRef, trigger = {}): Promise<BillingResult> {

@@ -10,9 +10,11 @@ export {
   type ApiResult,
   type BillingClient,
   type BillingResult,
+  type InvoiceListBody,
   type InvoiceStatusBody,
   type IssueOptions,
   isAccepted,
+  type ListInvoicesQuery,
   type RequestState,
   type StatusResult,
 } from './types.ts';

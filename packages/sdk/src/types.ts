@@ -1,24 +1,40 @@
+/**
+ * The API's answers are core's response schemas (the ones the API's OpenAPI spec is generated
+ * from), so the SDK cannot drift from what the server sends.
+ */
 import type {
   acceptedBodySchema,
   ErrorEnvelope,
   InvoiceRequestBody,
+  invoiceListBodySchema,
   Origin,
+  RequestState,
   SuccessEnvelope,
   statusBodySchema,
 } from '@faturador/core';
 import type { z } from 'zod';
 
-/**
- * The API's answers are core's response schemas (the ones the API's OpenAPI spec is generated
- * from), so the SDK cannot drift from what the server sends.
- */
-export type { RequestState } from '@faturador/core';
+export type { RequestState };
 
 /** 202 answer to `Prefer: respond-async`: the request is claimed and will be issued. */
 export type AcceptedBody = z.output<typeof acceptedBodySchema>;
 
 /** `GET /api/v1/invoices/{request_id}`. */
 export type InvoiceStatusBody = z.output<typeof statusBodySchema>;
+
+/** `GET /api/v1/invoices/`: one page of the client's own requests, newest first. */
+export type InvoiceListBody = z.output<typeof invoiceListBodySchema>;
+
+export interface ListInvoicesQuery {
+  reference?: string;
+  state?: RequestState;
+  /** ISO date (the whole day) or date-time. */
+  from?: string;
+  to?: string;
+  /** 1–200, 50 by default. */
+  limit?: number;
+  cursor?: string;
+}
 
 /** `POST /api/v1/record-triggers/airtable`: the same shapes as an invoice request. */
 export interface AirtableRecordRef {
@@ -50,6 +66,8 @@ export interface IssueOptions {
 export interface BillingClient {
   issueInvoice(body: InvoiceRequestBody, options: IssueOptions): Promise<BillingResult>;
   getInvoice(requestId: string): Promise<StatusResult>;
+  /** `GET /api/v1/invoices/`: one page of this client's own requests, newest first. */
+  listInvoices(query?: ListInvoicesQuery): Promise<ApiResult<InvoiceListBody>>;
   /**
    * `POST /api/v1/record-triggers/airtable` (a key with `record-triggers:write`): the server reads
    * the record, issues once per record and writes the result back. `wait: 'sync'` answers with

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createSecretBox, type InvoiceRequest, newId } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/testing';
+import { createSecretBox, type InvoiceRequest, newId, parseInvoiceRequest } from '@faturador/core';
+import { randomPrefix, SEED_EXAMPLE_BODY, testRedis } from '@faturador/testing';
 import { describe, expect, it } from 'vitest';
 import { createConnectionStore } from './connections.ts';
 import { companyScope, createIdempotency, referenceScope } from './idempotency.ts';
@@ -18,13 +18,20 @@ function setup() {
   };
 }
 
+/** A parsed request of this reference (the claim indexes its customer and document type). */
+function requestOf(reference: string): InvoiceRequest {
+  const parsed = parseInvoiceRequest({ ...SEED_EXAMPLE_BODY, reference });
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
 const entryFor = (reference: string, connectionId: string | null, clientId = 'erp') => ({
   requestId: newId('req'),
   clientId,
   idempotencyKey: randomBytes(8).toString('hex'),
   fingerprint: 'f',
   reference,
-  request: {} as InvoiceRequest,
+  request: requestOf(reference),
   origin: { kind: 'api' as const },
   connectionId,
 });

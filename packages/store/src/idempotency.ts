@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type LedgerEntry, ledgerKey, type NewLedgerEntry, serializeNewEntry } from './ledger.ts';
 import { securityKeys } from './redis-keys.ts';
+import { newEntryIndex, requestIndexKeys } from './request-index.ts';
 
 export interface IdempotencyDeps {
   redis: Redis;
@@ -38,6 +39,8 @@ const hashOf = (value: string) => createHash('sha256').update(value).digest('hex
 // One script so that the key, the reference and the ledger entry are claimed together or not at all.
 // A reference guard holds its owner's request id; a freed one keeps `~<request id>`, so that the
 // reference's history outlives the release and a later claim knows to search Moloni first.
+// The ledger's index joins it in the same script: KEYS[4] the name index, KEYS[5..] the
+// time-scored sets the request joins.
 const CLAIM = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {'existing', existing} end
@@ -47,6 +50,8 @@ redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[4])))
 if owner then redis.call('HSET', KEYS[3], 'reference_reused', '1') end
+for i = 5, #KEYS do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[1]) end
+for _, member in ipairs(cjson.decode(ARGV[6])) do redis.call('ZADD', KEYS[4], 0, member) end
 return {'claimed', ARGV[1] .. ' ' .. ARGV[2]}
 `;
 
@@ -61,6 +66,15 @@ table.insert(scopes, ARGV[2])
 redis.call('HSET', KEYS[2], 'reference_scopes', cjson.encode(scopes))
 if owner then redis.call('HSET', KEYS[2], 'reference_reused', '1') end
 return {'claimed', owner and '1' or '0'}
+`;
+
+// Takes a reference back for a request being retried, when it is free (never held, or freed:
+// `~<request id>`); returns who holds it afterwards.
+const RECLAIM = `
+local owner = redis.call('GET', KEYS[1])
+if owner and string.sub(owner, 1, 1) ~= '~' then return owner end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
 `;
 
 // Frees a reference only if the failed request still owns it, keeping its history.
@@ -125,20 +139,34 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
      */
     async claim(entry: NewLedgerEntry): Promise<ClaimResult> {
       const scope = await scopeOf(entry);
+      const now = new Date();
       const fields = {
-        ...serializeNewEntry(entry, new Date().toISOString()),
+        ...serializeNewEntry(entry, now.toISOString()),
         reference_scopes: JSON.stringify([scope]),
       };
+      const index = newEntryIndex(prefix, {
+        requestId: entry.requestId,
+        clientId: entry.clientId,
+        origin: entry.origin.kind,
+        documentType: entry.request.documentType,
+        reference: entry.reference,
+        nif: entry.request.customer.vatNumber,
+        customerName: entry.request.customer.name,
+      });
       const reply = (await redis.eval(
         CLAIM,
-        3,
+        4 + index.sets.length,
         idemKey(entry.clientId, entry.idempotencyKey),
         refKey(scope, entry.reference),
         ledgerKey(prefix, entry.requestId),
+        requestIndexKeys(prefix).names,
+        ...index.sets,
         entry.requestId,
         entry.fingerprint,
         String(ttlSeconds),
         JSON.stringify(Object.entries(fields).flat()),
+        String(now.getTime()),
+        JSON.stringify(index.names),
       )) as [string, string];
       const [kind, value] = reply;
       if (kind === 'reference-taken') return { kind, requestId: value };
@@ -173,6 +201,14 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
       for (const scope of scopes) {
         await redis.eval(RELEASE, 1, refKey(scope, entry.reference), entry.requestId);
       }
+    },
+
+    /**
+     * Takes the reference back for a request being retried, if nobody took it meanwhile; returns
+     * the request that owns it afterwards.
+     */
+    async reclaimReference(scope: string, reference: string, requestId: string): Promise<string> {
+      return (await redis.eval(RECLAIM, 1, refKey(scope, reference), requestId)) as string;
     },
 
     /** The request that holds the reference in `scope`, or null when it is free. */

@@ -1,4 +1,17 @@
 export {
+  ADMIN_ROLES,
+  type AdminRole,
+  type AdminSession,
+  type AdminStore,
+  type AdminStoreOptions,
+  type AdminUser,
+  createAdminStore,
+  hashPassword,
+  roleAllows,
+  type SignInResult,
+  verifyPassword,
+} from './admins.ts';
+export {
   type ApiClient,
   type ApiClientOps,
   type ApiClientStatus,
@@ -72,6 +85,7 @@ export {
   doneChannel,
   incidentsKey,
   type Ledger,
+  type LedgerAction,
   type LedgerDeps,
   type LedgerEntry,
   type LedgerIncident,
@@ -83,6 +97,20 @@ export {
 } from './ledger.ts';
 export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
 export { type StoreDeps, securityKeys } from './redis-keys.ts';
+export {
+  createRequestIndex,
+  type IdPage,
+  InvalidCursorError,
+  NAME_MATCH_CAP,
+  nameWords,
+  newEntryIndex,
+  normalizeDocumentNumber,
+  type PageRequest,
+  REQUEST_STATES,
+  type RequestFilter,
+  type RequestIndex,
+  requestIndexKeys,
+} from './request-index.ts';
 export {
   bodySha256Hex,
   canonicalRequest,

@@ -1,0 +1,33 @@
+import type { Operations, PdfLinkSigner } from '@faturador/issuing';
+import type { Queues } from '@faturador/jobs';
+import type { ConnectionReport } from '@faturador/moloni';
+import type {
+  AdminSession,
+  AdminStore,
+  ApiClientStore,
+  ConnectionStore,
+  Ledger,
+  RequestIndex,
+} from '@faturador/store';
+import type { AppEnv } from '../context.ts';
+import type { Lang } from './texts.ts';
+
+export interface AdminDeps {
+  admins: AdminStore;
+  ledger: Ledger;
+  index: RequestIndex;
+  operations: Operations;
+  queues: Queues;
+  clients: ApiClientStore;
+  connections: ConnectionStore;
+  pdfLinks: PdfLinkSigner;
+  /** Inserts and deletes a draft with the connection, as `faturador connections check` does. */
+  checkConnection: (connectionId: string) => Promise<ConnectionReport>;
+}
+
+export interface AdminEnv {
+  Variables: AppEnv['Variables'] & {
+    session: AdminSession;
+    lang: Lang;
+  };
+}
