@@ -23,6 +23,12 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
     'O total calculado pelo Moloni difere do pedido: o documento ficou em rascunho no Moloni para revisão.',
   TOTAL_UNREACHABLE:
     'Com o método de cálculo desta empresa, o Moloni não consegue chegar a este valor: nada foi emitido. Ajuste o valor para um dos mais próximos indicados.',
+  DOCUMENT_FINAL: 'O documento já está finalizado: para o anular, emita uma nota de crédito.',
+  DOCUMENT_NOT_FINAL: 'O documento ainda é um rascunho: finalize-o primeiro.',
+  DOCUMENT_ALREADY_PAID: 'O documento já está pago: não há recibo a emitir.',
+  CREDIT_EXCEEDS_REMAINING:
+    'O valor a creditar é maior do que o que falta anular no documento: nada foi emitido.',
+  AMOUNT_EXCEEDS_OPEN: 'O pagamento é maior do que o valor em dívida da fatura: nada foi emitido.',
   CONNECTION_NOT_CONFIGURED: 'Esta conta do Faturador não tem ligação ao Moloni configurada.',
   SERVICE_UNAVAILABLE: 'O Faturador está temporariamente indisponível. Tente de novo daqui a pouco.',
   INTERNAL_ERROR: 'Erro interno do Faturador.',

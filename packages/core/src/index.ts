@@ -5,6 +5,14 @@ export * from './delivery.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './invoice-request.ts';
+export {
+  type CreditInput,
+  creditBodySchema,
+  parseCreditInput,
+  parseReceiptInput,
+  type ReceiptInput,
+  receiptBodySchema,
+} from './lifecycle-inputs.ts';
 export * from './money.ts';
 export * from './nif.ts';
 export * from './origin.ts';

@@ -1,4 +1,12 @@
 export { createIntegrations, DEFAULT_PUBLIC_URL, type Integrations } from './integrations.ts';
+export {
+  type ActionAttempt,
+  type ActionDeps,
+  type ActionOutcome,
+  creditLines,
+  type LifecycleMoloni,
+  processAction,
+} from './lifecycle/process-action.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';

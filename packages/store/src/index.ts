@@ -73,6 +73,17 @@ export {
   type NewLedgerEntry,
   type RequestState,
 } from './ledger.ts';
+export {
+  ACTION_KINDS,
+  type ActionClaim,
+  type ActionDocument,
+  type ActionKind,
+  type ActionState,
+  createLifecycleStore,
+  type LifecycleAction,
+  type LifecycleStore,
+  type NewAction,
+} from './lifecycle.ts';
 export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
 export { type StoreDeps, securityKeys } from './redis-keys.ts';
 export {

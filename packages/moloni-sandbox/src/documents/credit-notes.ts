@@ -45,7 +45,8 @@ export function settledValue(state: SandboxState, document: SandboxDocument): nu
   let settled = 0;
   for (const other of state.documents.values()) {
     if (other.status !== 1) continue;
-    if (other.document_type_id !== CREDIT_NOTE_TYPE_ID && other.document_type_id !== RECEIPT_TYPE_ID) continue;
+    if (other.document_type_id !== CREDIT_NOTE_TYPE_ID && other.document_type_id !== RECEIPT_TYPE_ID)
+      continue;
     for (const association of other.associated ?? []) {
       if (association.associated_id === document.document_id) settled += association.value;
     }

@@ -1,6 +1,6 @@
 import type { HandlerMap } from '../context.ts';
-import { DOCUMENT_TYPES } from './document-types.ts';
 import { getUnrelatedProducts } from './credit-notes.ts';
+import { DOCUMENT_TYPES } from './document-types.ts';
 import { countHandler, getAllHandler, getOneHandler, getPdfLink } from './read.ts';
 import { receiptHandlers } from './receipts.ts';
 import { deleteHandler, insertHandler, updateHandler } from './write.ts';

@@ -6,7 +6,8 @@ type Ids = Awaited<ReturnType<typeof customerAndProduct>>;
 
 async function closed(test: Test, endpoint: string, ids: Ids, qty = 1) {
   const body = documentBody(ids, { status: 1 });
-  (body.products as Array<Record<string, unknown>>)[0].qty = qty;
+  const [line] = body.products as Array<Record<string, unknown>>;
+  if (line) line.qty = qty;
   const { body: inserted } = await test.call(`${endpoint}/insert`, body);
   const { body: view } = await test.call('documents/getOne', { document_id: inserted.document_id });
   return view;
@@ -38,7 +39,10 @@ describe('creditNotes and documents/getUnrelatedProducts', () => {
     const [line] = fr.products;
     expect(line.document_product_id).toEqual(expect.any(Number));
 
-    const first = await test.call('creditNotes/insert', creditNote(ids, fr, { ...line, qty: 2 }, { status: 1 }));
+    const first = await test.call(
+      'creditNotes/insert',
+      creditNote(ids, fr, { ...line, qty: 2 }, { status: 1 }),
+    );
     expect(first.body).toEqual({ valid: 1, document_id: expect.any(Number) });
     const nc = (await test.call('documents/getOne', { document_id: first.body.document_id })).body;
     expect(nc).toMatchObject({
@@ -49,10 +53,15 @@ describe('creditNotes and documents/getUnrelatedProducts', () => {
       products: [{ related_id: line.document_product_id, qty: 2 }],
     });
     const left = await test.call('documents/getUnrelatedProducts', { document_id: fr.document_id });
-    expect(left.body).toEqual([expect.objectContaining({ document_product_id: line.document_product_id, qty: 1 })]);
+    expect(left.body).toEqual([
+      expect.objectContaining({ document_product_id: line.document_product_id, qty: 1 }),
+    ]);
 
     // Two more than the one left: refused when closing, nothing changes.
-    const tooMuch = await test.call('creditNotes/insert', creditNote(ids, fr, { ...line, qty: 2 }, { status: 1 }));
+    const tooMuch = await test.call(
+      'creditNotes/insert',
+      creditNote(ids, fr, { ...line, qty: 2 }, { status: 1 }),
+    );
     expect(tooMuch.body).toEqual(['5 products[0][qty]']);
     const after = await test.call('creditNotes/getAll', {});
     expect(after.body).toHaveLength(1);
@@ -63,7 +72,10 @@ describe('creditNotes and documents/getUnrelatedProducts', () => {
     const ids = await customerAndProduct(test);
     const fr = await closed(test, 'invoiceReceipts', ids);
     const [line] = fr.products;
-    const none = await test.call('creditNotes/insert', creditNote(ids, fr, line, { associated_documents: [] }));
+    const none = await test.call(
+      'creditNotes/insert',
+      creditNote(ids, fr, line, { associated_documents: [] }),
+    );
     expect(none.body).toEqual(['1 associated_documents']);
     const draft = (await test.call('invoices/insert', documentBody(ids))).body;
     const onDraft = await test.call('creditNotes/insert', creditNote(ids, draft, line));
@@ -99,14 +111,20 @@ describe('receipts', () => {
       // No payments sent: one automatic payment of the whole value (seed 002).
       payments: [expect.objectContaining({ value: 4 })],
     });
-    expect((await test.call('documents/getOne', { document_id: ft.document_id })).body.reconciled_value).toBe(4);
+    expect((await test.call('documents/getOne', { document_id: ft.document_id })).body.reconciled_value).toBe(
+      4,
+    );
 
-    expect((await test.call('receipts/insert', receipt(6.01))).body).toEqual(['5 associated_documents[0][value] <= 6']);
+    expect((await test.call('receipts/insert', receipt(6.01))).body).toEqual([
+      '5 associated_documents[0][value] <= 6',
+    ]);
     // A closed receipt cannot be updated (seed 002).
     const update = await test.call('receipts/update', { document_id: first.body.document_id, notes: 'x' });
     expect(update.body).toEqual(['5 status']);
     expect((await test.call('receipts/insert', receipt(6))).body.valid).toBe(1);
-    expect((await test.call('documents/getOne', { document_id: ft.document_id })).body.reconciled_value).toBe(10);
+    expect((await test.call('documents/getOne', { document_id: ft.document_id })).body.reconciled_value).toBe(
+      10,
+    );
   });
 
   it('refuses to associate an FR (already paid)', async () => {

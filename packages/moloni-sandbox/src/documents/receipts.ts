@@ -52,7 +52,12 @@ function readAssociations(ctx: CallContext, company: Company, customerId: number
     if (target.document_type_id !== CREDIT_NOTE_TYPE_ID) {
       const open = round2(netValueOf(ctx.state, target) - settledValue(ctx.state, target));
       if (value > open + 1e-9) {
-        reject(5, read.name('value'), [`<= ${open}`], `Only ${open} is still open on document ${target.document_id}.`);
+        reject(
+          5,
+          read.name('value'),
+          [`<= ${open}`],
+          `Only ${open} is still open on document ${target.document_id}.`,
+        );
       }
     }
     return { associated_id: target.document_id, value };
@@ -82,9 +87,13 @@ function parseReceipt(ctx: CallContext, company: Company, params: Params): Parse
   const date = read.date('date', { required: true });
   const set = state.documentSets.get(toInteger(params.document_set_id) ?? -1);
   if (!set || set.company_id !== company.company_id) read.errors.add(2, 'document_set_id');
-  const customerId = read.id('customer_id', (id) => state.customers.get(id)?.company_id === company.company_id, {
-    required: true,
-  });
+  const customerId = read.id(
+    'customer_id',
+    (id) => state.customers.get(id)?.company_id === company.company_id,
+    {
+      required: true,
+    },
+  );
   const netValue = read.number('net_value', { required: true, above: 0 });
   const notes = read.text('notes');
   let status: 0 | 1 = 0;
@@ -105,7 +114,8 @@ function parseReceipt(ctx: CallContext, company: Company, params: Params): Parse
   const payments = isBlank(params.payments) ? null : readPayments(ctx, company, params.payments);
   if (payments) {
     const paid = round2(payments.reduce((sum, payment) => sum + payment.value, 0));
-    if (Math.abs(paid - netValue) > 0.005) reject(5, 'payments', [`= ${netValue}`], 'The payments must add up to net_value.');
+    if (Math.abs(paid - netValue) > 0.005)
+      reject(5, 'payments', [`= ${netValue}`], 'The payments must add up to net_value.');
   }
   return {
     date,

@@ -4,9 +4,9 @@ import { type CallContext, type Handler, requireCompany } from '../context.ts';
 import { ErrorList, reject } from '../errors.ts';
 import { isBlank, type Params, toInteger } from '../params.ts';
 import type { Company, DocumentEntity, SandboxDocument } from '../types.ts';
+import { CREDIT_NOTE_TYPE_ID, checkCreditedLines, readCreditNoteAssociations } from './credit-notes.ts';
 import type { DocumentTypeInfo } from './document-types.ts';
 import { type ParsedDocument, parseDocument } from './parse.ts';
-import { CREDIT_NOTE_TYPE_ID, checkCreditedLines, readCreditNoteAssociations } from './credit-notes.ts';
 import { totalsOfDocument } from './totals.ts';
 
 function readAssociations(
@@ -52,11 +52,7 @@ export function closeDocument(ctx: CallContext, document: SandboxDocument): void
   // A credit note is checked against what is still uncredited when it becomes final.
   if (document.document_type_id === CREDIT_NOTE_TYPE_ID) checkCreditedLines(ctx, document, errors);
   const { anonymousBuyerLimit } = ctx.behaviour;
-  if (
-    anonymousBuyerLimit !== null &&
-    netValue >= anonymousBuyerLimit &&
-    isAnonymousBuyer(document.entity)
-  ) {
+  if (anonymousBuyerLimit !== null && netValue >= anonymousBuyerLimit && isAnonymousBuyer(document.entity)) {
     errors.add(16, 'customer_id');
   }
   // AT requires non-decreasing dates within a series and document type.
