@@ -1,4 +1,5 @@
 import {
+  createActionSubmitter,
   createIntegrations,
   createResultWaiter,
   createRuntime,
@@ -12,6 +13,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { AppEnv } from './context.ts';
 import { authenticate } from './middleware/auth.ts';
+import { registerDocumentActionRoutes } from './routes/document-actions/index.ts';
 import { airtableTriggerRoutes } from './routes/record-triggers/index.ts';
 
 export interface ApiConfig {
@@ -84,6 +86,16 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
     mount: [
+      (app: OpenAPIHono<AppEnv>) =>
+        registerDocumentActionRoutes(app, {
+          authenticator,
+          actions: createActionSubmitter({
+            ledger: runtime.ledger,
+            actions: runtime.actions,
+            queues: runtime.queues,
+            syncBudgetMs: config.syncBudgetMs,
+          }),
+        }),
       (app: OpenAPIHono<AppEnv>) => {
         app.route(
           '/',

@@ -1,4 +1,10 @@
-import { type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
+import {
+  type Deliverer,
+  processAction,
+  processDeliver,
+  processIssue,
+  type Runtime,
+} from '@faturador/issuing';
 import { QUEUE_NAMES } from '@faturador/jobs';
 import { type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -18,6 +24,7 @@ export interface WorkerOptions {
 export interface Workers {
   issue: Worker;
   deliver: Worker;
+  lifecycle: Worker;
   /** Stops taking jobs, waits for active ones up to the deadline, then hands the rest back. */
   close(graceMs: number): Promise<void>;
 }
@@ -99,9 +106,36 @@ export function startWorkers(options: WorkerOptions): Workers {
     },
   );
 
+  const lifecycle = new Worker(
+    QUEUE_NAMES.lifecycle,
+    async (job: Job) => {
+      const outcome = await processAction(
+        { actionId: job.data.actionId, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 },
+        {
+          ledger: runtime.ledger,
+          actions: runtime.actions,
+          moloniFor: runtime.moloni.client,
+          logger: logger.child({ jobId: job.id, queue: 'lifecycle' }),
+        },
+      );
+      if (outcome.kind === 'retry') throw outcome.error;
+      if (outcome.kind === 'failed')
+        throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`);
+    },
+    {
+      connection,
+      prefix,
+      concurrency: options.issueConcurrency,
+      lockDuration: options.lockDurationMs ?? 60_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 5,
+    },
+  );
+
   for (const [name, worker] of [
     ['issue', issue],
     ['deliver', deliver],
+    ['lifecycle', lifecycle],
   ] as const) {
     worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
     worker.on('failed', (job, error) =>
@@ -115,15 +149,16 @@ export function startWorkers(options: WorkerOptions): Workers {
   return {
     issue,
     deliver,
+    lifecycle,
     async close(graceMs) {
-      const closing = Promise.all([issue.close(), deliver.close()]);
+      const closing = Promise.all([issue.close(), deliver.close(), lifecycle.close()]);
       const deadline = new Promise<'timeout'>((resolve) =>
         setTimeout(() => resolve('timeout'), graceMs).unref(),
       );
       if ((await Promise.race([closing, deadline])) === 'timeout') {
         logger.warn({ graceMs }, 'active jobs did not finish in time: handing them back');
         // Force-closing releases the locks; the jobs become stalled and are re-run (and reconcile).
-        await Promise.all([issue.close(true), deliver.close(true)]);
+        await Promise.all([issue.close(true), deliver.close(true), lifecycle.close(true)]);
       }
     },
   };

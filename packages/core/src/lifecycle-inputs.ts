@@ -6,23 +6,54 @@ import { formatPath, validationError } from './invoice-request.ts';
 const money = z.number().positive().multipleOf(0.01);
 
 export const creditBodySchema = z.strictObject({
-  reason: z.string().trim().min(1, 'is required: say why the document is cancelled').max(255),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'is required: say why the document is cancelled')
+    .max(255)
+    .meta({
+      description: 'Why the document is cancelled; printed on the credit note.',
+      example: 'Erro no NIF do cliente',
+    }),
   items: z
     .array(
       z.strictObject({
-        line: z.number().int().min(1),
-        quantity: z.number().positive().optional(),
-        gross_price: money.optional(),
+        line: z
+          .number()
+          .int()
+          .min(1)
+          .meta({ description: 'The line of the original document, from 1.', example: 1 }),
+        quantity: z
+          .number()
+          .positive()
+          .optional()
+          .meta({ description: 'Units to credit; default: all that remain uncredited.', example: 1 }),
+        gross_price: money.optional().meta({
+          description: 'Gross unit price (VAT included) to credit; default: the price sold at.',
+          example: 10,
+        }),
       }),
     )
     .min(1)
-    .optional(),
+    .optional()
+    .meta({ description: 'The lines to credit; without it, everything not yet credited.' }),
 });
 
 export const receiptBodySchema = z.strictObject({
-  amount: money.optional(),
-  payment_method: z.string().trim().min(1).max(60).optional(),
-  date: z.iso.date().optional(),
+  amount: money
+    .optional()
+    .meta({ description: 'The amount paid, in euros; default: the whole open amount.', example: 4 }),
+  payment_method: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .optional()
+    .meta({ description: "A Moloni payment method's name; default: cash.", example: 'Numerário' }),
+  date: z.iso
+    .date()
+    .optional()
+    .meta({ description: 'The payment date; default: today.', example: '2026-05-20' }),
 });
 
 export interface CreditInput {

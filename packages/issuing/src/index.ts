@@ -7,6 +7,14 @@ export {
   type LifecycleMoloni,
   processAction,
 } from './lifecycle/process-action.ts';
+export {
+  type ActionAnswer,
+  type ActionSubmission,
+  type ActionSubmitDeps,
+  type ActionSubmitter,
+  actionAnswer,
+  createActionSubmitter,
+} from './lifecycle/submit-action.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';

@@ -6,9 +6,11 @@ import {
   createConnectionStore,
   createIdempotency,
   createLedger,
+  createLifecycleStore,
   createRedis,
   type Idempotency,
   type Ledger,
+  type LifecycleStore,
   type RedisMode,
 } from '@faturador/store';
 import type { Redis } from 'ioredis';
@@ -35,6 +37,8 @@ export interface Runtime {
   prefix: string;
   ledger: Ledger;
   idempotency: Idempotency;
+  /** Actions on issued documents (finalize, delete, credit notes, receipts). */
+  actions: LifecycleStore;
   queues: Queues;
   moloni: MoloniRegistry;
   close(): Promise<void>;
@@ -51,6 +55,11 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
   const { prefix } = config;
   const ledger = createLedger({ redis, prefix });
   const idempotency = createIdempotency({
+    redis,
+    prefix,
+    ttlSeconds: config.idempotencyTtlSeconds ?? 30 * 86_400,
+  });
+  const actions = createLifecycleStore({
     redis,
     prefix,
     ttlSeconds: config.idempotencyTtlSeconds ?? 30 * 86_400,
@@ -72,6 +81,7 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
     prefix,
     ledger,
     idempotency,
+    actions,
     queues,
     moloni,
     async close() {
