@@ -6,15 +6,10 @@ import { formatPath, validationError } from './invoice-request.ts';
 const money = z.number().positive().multipleOf(0.01);
 
 export const creditBodySchema = z.strictObject({
-  reason: z
-    .string()
-    .trim()
-    .min(1, 'is required: say why the document is cancelled')
-    .max(255)
-    .meta({
-      description: 'Why the document is cancelled; printed on the credit note.',
-      example: 'Erro no NIF do cliente',
-    }),
+  reason: z.string().trim().min(1, 'is required: say why the document is cancelled').max(255).meta({
+    description: 'Why the document is cancelled; printed on the credit note.',
+    example: 'Erro no NIF do cliente',
+  }),
   items: z
     .array(
       z.strictObject({
