@@ -32,6 +32,11 @@ const WORDS: Record<string, string> = {
   TOTAL_MISMATCH: 'O total do Moloni difere do pedido: o documento ficou em rascunho para revisão.',
   TOTAL_UNREACHABLE:
     'O Moloni não consegue chegar a este valor com o método de cálculo da empresa: nada foi emitido.',
+  DOCUMENT_FINAL: 'O documento já está finalizado: para o anular, emita uma nota de crédito.',
+  DOCUMENT_NOT_FINAL: 'O documento ainda é um rascunho: finalize-o primeiro.',
+  DOCUMENT_ALREADY_PAID: 'O documento já está pago: não há recibo a emitir.',
+  CREDIT_EXCEEDS_REMAINING: 'O valor a creditar é maior do que o que falta anular: nada foi emitido.',
+  AMOUNT_EXCEEDS_OPEN: 'O pagamento é maior do que o valor em dívida: nada foi emitido.',
   IDEMPOTENCY_CONFLICT: 'Este registo foi enviado antes com outros dados e esse pedido ainda não terminou.',
 };
 

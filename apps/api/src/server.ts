@@ -1,5 +1,6 @@
 import { FaturadorError } from '@faturador/core';
 import {
+  createActionSubmitter,
   createIntegrations,
   createResultWaiter,
   createRuntime,
@@ -23,6 +24,7 @@ import { createApp } from './app.ts';
 import type { AppEnv } from './context.ts';
 import { createApiMetrics } from './metrics.ts';
 import { authenticate } from './middleware/auth.ts';
+import { registerDocumentActionRoutes } from './routes/document-actions/index.ts';
 import { airtableTriggerRoutes } from './routes/record-triggers/index.ts';
 
 export interface ApiConfig {
@@ -96,6 +98,16 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
     mount: [
+      (app: OpenAPIHono<AppEnv>) =>
+        registerDocumentActionRoutes(app, {
+          authenticator,
+          actions: createActionSubmitter({
+            ledger: runtime.ledger,
+            actions: runtime.actions,
+            queues: runtime.queues,
+            syncBudgetMs: config.syncBudgetMs,
+          }),
+        }),
       (app: OpenAPIHono<AppEnv>) => {
         app.route(
           '/',

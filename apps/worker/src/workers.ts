@@ -1,5 +1,12 @@
 import { isFaturadorError } from '@faturador/core';
-import { abandonIssue, type Deliverer, processDeliver, processIssue, type Runtime } from '@faturador/issuing';
+import {
+  abandonIssue,
+  type Deliverer,
+  processAction,
+  processDeliver,
+  processIssue,
+  type Runtime,
+} from '@faturador/issuing';
 import { QUEUE_NAMES } from '@faturador/jobs';
 import { startHeartbeat } from '@faturador/store';
 import { DelayedError, type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
@@ -32,6 +39,7 @@ const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 export interface Workers {
   issue: Worker;
   deliver: Worker;
+  lifecycle: Worker;
   /** Stops taking jobs, waits for active ones up to the deadline, then hands the rest back. */
   close(graceMs: number): Promise<void>;
 }
@@ -148,9 +156,36 @@ export function startWorkers(options: WorkerOptions): Workers {
       );
   });
 
+  const lifecycle = new Worker(
+    QUEUE_NAMES.lifecycle,
+    async (job: Job) => {
+      const outcome = await processAction(
+        { actionId: job.data.actionId, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 },
+        {
+          ledger: runtime.ledger,
+          actions: runtime.actions,
+          moloniFor: runtime.moloni.client,
+          logger: logger.child({ jobId: job.id, queue: 'lifecycle' }),
+        },
+      );
+      if (outcome.kind === 'retry') throw outcome.error;
+      if (outcome.kind === 'failed')
+        throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`);
+    },
+    {
+      connection,
+      prefix,
+      concurrency: options.issueConcurrency,
+      lockDuration: options.lockDurationMs ?? ISSUE_LOCK_DEFAULTS.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs ?? ISSUE_LOCK_DEFAULTS.stalledIntervalMs,
+      maxStalledCount: 5,
+    },
+  );
+
   for (const [name, worker] of [
     ['issue', issue],
     ['deliver', deliver],
+    ['lifecycle', lifecycle],
   ] as const) {
     worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
     worker.on('failed', (job, error) =>
@@ -164,15 +199,16 @@ export function startWorkers(options: WorkerOptions): Workers {
   return {
     issue,
     deliver,
+    lifecycle,
     async close(graceMs) {
-      const closing = Promise.all([issue.close(), deliver.close()]);
+      const closing = Promise.all([issue.close(), deliver.close(), lifecycle.close()]);
       const deadline = new Promise<'timeout'>((resolve) =>
         setTimeout(() => resolve('timeout'), graceMs).unref(),
       );
       if ((await Promise.race([closing, deadline])) === 'timeout') {
         logger.warn({ graceMs }, 'active jobs did not finish in time: handing them back');
         // Force-closing releases the locks; the jobs become stalled and are re-run (and reconcile).
-        await Promise.all([issue.close(true), deliver.close(true)]);
+        await Promise.all([issue.close(true), deliver.close(true), lifecycle.close(true)]);
       }
       // Only now: until its jobs are done or handed back, others must wait for its inserts.
       heartbeat.stop();

@@ -103,6 +103,26 @@ export const PT_PROBLEMS: ExplanationTable = {
     title: 'Este pedido não pode ser repetido no estado em que está.',
     action: 'Consulte o pedido no backoffice.',
   },
+  DOCUMENT_FINAL: {
+    title: 'O documento já está finalizado e não pode ser apagado nem finalizado de novo.',
+    action: 'Para o anular, emita uma nota de crédito (botão Anular).',
+  },
+  DOCUMENT_NOT_FINAL: {
+    title: 'O documento ainda é um rascunho.',
+    action: 'Finalize-o primeiro (botão Finalizar).',
+  },
+  DOCUMENT_ALREADY_PAID: {
+    title: 'O documento já está pago: não há recibo a emitir.',
+    action: 'Nada a fazer; os recibos só se emitem para faturas (FT) em dívida.',
+  },
+  CREDIT_EXCEEDS_REMAINING: {
+    title: 'O valor a creditar é maior do que o que falta anular no documento: nada foi emitido.',
+    action: 'Reduza as quantidades ou o valor e envie de novo.',
+  },
+  AMOUNT_EXCEEDS_OPEN: {
+    title: 'O pagamento é maior do que o valor em dívida da fatura: nada foi emitido.',
+    action: 'Indique um valor até ao valor em dívida.',
+  },
   SERVICE_UNAVAILABLE: {
     title: 'O serviço de faturação está temporariamente indisponível.',
     action: 'Tente novamente dentro de momentos: nada foi emitido.',
@@ -199,6 +219,26 @@ export const EN_PROBLEMS: ExplanationTable = {
   REQUEST_NOT_RETRYABLE: {
     title: 'This request cannot be retried in its current state.',
     action: 'Look the request up in the backoffice.',
+  },
+  DOCUMENT_FINAL: {
+    title: 'The document is final: it cannot be deleted or finalized again.',
+    action: 'To cancel it, issue a credit note (Cancel button).',
+  },
+  DOCUMENT_NOT_FINAL: {
+    title: 'The document is still a draft.',
+    action: 'Finalize it first (Finalize button).',
+  },
+  DOCUMENT_ALREADY_PAID: {
+    title: 'The document is already paid: there is no receipt to issue.',
+    action: 'Nothing to do; receipts are for invoices (FT) with an open amount.',
+  },
+  CREDIT_EXCEEDS_REMAINING: {
+    title: 'More than what remains uncredited was asked: nothing was issued.',
+    action: 'Lower the quantities or the amount and send again.',
+  },
+  AMOUNT_EXCEEDS_OPEN: {
+    title: "The payment is larger than the invoice's open amount: nothing was issued.",
+    action: 'Enter an amount up to the open amount.',
   },
   SERVICE_UNAVAILABLE: {
     title: 'The billing service is temporarily unavailable.',

@@ -29,6 +29,16 @@ export const ERROR_STATUS = {
    * refused before anything is written, with the nearest reachable values.
    */
   TOTAL_UNREACHABLE: 422,
+  /** A final document cannot be deleted or finalized: cancel it with a credit note. */
+  DOCUMENT_FINAL: 409,
+  /** The document is still a draft (or was deleted): finalize it before crediting or settling it. */
+  DOCUMENT_NOT_FINAL: 409,
+  /** A receipt for an FR or FS, which were paid when issued, or for an FT with nothing left to pay. */
+  DOCUMENT_ALREADY_PAID: 409,
+  /** More than what remains uncredited of the document (or of a line) was asked to be credited. */
+  CREDIT_EXCEEDS_REMAINING: 409,
+  /** A payment larger than the invoice's open amount. */
+  AMOUNT_EXCEEDS_OPEN: 409,
   /** The API client has no Moloni connection to issue with. */
   CONNECTION_NOT_CONFIGURED: 422,
   /** A retry or re-delivery asked of a request in a state that has none (still running, issued). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Prefixes of every id Faturador mints; one place so that a `req_` is never a `doc_`. */
-export const ID_PREFIXES = ['req', 'doc', 'job', 'cli', 'key', 'con', 'dlv'] as const;
+export const ID_PREFIXES = ['req', 'doc', 'job', 'cli', 'key', 'con', 'dlv', 'act'] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 const ID_PATTERN = /^([a-z]{2,4})_([0-9a-f]{16})$/;

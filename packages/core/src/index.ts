@@ -7,6 +7,14 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './invoice-request.ts';
 export * from './issue-texts.ts';
+export {
+  type CreditInput,
+  creditBodySchema,
+  parseCreditInput,
+  parseReceiptInput,
+  type ReceiptInput,
+  receiptBodySchema,
+} from './lifecycle-inputs.ts';
 export * from './money.ts';
 export * from './nif.ts';
 export * from './origin.ts';

@@ -223,3 +223,54 @@ export const recordTriggerIssuedSchema = successEnvelopeSchema;
 export const recordTriggerAcceptedSchema = acceptedBodySchema
   .extend({ reference: reference.meta({ example: 'AT-recBooking0000001' }) })
   .meta({ id: 'RecordTriggerAccepted', description: 'Accepted: the result is written back to the record.' });
+
+/** 201/200 of the calls that act on an issued document (finalize, delete, credit notes, receipts). */
+export const documentActionSchema = z
+  .strictObject({
+    success: z.literal(true).meta({ description: 'Always true: the action was done.', example: true }),
+    request_id: requestId,
+    action_id: z
+      .string()
+      .regex(/^act_[0-9a-f]{16}$/)
+      .meta({ description: 'The id of this action on the request.', example: 'act_9c1e0b7d2a4f6e38' }),
+    action: z.enum(['finalize', 'delete', 'credit_note', 'receipt', 'email']).meta({
+      description: 'What was done.',
+      example: 'credit_note',
+    }),
+    reference: z.string().nullable().meta({
+      description:
+        "The action's own reference in Moloni (`<reference>/NC1`, `<reference>/RC1`), which a retry finds it by; null for finalize and delete.",
+      example: 'TI-2026-05-18-0007/NC1',
+    }),
+    document: z
+      .strictObject({
+        type: z.enum(['invoice_receipt', 'invoice', 'simplified_invoice', 'credit_note', 'receipt']).meta({
+          description:
+            'The document made or closed: the request’s own (finalize), a credit note or a receipt.',
+          example: 'credit_note',
+        }),
+        moloni_document_id: z
+          .number()
+          .int()
+          .meta({ description: "The document's id in Moloni.", example: 974989631 }),
+        number: z
+          .string()
+          .nullable()
+          .meta({ description: 'Its certified number; null if Moloni left it a draft.', example: 'NC M/1' }),
+        total: z.number().meta({ description: 'Its total with VAT, in euros.', example: 10 }),
+        created_at: timestamp('When it was made (UTC).'),
+      })
+      .nullable()
+      .meta({ description: 'The document; null for a deleted draft.' }),
+    open_amount: z.number().nullable().meta({
+      description: 'After a receipt: what is still to pay on the invoice, in euros; null otherwise.',
+      example: 6,
+    }),
+    fully_credited: z.boolean().nullable().meta({
+      description: 'After a credit note: whether nothing is left to credit; null otherwise.',
+      example: true,
+    }),
+  })
+  .meta({ id: 'DocumentAction', description: 'The outcome of an action on an issued document.' });
+
+export type DocumentActionBody = z.output<typeof documentActionSchema>;

@@ -1,4 +1,20 @@
 export { createIntegrations, DEFAULT_PUBLIC_URL, type Integrations } from './integrations.ts';
+export {
+  type ActionAttempt,
+  type ActionDeps,
+  type ActionOutcome,
+  creditLines,
+  type LifecycleMoloni,
+  processAction,
+} from './lifecycle/process-action.ts';
+export {
+  type ActionAnswer,
+  type ActionSubmission,
+  type ActionSubmitDeps,
+  type ActionSubmitter,
+  actionAnswer,
+  createActionSubmitter,
+} from './lifecycle/submit-action.ts';
 export { type ListQuery, parseListQuery } from './list-query.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createOperations, type Operations, type OperationsDeps, type RequestPage } from './operations.ts';

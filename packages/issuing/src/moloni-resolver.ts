@@ -6,6 +6,8 @@ import type { MoloniPort, MoloniResolver } from './ports.ts';
 
 export interface MoloniRegistry {
   resolve: MoloniResolver;
+  /** The whole client of a connection (lifecycle jobs use more than the issuing port). */
+  client(connectionId: string | null): Promise<MoloniClient & MoloniPort>;
   close(): Promise<void>;
 }
 
@@ -53,8 +55,9 @@ export function createMoloniRegistry(deps: {
     };
   }
 
-  return {
-    async resolve(connectionId) {
+  const registry: MoloniRegistry = {
+    resolve: (connectionId) => registry.client(connectionId),
+    async client(connectionId) {
       if (!connectionId) {
         throw new FaturadorError(
           'CONNECTION_NOT_CONFIGURED',
@@ -75,4 +78,5 @@ export function createMoloniRegistry(deps: {
       await Promise.all(clients.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
     },
   };
+  return registry;
 }

@@ -6,10 +6,12 @@ import {
   createConnectionStore,
   createIdempotency,
   createLedger,
+  createLifecycleStore,
   createRedis,
   createRequestIndex,
   type Idempotency,
   type Ledger,
+  type LifecycleStore,
   type RedisMode,
   type RequestIndex,
 } from '@faturador/store';
@@ -38,6 +40,8 @@ export interface Runtime {
   prefix: string;
   ledger: Ledger;
   idempotency: Idempotency;
+  /** Actions on issued documents (finalize, delete, credit notes, receipts). */
+  actions: LifecycleStore;
   queues: Queues;
   moloni: MoloniRegistry;
   /** The list of requests (over the ledger's index), retries and re-deliveries. */
@@ -57,6 +61,11 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
   const { prefix } = config;
   const ledger = createLedger({ redis, prefix });
   const idempotency = createIdempotency({
+    redis,
+    prefix,
+    ttlSeconds: config.idempotencyTtlSeconds ?? 30 * 86_400,
+  });
+  const actions = createLifecycleStore({
     redis,
     prefix,
     ttlSeconds: config.idempotencyTtlSeconds ?? 30 * 86_400,
@@ -82,6 +91,7 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
     prefix,
     ledger,
     idempotency,
+    actions,
     queues,
     moloni,
     async close() {

@@ -2,13 +2,17 @@ import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
-/** The queues of Faturador. `issue` talks to Moloni; `deliver` takes results back to their origin. */
-export const QUEUE_NAMES = { issue: 'issue', deliver: 'deliver' } as const;
+/**
+ * The queues of Faturador. `issue` talks to Moloni; `deliver` takes results back to their origin;
+ * `lifecycle` acts on issued documents (finalize, delete a draft, credit notes, receipts).
+ */
+export const QUEUE_NAMES = { issue: 'issue', deliver: 'deliver', lifecycle: 'lifecycle' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export const jobSchemas = {
   issue: z.strictObject({ requestId: z.string().regex(/^req_[0-9a-f]{16}$/), clientId: z.string().min(1) }),
   deliver: z.strictObject({ requestId: z.string().regex(/^req_[0-9a-f]{16}$/) }),
+  lifecycle: z.strictObject({ actionId: z.string().regex(/^act_[0-9a-f]{16}$/) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobData<N extends QueueName> = z.output<(typeof jobSchemas)[N]>;
@@ -38,6 +42,12 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: false,
   },
+  lifecycle: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: false,
+  },
 };
 
 export type Queues = Record<QueueName, Queue>;
@@ -58,6 +68,11 @@ export function createQueues({ connection, prefix, jobOptions = {} }: QueueDeps)
       connection,
       prefix,
       defaultJobOptions: optionsOf('deliver'),
+    }),
+    lifecycle: new Queue(QUEUE_NAMES.lifecycle, {
+      connection,
+      prefix,
+      defaultJobOptions: optionsOf('lifecycle'),
     }),
   };
 }

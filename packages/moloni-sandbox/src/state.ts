@@ -36,6 +36,7 @@ const FIRST_IDS = {
   document: 974989624,
   category: 3125142,
   tax: 2564400,
+  documentProduct: 1820114455,
 } as const;
 
 type IdKind = keyof typeof FIRST_IDS;

@@ -161,6 +161,10 @@ export interface DocumentLineTax {
 }
 
 export interface DocumentLine {
+  /** The line's own id (`document_product_id`): what a credit note's `related_id` points at. */
+  document_product_id?: number;
+  /** On a credit note: the `document_product_id` of the line it credits (0: none). */
+  related_id?: number;
   product_id: number;
   name: string;
   summary: string;
@@ -216,8 +220,17 @@ export interface SandboxDocument {
   rsa_hash: string;
   created_at: number;
   lastmodified: number;
+  /** `associated_documents`: what a credit note corrects or a receipt settles, with the value. */
+  associated?: DocumentAssociation[];
+  /** A receipt's `net_value` as sent (it has no lines to sum). */
+  declared_net_value?: number;
   /** The merged request fields; a draft update re-validates them with the changes applied. */
   source: Record<string, unknown>;
   /** The company's calculation method when the document was inserted; it keeps it. */
   calc_method_id: CalcMethodId;
+}
+
+export interface DocumentAssociation {
+  associated_id: number;
+  value: number;
 }

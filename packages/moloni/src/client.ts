@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { type ConnectionReport, checkConnection } from './check.ts';
 import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } from './document-model.ts';
 import { DocumentService, downloadOriginOf } from './documents.ts';
+import { LifecycleService } from './lifecycle.ts';
 import { createRedisLock } from './lock.ts';
 import { calcMethodOf } from './pricing.ts';
 import { ProductCatalog } from './products.ts';
@@ -69,6 +70,8 @@ export interface MoloniClient {
   getPdfLink(documentId: number, options?: { signed?: boolean }): Promise<string>;
   /** The PDF file of a closed document, checked to be one (else MOLONI_BAD_GATEWAY). */
   downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>>;
+  /** After issuing: delete a draft, credit notes, receipts, closing with an e-mail. */
+  readonly lifecycle: LifecycleService;
   /**
    * Inserts a draft, reads what Moloni made of it and deletes it: the account's companies, payment
    * methods, draft numbering and calculation method, for a first look at a real account.
@@ -182,6 +185,7 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
       documents.findByOurReference(ourReference, documentType, findOptions),
     getPdfLink: (documentId, pdfOptions) => documents.pdfLink(documentId, pdfOptions),
     downloadPdf: (documentId) => documents.downloadPdf(documentId),
+    lifecycle: new LifecycleService({ session, referenceData, company: companyId }),
     checkConnection: () => checkConnection({ session, referenceData, documents, company: companyId, now }),
     companyId,
     calcMethod: async () => calcMethodOf(await referenceData.company(await companyId())),

@@ -25,6 +25,14 @@ export {
   outcomeOf,
   parseFieldErrors,
 } from './errors.ts';
+export {
+  type CreditLine,
+  type DetailedDocument,
+  type LifecycleDocument,
+  LifecycleService,
+  openAmountCents,
+  type UnrelatedLine,
+} from './lifecycle.ts';
 export { calcMethodOf, planNetPrices } from './pricing.ts';
 export { CATEGORY_NAME, pickVatTax, productReference } from './products.ts';
 export { type MoloniLogger, REDACTED } from './redact.ts';

@@ -141,6 +141,25 @@ describe('createBillingClient', () => {
     expect(JSON.parse(request?.body ?? '')).toEqual(body);
   });
 
+  it('sends the calls after issuing, signed: finalize, delete, credit notes and receipts', async () => {
+    const action = { success: true, request_id: 'req_4ad9b2ec1d9f3a71', action: 'credit_note' };
+    const api = await startApi(() => ({ status: 201, body: action }));
+    const client = createBillingClient({ baseUrl: api.url, ...CLIENT, signed: true });
+    const options = { idempotencyKey: '5a0f3c1e-8b7d-4c2a-9e61-0d4b7f2c9a13' };
+    const credited = await client.creditInvoice('req_4ad9b2ec1d9f3a71', { reason: 'Erro no NIF' }, options);
+    expect(credited).toMatchObject({ ok: true, status: 201, body: action });
+    await client.recordPayment('req_4ad9b2ec1d9f3a71', { amount: 4 }, options);
+    await client.finalizeInvoice('req_4ad9b2ec1d9f3a71', options);
+    await client.deleteDraft('req_4ad9b2ec1d9f3a71', options);
+    expect(api.seen.map((seen) => `${seen.method} ${seen.path} ${seen.body}`)).toEqual([
+      'POST /api/v1/invoices/req_4ad9b2ec1d9f3a71/credit-notes {"reason":"Erro no NIF"}',
+      'POST /api/v1/invoices/req_4ad9b2ec1d9f3a71/receipts {"amount":4}',
+      'POST /api/v1/invoices/req_4ad9b2ec1d9f3a71/finalize ',
+      'DELETE /api/v1/invoices/req_4ad9b2ec1d9f3a71 ',
+    ]);
+    expect(api.seen.every((seen) => seen.headers['idempotency-key'] === options.idempotencyKey)).toBe(true);
+  });
+
   it('signs requests without sending the secret, with a fresh nonce each time', async () => {
     const api = await startApi(() => ({ status: 201, body: issued }));
     const client = createBillingClient({ baseUrl: `${api.url}/`, ...CLIENT, signed: true });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ErrorCode, ErrorEnvelope, InvoiceRequestBody } from '@faturador/core';
+import type { DocumentActionBody, ErrorCode, ErrorEnvelope, InvoiceRequestBody } from '@faturador/core';
 import { signedHeaders } from '@faturador/store/signing';
 import { type Dispatcher, request } from 'undici';
 import type {
@@ -124,7 +124,7 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
   }
 
   async function call<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     relativePath: string,
     payload: unknown,
     extraHeaders: Record<string, string>,
@@ -206,6 +206,34 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
       });
     },
 
+    finalizeInvoice(requestId, action) {
+      assertKey(action.idempotencyKey);
+      return call<DocumentActionBody>('POST', `${invoicePath(requestId)}/finalize`, undefined, {
+        'idempotency-key': action.idempotencyKey,
+      });
+    },
+
+    deleteDraft(requestId, action) {
+      assertKey(action.idempotencyKey);
+      return call<DocumentActionBody>('DELETE', invoicePath(requestId), undefined, {
+        'idempotency-key': action.idempotencyKey,
+      });
+    },
+
+    creditInvoice(requestId, body, action) {
+      assertKey(action.idempotencyKey);
+      return call<DocumentActionBody>('POST', `${invoicePath(requestId)}/credit-notes`, body, {
+        'idempotency-key': action.idempotencyKey,
+      });
+    },
+
+    recordPayment(requestId, body, action) {
+      assertKey(action.idempotencyKey);
+      return call<DocumentActionBody>('POST', `${invoicePath(requestId)}/receipts`, body, {
+        'idempotency-key': action.idempotencyKey,
+      });
+    },
+
     getInvoice(requestId: string) {
       return call<InvoiceStatusBody>(
         'GET',
@@ -235,6 +263,10 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
       return call<AcceptedBody>('POST', `api/v1/record-triggers/airtable${query}`, payload, headers);
     },
   };
+}
+
+function invoicePath(requestId: string): string {
+  return `api/v1/invoices/${encodeURIComponent(requestId)}`;
 }
 
 function stringField(value: Record<string, unknown>, field: string): string | null {

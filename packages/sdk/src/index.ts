@@ -6,6 +6,7 @@ export {
 } from './client.ts';
 export {
   type AcceptedBody,
+  type ActionResult,
   type AirtableRecordRef,
   type ApiResult,
   type BillingClient,

@@ -4,6 +4,7 @@
  */
 import type {
   acceptedBodySchema,
+  DocumentActionBody,
   ErrorEnvelope,
   InvoiceRequestBody,
   invoiceListBodySchema,
@@ -63,8 +64,27 @@ export interface IssueOptions {
   origin?: Origin;
 }
 
+/** The answer of finalize, delete, credit-notes and receipts. */
+export type ActionResult = ApiResult<DocumentActionBody>;
+
 export interface BillingClient {
   issueInvoice(body: InvoiceRequestBody, options: IssueOptions): Promise<BillingResult>;
+  /** `POST …/finalize`: closes a draft after checking its total. */
+  finalizeInvoice(requestId: string, options: { idempotencyKey: string }): Promise<ActionResult>;
+  /** `DELETE /api/v1/invoices/{id}`: deletes a draft (a final document needs a credit note). */
+  deleteDraft(requestId: string, options: { idempotencyKey: string }): Promise<ActionResult>;
+  /** `POST …/credit-notes`: in full by default, or by line. */
+  creditInvoice(
+    requestId: string,
+    body: { reason: string; items?: Array<{ line: number; quantity?: number; gross_price?: number }> },
+    options: { idempotencyKey: string },
+  ): Promise<ActionResult>;
+  /** `POST …/receipts`: records a payment of an FT (the whole open amount by default). */
+  recordPayment(
+    requestId: string,
+    body: { amount?: number; payment_method?: string; date?: string },
+    options: { idempotencyKey: string },
+  ): Promise<ActionResult>;
   getInvoice(requestId: string): Promise<StatusResult>;
   /** `GET /api/v1/invoices/`: one page of this client's own requests, newest first. */
   listInvoices(query?: ListInvoicesQuery): Promise<ApiResult<InvoiceListBody>>;

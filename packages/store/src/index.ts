@@ -95,6 +95,17 @@ export {
   workerHeartbeatKey,
   writerOf,
 } from './ledger.ts';
+export {
+  ACTION_KINDS,
+  type ActionClaim,
+  type ActionDocument,
+  type ActionKind,
+  type ActionState,
+  createLifecycleStore,
+  type LifecycleAction,
+  type LifecycleStore,
+  type NewAction,
+} from './lifecycle.ts';
 export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
 export { type StoreDeps, securityKeys } from './redis-keys.ts';
 export {

@@ -418,6 +418,11 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
       return applied ? now : null;
     },
 
+    /** A draft finalized later: the request's document becomes the closed one (same Moloni id). */
+    async replaceDocument(requestId: string, document: DocumentView): Promise<void> {
+      await redis.hset(key(requestId), { document: JSON.stringify(document), updated_at: touch() });
+    },
+
     async setDelivery(
       requestId: string,
       state: LedgerEntry['delivery']['state'],

@@ -1,6 +1,8 @@
 import type { HandlerMap } from '../context.ts';
+import { getUnrelatedProducts } from './credit-notes.ts';
 import { DOCUMENT_TYPES } from './document-types.ts';
 import { countHandler, getAllHandler, getOneHandler, getPdfLink } from './read.ts';
+import { receiptHandlers } from './receipts.ts';
 import { deleteHandler, insertHandler, updateHandler } from './write.ts';
 
 function typeHandlers(): HandlerMap {
@@ -18,6 +20,8 @@ function typeHandlers(): HandlerMap {
 
 export const documentHandlers: HandlerMap = {
   ...typeHandlers(),
+  ...receiptHandlers,
+  'documents/getUnrelatedProducts': getUnrelatedProducts,
   'documents/getOne': getOneHandler(),
   'documents/getAll': getAllHandler(),
   'documents/count': countHandler(),

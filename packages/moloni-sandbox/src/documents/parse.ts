@@ -107,7 +107,9 @@ function readLine(
     if (exemption !== '' && !EXEMPTION_CODES.has(exemption))
       line.errors.add(5, line.name('exemption_reason'));
   }
+  const relatedId = toInteger(line.params.related_id) ?? 0;
   return {
+    ...(relatedId > 0 ? { related_id: relatedId } : {}),
     product_id: productId,
     name,
     summary,

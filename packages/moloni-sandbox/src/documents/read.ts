@@ -14,7 +14,8 @@ import {
 } from '../params.ts';
 import type { SandboxState } from '../state.ts';
 import type { SandboxDocument } from '../types.ts';
-import { type DocumentTypeInfo, documentTypeById } from './document-types.ts';
+import { settledValue } from './credit-notes.ts';
+import { DOCUMENT_TYPES, type DocumentTypeInfo, documentTypeById, RECEIPT_TYPE } from './document-types.ts';
 import { type DocumentTotals, totalsOfDocument } from './totals.ts';
 import { findDocument } from './write.ts';
 
@@ -22,7 +23,28 @@ export function totalsOf(document: SandboxDocument, state: SandboxState): Docume
   return totalsOfDocument(document, state);
 }
 
-function paymentsView(document: SandboxDocument, state: SandboxState, totals: DocumentTotals) {
+/** FR/FS are paid when closed; FT by the credit notes and receipts closed against it; NC/RE in full. */
+function reconciledValue(
+  document: SandboxDocument,
+  state: SandboxState,
+  type: DocumentTypeInfo | undefined,
+  netValue: number,
+): number {
+  if (document.status !== 1) return 0;
+  if (type?.document_type_id === DOCUMENT_TYPES.invoices.document_type_id) {
+    return Math.min(netValue, settledValue(state, document));
+  }
+  return netValue;
+}
+
+/** The documents that associate this one (credit notes and receipts), as ids. */
+function reverseAssociations(document: SandboxDocument, state: SandboxState): number[] {
+  return [...state.documents.values()]
+    .filter((other) => other.associated?.some((a) => a.associated_id === document.document_id))
+    .map((other) => other.document_id);
+}
+
+function paymentsView(document: SandboxDocument, state: SandboxState, netValue: number) {
   const payments = document.payments ?? [
     {
       // Moloni pays an FR/FS without `payments` in full with the customer's method, else the
@@ -33,7 +55,7 @@ function paymentsView(document: SandboxDocument, state: SandboxState, totals: Do
           ...state.ofCompany(state.paymentMethods, document.company_id).map((m) => m.payment_method_id),
         ),
       date: document.date,
-      value: totals.net_value,
+      value: netValue,
       notes: '',
     },
   ];
@@ -48,6 +70,8 @@ function paymentsView(document: SandboxDocument, state: SandboxState, totals: Do
 
 function linesView(document: SandboxDocument, state: SandboxState, totals: DocumentTotals) {
   return document.lines.map((line, index) => ({
+    document_product_id: line.document_product_id ?? 0,
+    related_id: line.related_id ?? 0,
     product_id: line.product_id,
     name: line.name,
     summary: line.summary,
@@ -77,6 +101,7 @@ export function documentView(document: SandboxDocument, state: SandboxState, det
   const set = state.documentSets.get(document.document_set_id);
   const country = state.countries.get(document.entity.country_id);
   const totals = totalsOf(document, state);
+  const netValue = document.declared_net_value ?? totals.net_value;
   const view: Record<string, unknown> = {
     document_id: document.document_id,
     company_id: document.company_id,
@@ -107,8 +132,8 @@ export function documentView(document: SandboxDocument, state: SandboxState, det
     financial_discount_value: totals.financial_discount_value,
     taxes_value: totals.taxes_value,
     deduction_value: totals.deduction_value,
-    net_value: totals.net_value,
-    reconciled_value: type?.selfPaid && document.status === 1 ? totals.net_value : 0,
+    net_value: netValue,
+    reconciled_value: reconciledValue(document, state, type, netValue),
     status: document.status,
     atcud: document.atcud,
     rsa_hash: document.rsa_hash,
@@ -116,13 +141,14 @@ export function documentView(document: SandboxDocument, state: SandboxState, det
     lastmodified: moloniTimestamp(document.lastmodified),
     document_type: { document_type_id: document.document_type_id, saft_code: type?.saft_code ?? '' },
     document_set: { document_set_id: document.document_set_id, name: set?.name ?? '' },
-    associated_documents: [],
-    reverse_associated_documents: [],
+    associated_documents: (document.associated ?? []).map((association) => ({ ...association })),
+    reverse_associated_documents: reverseAssociations(document, state),
     document_calc_method: { document_id: document.document_id, calc_method_id: document.calc_method_id },
   };
   if (detailed) {
     view.products = linesView(document, state, totals);
-    view.payments = type?.selfPaid ? paymentsView(document, state, totals) : [];
+    const paid = type?.selfPaid || type?.document_type_id === RECEIPT_TYPE.document_type_id;
+    view.payments = paid ? paymentsView(document, state, netValue) : [];
   }
   return view;
 }

@@ -4,9 +4,22 @@ import { type CallContext, type Handler, requireCompany } from '../context.ts';
 import { ErrorList, reject } from '../errors.ts';
 import { isBlank, type Params, toInteger } from '../params.ts';
 import type { Company, DocumentEntity, SandboxDocument } from '../types.ts';
+import { CREDIT_NOTE_TYPE_ID, checkCreditedLines, readCreditNoteAssociations } from './credit-notes.ts';
 import type { DocumentTypeInfo } from './document-types.ts';
 import { type ParsedDocument, parseDocument } from './parse.ts';
 import { totalsOfDocument } from './totals.ts';
+
+function readAssociations(
+  ctx: CallContext,
+  company: Company,
+  type: DocumentTypeInfo,
+  parsed: ParsedDocument,
+  source: Params,
+) {
+  return type.document_type_id === CREDIT_NOTE_TYPE_ID
+    ? readCreditNoteAssociations(ctx, company, parsed, source)
+    : undefined;
+}
 
 const CLOSED_REASON = 'Closed documents cannot be changed or deleted; issue a credit note instead.';
 
@@ -30,17 +43,16 @@ function numberingKey(document: SandboxDocument): string {
  * The checks Moloni runs when a document becomes final, then the sequential number. Mutates
  * `document` only when every check passes.
  */
-function closeDocument(ctx: CallContext, document: SandboxDocument): void {
+export function closeDocument(ctx: CallContext, document: SandboxDocument): void {
   const { state } = ctx;
   const totals = totalsOfDocument(document, state);
+  const netValue = document.declared_net_value ?? totals.net_value;
   const errors = new ErrorList();
-  if (totals.net_value <= 0) errors.add(2, 'net_value');
+  if (netValue <= 0) errors.add(2, 'net_value');
+  // A credit note is checked against what is still uncredited when it becomes final.
+  if (document.document_type_id === CREDIT_NOTE_TYPE_ID) checkCreditedLines(ctx, document, errors);
   const { anonymousBuyerLimit } = ctx.behaviour;
-  if (
-    anonymousBuyerLimit !== null &&
-    totals.net_value >= anonymousBuyerLimit &&
-    isAnonymousBuyer(document.entity)
-  ) {
+  if (anonymousBuyerLimit !== null && netValue >= anonymousBuyerLimit && isAnonymousBuyer(document.entity)) {
     errors.add(16, 'customer_id');
   }
   // AT requires non-decreasing dates within a series and document type.
@@ -63,13 +75,19 @@ function closeDocument(ctx: CallContext, document: SandboxDocument): void {
   document.rsa_hash = randomBytes(96).toString('base64');
 }
 
-function applyParsed(document: SandboxDocument, parsed: ParsedDocument): void {
+function applyParsed(ctx: CallContext, document: SandboxDocument, parsed: ParsedDocument): void {
+  const previous = document.lines;
   const { status: _status, ...fields } = parsed;
   Object.assign(document, fields);
+  // Every line has an id of its own (`document_product_id`), which credit notes relate to; a
+  // draft update keeps the ids of the lines it keeps.
+  document.lines.forEach((line, index) => {
+    line.document_product_id = previous[index]?.document_product_id ?? ctx.state.nextId('documentProduct');
+  });
 }
 
 /** The request fields worth keeping for a later draft update (not the routing ones). */
-function sourceOf(params: Params): Params {
+export function sourceOf(params: Params): Params {
   const { company_id: _company, document_id: _document, send_email: _email, ...rest } = params;
   return rest;
 }
@@ -95,6 +113,7 @@ export function insertHandler(type: DocumentTypeInfo): Handler {
     const company = requireCompany(ctx);
     const source = sourceOf(ctx.params);
     const parsed = parseDocument(ctx, company, type, source);
+    const associated = readAssociations(ctx, company, type, parsed, source);
     const now = ctx.clock.now();
     const document: SandboxDocument = {
       ...parsed,
@@ -111,7 +130,10 @@ export function insertHandler(type: DocumentTypeInfo): Handler {
       source,
       // A document keeps the method it was created with, even if the company's changes later.
       calc_method_id: company.calc_method_id,
+      ...(associated ? { associated } : {}),
+      lines: [],
     };
+    applyParsed(ctx, document, parsed);
     if (parsed.status === 1) closeDocument(ctx, document);
     ctx.state.documents.set(document.document_id, document);
     return { valid: 1, document_id: document.document_id };
@@ -129,8 +151,14 @@ export function updateHandler(type: DocumentTypeInfo): Handler {
     if (current.status !== 0) reject(5, 'status', [], CLOSED_REASON);
     const source = { ...current.source, ...sourceOf(ctx.params) };
     const parsed = parseDocument(ctx, company, type, source);
-    const next: SandboxDocument = { ...current, source, lastmodified: ctx.clock.now() };
-    applyParsed(next, parsed);
+    const associated = readAssociations(ctx, company, type, parsed, source);
+    const next: SandboxDocument = {
+      ...current,
+      source,
+      lastmodified: ctx.clock.now(),
+      ...(associated ? { associated } : {}),
+    };
+    applyParsed(ctx, next, parsed);
     if (parsed.status === 1) closeDocument(ctx, next);
     ctx.state.documents.set(next.document_id, next);
     return { valid: 1, document_id: next.document_id };

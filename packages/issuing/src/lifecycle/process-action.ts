@@ -1,0 +1,387 @@
+// One attempt of a lifecycle job: finalize or delete a draft, credit a final document, settle an
+// FT. The same rules as issuing: persist Moloni's id the moment it exists, and after anything
+// ambiguous (a retry, a crash mid-call) look for what a previous attempt made before writing again.
+import {
+  type CreditInput,
+  FaturadorError,
+  type InvoiceRequest,
+  isFaturadorError,
+  type ReceiptInput,
+  roundToCents,
+} from '@faturador/core';
+import type {
+  CreditLine,
+  DetailedDocument,
+  IssuedDocument,
+  LifecycleDocument,
+  LifecycleService,
+} from '@faturador/moloni';
+import { openAmountCents } from '@faturador/moloni';
+import type { ActionDocument, LedgerEntry, LifecycleAction, LifecycleStore } from '@faturador/store';
+import { toDocumentView } from '../process-issue.ts';
+
+/** What lifecycle jobs need of a Moloni account (the Moloni client provides it). */
+export interface LifecycleMoloni {
+  completeDocument(documentId: number, request: InvoiceRequest): Promise<IssuedDocument>;
+  readonly lifecycle: LifecycleService;
+}
+
+export interface ActionDeps {
+  ledger: {
+    get(requestId: string): Promise<LedgerEntry | null>;
+    replaceDocument(requestId: string, document: ReturnType<typeof toDocumentView>): Promise<void>;
+  };
+  actions: LifecycleStore;
+  moloniFor: (connectionId: string | null) => Promise<LifecycleMoloni>;
+  now?: () => Date;
+  logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface ActionAttempt {
+  actionId: string;
+  attemptsMade: number;
+  maxAttempts: number;
+}
+
+export type ActionOutcome =
+  | { kind: 'done' }
+  | { kind: 'retry'; error: FaturadorError }
+  | { kind: 'failed'; error: FaturadorError };
+
+interface Done {
+  document: ActionDocument | null;
+  outcome: Record<string, unknown> | null;
+}
+
+const LOCK_TTL_MS = 60_000;
+
+function asFaturadorError(error: unknown): FaturadorError {
+  if (isFaturadorError(error)) return error;
+  return new FaturadorError(
+    'MOLONI_TIMEOUT',
+    'The outcome of the call to Moloni is unknown.',
+    { outcome: 'unknown' },
+    {
+      cause: error,
+    },
+  );
+}
+
+const today = (now: Date) => now.toISOString().slice(0, 10);
+
+function viewOf(document: LifecycleDocument, createdAt: string): ActionDocument {
+  return {
+    moloniDocumentId: document.documentId,
+    number: document.number,
+    totalCents: document.totalCents,
+    createdAt,
+  };
+}
+
+/** The request's document, which must exist in Moloni and be final for a credit note or receipt. */
+function issuedDocumentOf(entry: LedgerEntry, deleted: boolean) {
+  const document = entry.document;
+  if (entry.state !== 'issued' || !document || deleted) {
+    throw new FaturadorError('DOCUMENT_NOT_FINAL', `Request ${entry.requestId} has no document to act on.`, {
+      state: entry.state,
+      deleted,
+    });
+  }
+  return document;
+}
+
+/** Credit notes and receipts are for final documents only: a draft is finalized (or deleted) first. */
+function finalDocumentOf(entry: LedgerEntry) {
+  const document = issuedDocumentOf(entry, false);
+  if (document.status !== 'final') {
+    throw new FaturadorError(
+      'DOCUMENT_NOT_FINAL',
+      `Request ${entry.requestId}'s document is still a draft: finalize it first.`,
+      {
+        status: document.status,
+      },
+    );
+  }
+  return document;
+}
+
+/** The lines to credit: every line left by default, or the chosen lines (1-based), checked against what remains. */
+export function creditLines(
+  original: DetailedDocument,
+  unrelated: CreditLine['line'][],
+  input: CreditInput,
+): CreditLine[] {
+  const products = (original as { products?: Array<{ document_product_id?: number }> }).products ?? [];
+  const left = new Map(unrelated.map((line) => [line.document_product_id, line]));
+  if (!input.items) {
+    if (unrelated.length === 0) {
+      throw new FaturadorError('CREDIT_EXCEEDS_REMAINING', 'Nothing is left to credit on this document.', {
+        remaining: [],
+      });
+    }
+    return unrelated.map((line) => ({ line, qty: Number(line.qty), price: Number(line.price) }));
+  }
+  return input.items.map((item, index) => {
+    const id = products[item.line - 1]?.document_product_id;
+    const line = id === undefined ? undefined : left.get(id);
+    if (id === undefined) {
+      throw new FaturadorError(
+        'VALIDATION_ERROR',
+        `items[${index}].line is invalid: the document has no line ${item.line}.`,
+        {
+          issues: [{ path: `items[${index}].line`, reason: `the document has ${products.length} line(s)` }],
+        },
+      );
+    }
+    const remaining = line ? Number(line.qty) : 0;
+    const qty = item.quantity ?? remaining;
+    if (!line || qty > remaining + 1e-9 || qty <= 0) {
+      throw new FaturadorError(
+        'CREDIT_EXCEEDS_REMAINING',
+        `Line ${item.line} has ${remaining} unit(s) left to credit; ${qty} were asked.`,
+        { line: item.line, remaining_quantity: remaining, quantity: qty },
+      );
+    }
+    let price = Number(line.price);
+    if (item.grossPriceCents !== undefined) {
+      const vat = (line.taxes ?? []).reduce((sum, tax) => sum + Number(tax.value ?? 0), 0);
+      const originalGross = roundToCents(price * (1 - Number(line.discount ?? 0) / 100) * (1 + vat / 100));
+      if (item.grossPriceCents > originalGross) {
+        throw new FaturadorError(
+          'CREDIT_EXCEEDS_REMAINING',
+          `Line ${item.line} was sold at ${(originalGross / 100).toFixed(2)} per unit; ${(item.grossPriceCents / 100).toFixed(2)} cannot be credited.`,
+          { line: item.line, gross_price: originalGross / 100 },
+        );
+      }
+      price = Number(
+        (item.grossPriceCents / 100 / (1 + vat / 100) / (1 - Number(line.discount ?? 0) / 100)).toFixed(10),
+      );
+    }
+    return { line, qty, price };
+  });
+}
+
+async function creditNote(
+  action: LifecycleAction,
+  entry: LedgerEntry,
+  moloni: LifecycleMoloni,
+  ambiguous: boolean,
+  deps: ActionDeps,
+): Promise<Done> {
+  const issued = finalDocumentOf(entry);
+  const { lifecycle } = moloni;
+  const reference = action.reference ?? '';
+  const paidOnIssue = issued.type !== 'invoice';
+  const createdAt = new Date().toISOString();
+  let documentId = action.moloniDocumentId;
+  if (documentId === null && ambiguous) {
+    const [found] = await lifecycle.findCreditNotes(reference);
+    if (found) {
+      deps.logger?.warn(
+        { actionId: action.actionId, documentId: found.documentId },
+        'adopting a credit note found by reference',
+      );
+      documentId = found.documentId;
+      await deps.actions.recordDocumentId(action.actionId, documentId);
+    }
+  }
+  const original = await lifecycle.document(issued.moloni_document_id);
+  if (documentId === null) {
+    const input = action.input as unknown as CreditInput;
+    const lines = creditLines(original, await lifecycle.unrelatedLines(issued.moloni_document_id), input);
+    documentId = await lifecycle.insertCreditNote({
+      original,
+      paidOnIssue,
+      ourReference: reference,
+      reason: input.reason,
+      lines,
+      valueCents: 0,
+      date: today(deps.now?.() ?? new Date()),
+    });
+    await deps.actions.recordDocumentId(action.actionId, documentId);
+  }
+  let note = await lifecycle.document(documentId);
+  if (lifecycle.describe(note, 'NC').status === 'draft') {
+    const value = paidOnIssue ? 0 : Number(note.net_value ?? 0);
+    await lifecycle.closeCreditNote(
+      documentId,
+      [{ associated_id: original.document_id, value }],
+      Number(note.net_value ?? 0),
+    );
+    note = await lifecycle.document(documentId);
+  }
+  const described = lifecycle.describe(note, 'NC');
+  const after = await lifecycle.unrelatedLines(issued.moloni_document_id);
+  return {
+    document: viewOf(described, createdAt),
+    outcome: { fully_credited: after.length === 0 },
+  };
+}
+
+async function receipt(
+  action: LifecycleAction,
+  entry: LedgerEntry,
+  moloni: LifecycleMoloni,
+  ambiguous: boolean,
+  deps: ActionDeps,
+): Promise<Done> {
+  const issued = finalDocumentOf(entry);
+  if (issued.type !== 'invoice') {
+    throw new FaturadorError(
+      'DOCUMENT_ALREADY_PAID',
+      `${issued.number ?? 'The document'} was paid when it was issued (it is not an FT).`,
+      {
+        type: issued.type,
+      },
+    );
+  }
+  const { lifecycle } = moloni;
+  const reference = action.reference ?? '';
+  const createdAt = new Date().toISOString();
+  const invoice = await lifecycle.document(issued.moloni_document_id);
+  let documentId = action.moloniDocumentId;
+  if (documentId === null && ambiguous) {
+    const [found] = await lifecycle.findReceipts(invoice, reference);
+    if (found) {
+      deps.logger?.warn(
+        { actionId: action.actionId, documentId: found.documentId },
+        'adopting a receipt found by reference',
+      );
+      documentId = found.documentId;
+      await deps.actions.recordDocumentId(action.actionId, documentId);
+    }
+  }
+  if (documentId === null) {
+    const input = action.input as unknown as ReceiptInput;
+    const open = openAmountCents(invoice);
+    if (open === 0) {
+      throw new FaturadorError('DOCUMENT_ALREADY_PAID', `${issued.number} has nothing left to pay.`, {
+        open_amount: 0,
+      });
+    }
+    const amount = input.amountCents ?? open;
+    if (amount > open) {
+      throw new FaturadorError(
+        'AMOUNT_EXCEEDS_OPEN',
+        `${issued.number} has ${(open / 100).toFixed(2)} open; ${(amount / 100).toFixed(2)} cannot be paid.`,
+        { open_amount: open / 100, amount: amount / 100 },
+      );
+    }
+    documentId = await lifecycle.insertReceipt({
+      invoice,
+      ourReference: reference,
+      amountCents: amount,
+      date: input.date ?? today(deps.now?.() ?? new Date()),
+      paymentMethod: input.paymentMethod,
+    });
+    await deps.actions.recordDocumentId(action.actionId, documentId);
+  }
+  const described = lifecycle.describe(await lifecycle.document(documentId), 'RE');
+  const open = openAmountCents(await lifecycle.document(issued.moloni_document_id));
+  return { document: viewOf(described, createdAt), outcome: { open_amount: open / 100 } };
+}
+
+async function finalize(entry: LedgerEntry, moloni: LifecycleMoloni, deps: ActionDeps): Promise<Done> {
+  const document = issuedDocumentOf(entry, false);
+  if (document.status === 'final') {
+    throw new FaturadorError('DOCUMENT_FINAL', `${document.number} is already final.`, {
+      number: document.number,
+    });
+  }
+  // Verifies Moloni's total against the request to the cent, then closes; a document a previous
+  // attempt closed is returned as it is.
+  const closed = await moloni.completeDocument(document.moloni_document_id, {
+    ...entry.request,
+    status: 'final',
+  });
+  const view = toDocumentView(closed);
+  await deps.ledger.replaceDocument(entry.requestId, view);
+  return {
+    document: {
+      moloniDocumentId: closed.documentId,
+      number: closed.number,
+      totalCents: closed.totalGrossCents,
+      createdAt: view.created_at,
+    },
+    outcome: null,
+  };
+}
+
+async function deleteDraft(entry: LedgerEntry, moloni: LifecycleMoloni, ambiguous: boolean): Promise<Done> {
+  const document = issuedDocumentOf(entry, false);
+  if (document.status === 'final') {
+    throw new FaturadorError('DOCUMENT_FINAL', `${document.number} is final: cancel it with a credit note.`, {
+      number: document.number,
+    });
+  }
+  if (ambiguous) {
+    // A delete that went through before the answer was lost leaves nothing to find.
+    const gone = await moloni.lifecycle.document(document.moloni_document_id).then(
+      () => false,
+      (error: unknown) => isFaturadorError(error) && error.code === 'NOT_FOUND',
+    );
+    if (gone) return { document: null, outcome: { deleted: true } };
+  }
+  await moloni.lifecycle.deleteDraft(document.type, document.moloni_document_id);
+  return { document: null, outcome: { deleted: true } };
+}
+
+async function run(
+  action: LifecycleAction,
+  entry: LedgerEntry,
+  ambiguous: boolean,
+  deps: ActionDeps,
+): Promise<Done> {
+  const history = await deps.actions.list(entry.requestId);
+  const deleted = history.some((other) => other.kind === 'delete' && other.state === 'done');
+  if (deleted) issuedDocumentOf(entry, true);
+  const moloni = await deps.moloniFor(entry.connectionId);
+  switch (action.kind) {
+    case 'credit_note':
+      return creditNote(action, entry, moloni, ambiguous, deps);
+    case 'receipt':
+      return receipt(action, entry, moloni, ambiguous, deps);
+    case 'finalize':
+      return finalize(entry, moloni, deps);
+    case 'delete':
+      return deleteDraft(entry, moloni, ambiguous);
+    default:
+      throw new FaturadorError('INTERNAL_ERROR', `Action ${action.kind} is not processed by this worker.`);
+  }
+}
+
+/** One attempt of a lifecycle job. Never makes a second credit note or receipt. */
+export async function processAction(attempt: ActionAttempt, deps: ActionDeps): Promise<ActionOutcome> {
+  const action = await deps.actions.get(attempt.actionId);
+  if (!action) {
+    return { kind: 'failed', error: new FaturadorError('INTERNAL_ERROR', `No action ${attempt.actionId}.`) };
+  }
+  if (action.state === 'done' || action.state === 'failed') return { kind: 'done' };
+  const entry = await deps.ledger.get(action.requestId);
+  if (!entry) {
+    return { kind: 'failed', error: new FaturadorError('INTERNAL_ERROR', `No request ${action.requestId}.`) };
+  }
+  const token = action.actionId;
+  if (!(await deps.actions.lock(action.requestId, token, LOCK_TTL_MS))) {
+    // Another action on this request runs: what remains to credit or pay is read after it.
+    return {
+      kind: 'retry',
+      error: new FaturadorError('SERVICE_UNAVAILABLE', 'Another action on this request is running.'),
+    };
+  }
+  const ambiguous =
+    attempt.attemptsMade > 0 || action.state === 'running' || action.moloniDocumentId !== null;
+  try {
+    await deps.actions.markRunning(action.actionId);
+    const done = await run(action, entry, ambiguous, deps);
+    await deps.actions.markDone(action.actionId, done.document, done.outcome);
+    return { kind: 'done' };
+  } catch (thrown) {
+    const error = asFaturadorError(thrown);
+    if (error.retryable && attempt.attemptsMade + 1 < attempt.maxAttempts) return { kind: 'retry', error };
+    await deps.actions.markFailed(action.actionId, error.toJSON(), error.status);
+    return { kind: 'failed', error };
+  } finally {
+    await deps.actions.unlock(action.requestId, token);
+  }
+}
