@@ -235,7 +235,8 @@ describe('random documents, both methods', () => {
             expect(document?.status).toBe(1);
           }
         }),
-        { numRuns: 40 },
+        // A fixed seed: the counts below are about this sample, so the run must not vary.
+        { numRuns: 40, seed: 20_261_201 },
       );
       // Per line about one gross in five is unreachable, so documents of several lines often are.
       if (method === 'document') expect(refused).toBeLessThan(5);
