@@ -1,6 +1,6 @@
-import type { Queues } from '@faturador/jobs';
+import { type Queues, registerQueueDepthGauge } from '@faturador/jobs';
 import type { MiddlewareHandler } from 'hono';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from './context.ts';
 
 /** Paths without their ids, so that a label never grows with the number of requests. */
@@ -32,18 +32,7 @@ export function createApiMetrics(queues: Queues) {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 15],
     registers: [registry],
   });
-  new Gauge({
-    name: 'faturador_queue_jobs',
-    help: 'Jobs in each queue by state, read from BullMQ when scraped.',
-    labelNames: ['queue', 'state'] as const,
-    registers: [registry],
-    async collect() {
-      for (const [name, queue] of Object.entries(queues)) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-        for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
-      }
-    },
-  });
+  registerQueueDepthGauge(registry, () => queues);
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     const started = performance.now();

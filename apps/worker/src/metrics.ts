@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { Runtime } from '@faturador/issuing';
+import { registerQueueDepthGauge } from '@faturador/jobs';
 import type { MoloniLogger } from '@faturador/moloni';
 import type { Logger } from 'pino';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { Workers } from './workers.ts';
 
 /** The worker's Prometheus metrics: Moloni calls, issuance latency, deliveries, queue depth. */
@@ -35,18 +36,7 @@ export function createWorkerMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  new Gauge({
-    name: 'faturador_queue_jobs',
-    help: 'Jobs in each queue by state, read from BullMQ when scraped.',
-    labelNames: ['queue', 'state'] as const,
-    registers: [registry],
-    async collect() {
-      for (const [name, queue] of Object.entries(queues ?? {})) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-        for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
-      }
-    },
-  });
+  registerQueueDepthGauge(registry, () => queues);
 
   return {
     registry,

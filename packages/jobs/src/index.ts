@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 
 /**
@@ -93,4 +94,23 @@ export async function enqueue<N extends QueueName>(
 
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
+
+/**
+ * The queue-depth gauge of `/metrics` (the API's and the worker's): jobs of each queue by state,
+ * read from BullMQ when scraped. `queues` may be absent until the runtime exists.
+ */
+export function registerQueueDepthGauge(registry: Registry, queues: () => Queues | null): void {
+  new Gauge({
+    name: 'faturador_queue_jobs',
+    help: 'Jobs in each queue by state, read from BullMQ when scraped.',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      for (const [name, queue] of Object.entries(queues() ?? {})) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+        for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
+      }
+    },
+  });
 }
