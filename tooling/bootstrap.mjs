@@ -86,7 +86,7 @@ const steps = {
     return run(process.execPath, ['--import', 'tsx', 'apps/dev/src/start.ts']);
   },
   test: () => {
-    for (const [what, args] of [
+    for (const [what, args, env] of [
       ['lint', ['exec', 'biome', 'ci', '.']],
       // Every declared dependency is used, and every import is declared.
       ['dependencies', ['exec', 'knip', '--dependencies', '--no-progress']],
@@ -95,9 +95,15 @@ const steps = {
       ['typecheck', ['run', '-r', '--if-present', 'typecheck']],
       ['tests', ['exec', 'vitest', 'run']],
       ['tests', ['run', '-r', '--if-present', 'test']],
+      // The core integration tests again, against a local 3-master Redis Cluster.
+      [
+        'tests on a Redis Cluster',
+        ['exec', 'vitest', 'run', 'packages/store', 'packages/jobs', 'packages/issuing'],
+        { FATURADOR_TEST_REDIS_CLUSTER: '1' },
+      ],
     ]) {
       log(`${what}: pnpm ${args.join(' ')}`);
-      const status = run(pnpmBin, args);
+      const status = run(pnpmBin, args, env ? { env: { ...process.env, ...env } } : {});
       if (status !== 0) {
         log(`${what} failed.`);
         return status;

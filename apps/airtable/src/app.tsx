@@ -8,10 +8,11 @@ import type { FetchLike } from './trigger-client.ts';
 interface Props {
   recordAction: RecordAction | null;
   fetchImpl?: FetchLike;
+  pendingTimeoutMs?: number;
 }
 
 /** The extension, given the record a button opened it for (tests pass it; Airtable gives it to `App`). */
-export function IssuerApp({ recordAction, fetchImpl }: Props) {
+export function IssuerApp({ recordAction, fetchImpl, pendingTimeoutMs }: Props) {
   const base = useBase();
   const globalConfig = useGlobalConfig();
   const config = readConfig((key) => globalConfig.get(key as string | string[]));
@@ -29,6 +30,7 @@ export function IssuerApp({ recordAction, fetchImpl }: Props) {
       config={config}
       recordAction={recordAction}
       fetchImpl={fetchImpl}
+      pendingTimeoutMs={pendingTimeoutMs}
       onOpenSettings={() => setSettingsOpen(true)}
     />
   );

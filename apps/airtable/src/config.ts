@@ -22,6 +22,11 @@ export const FIELD_ROLES = [
   'pdfUrl',
   'error',
   'issuedAt',
+  'requestId',
+  'documentId',
+  'creditNoteNumber',
+  'receiptNumber',
+  'openAmount',
 ] as const;
 export type FieldRole = (typeof FIELD_ROLES)[number];
 
@@ -73,6 +78,26 @@ export const ROLE_SPECS: Record<FieldRole, RoleSpec> = {
     types: ['dateTime', 'date', 'singleLineText'],
     result: true,
   },
+  requestId: {
+    label: 'ID do pedido no Faturador',
+    required: false,
+    types: ['singleLineText'],
+    result: true,
+  },
+  documentId: {
+    label: 'ID do documento no Moloni (também de um rascunho)',
+    required: false,
+    types: ['singleLineText', 'number'],
+    result: true,
+  },
+  creditNoteNumber: {
+    label: 'Número da nota de crédito',
+    required: false,
+    types: ['singleLineText'],
+    result: true,
+  },
+  receiptNumber: { label: 'Número do recibo', required: false, types: ['singleLineText'], result: true },
+  openAmount: { label: 'Valor em dívida', required: false, types: ['currency', 'number'], result: true },
 };
 
 export const CONFIG_KEYS = {
@@ -84,7 +109,10 @@ export const CONFIG_KEYS = {
   apiSecret: 'apiSecret',
   issuedStatus: 'issuedStatus',
   issuingStatus: 'issuingStatus',
+  draftStatus: 'draftStatus',
   failedStatus: 'failedStatus',
+  creditedStatus: 'creditedStatus',
+  paidStatus: 'paidStatus',
 } as const;
 
 export interface ExtensionConfig {
@@ -94,7 +122,14 @@ export interface ExtensionConfig {
   clientId: string;
   apiKey: string;
   apiSecret: string;
-  statuses: { issued: string; issuing: string; failed: string };
+  statuses: {
+    issued: string;
+    issuing: string;
+    draft: string;
+    failed: string;
+    credited: string;
+    paid: string;
+  };
 }
 
 /** The subset of a Field the checks need (the SDK's Field has these). */
@@ -128,7 +163,10 @@ export function readConfig(read: Read): ExtensionConfig {
     statuses: {
       issued: text(read(CONFIG_KEYS.issuedStatus)) || 'Emitido',
       issuing: text(read(CONFIG_KEYS.issuingStatus)) || 'A emitir',
+      draft: text(read(CONFIG_KEYS.draftStatus)) || 'Rascunho',
       failed: text(read(CONFIG_KEYS.failedStatus)) || 'Erro',
+      credited: text(read(CONFIG_KEYS.creditedStatus)) || 'Anulado',
+      paid: text(read(CONFIG_KEYS.paidStatus)) || 'Pago',
     },
   };
 }

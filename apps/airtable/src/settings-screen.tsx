@@ -112,8 +112,25 @@ export function SettingsScreen({ table, problems, onDone }: Props) {
           aria-label="Estado a emitir"
         />
       </FormField>
+      <FormField label="Rascunho">
+        <InputSynced
+          globalConfigKey={CONFIG_KEYS.draftStatus}
+          placeholder="Rascunho"
+          aria-label="Estado rascunho"
+        />
+      </FormField>
       <FormField label="Erro">
         <InputSynced globalConfigKey={CONFIG_KEYS.failedStatus} placeholder="Erro" aria-label="Estado erro" />
+      </FormField>
+      <FormField label="Anulado (nota de crédito)">
+        <InputSynced
+          globalConfigKey={CONFIG_KEYS.creditedStatus}
+          placeholder="Anulado"
+          aria-label="Estado anulado"
+        />
+      </FormField>
+      <FormField label="Pago">
+        <InputSynced globalConfigKey={CONFIG_KEYS.paidStatus} placeholder="Pago" aria-label="Estado pago" />
       </FormField>
       <Button variant="primary" onClick={onDone} disabled={problems.length > 0}>
         {problems.length > 0 ? `Faltam ${problems.length} definições` : 'Concluído'}

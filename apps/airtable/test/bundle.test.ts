@@ -39,12 +39,19 @@ describe('the extension bundle', () => {
     expect(bundle.match(/\bas_[A-Za-z0-9_]{32,}/)).toBeNull();
   });
 
-  it('contains none of the server code, and calls only the record-trigger endpoint', () => {
-    expect(bundle.match(/ioredis|aes-256-gcm|createSecretBox|@faturador\//)).toBeNull();
+  it("contains none of the server code, and calls only the record trigger, the actions after issuing and its base's settings", () => {
+    expect(
+      bundle.match(/ioredis|aes-256-gcm|createSecretBox|undici|require\(["']node:|@faturador\//),
+    ).toBeNull();
     expect(bundle.includes('/api/v1/record-triggers/airtable')).toBe(true);
-    expect(bundle.match(/\/api\/v1\/[a-z-]+/g)?.every((path) => path === '/api/v1/record-triggers')).toBe(
-      true,
-    );
+    expect(
+      bundle
+        .match(/\/api\/v1\/[a-z-]+/g)
+        ?.every((path) => ['/api/v1/record-triggers', '/api/v1/invoices', '/api/v1/airtable'].includes(path)),
+    ).toBe(true);
+    // Credit notes and receipts only: the extension never issues through the billing API.
+    expect(bundle.includes('credit-notes')).toBe(true);
+    expect(bundle.match(/\/api\/v1\/invoices\/?["'`]/)).toBeNull();
     // The trigger key is read from globalConfig at run time: only its header names are in the code.
     expect(bundle.includes('X-Api-Secret')).toBe(true);
   });

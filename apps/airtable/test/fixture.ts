@@ -13,6 +13,11 @@ export const FIELD = {
   pdf: 'fldPdf00000000001',
   error: 'fldError000000001',
   nights: 'fldNights00000001',
+  requestId: 'fldRequestId00001',
+  creditNote: 'fldCreditNote0001',
+  receipt: 'fldReceipt0000001',
+  openAmount: 'fldOpenAmount0001',
+  commission: 'fldCommission0001',
 } as const;
 
 export interface BookingRow {
@@ -20,6 +25,9 @@ export interface BookingRow {
   guest: string;
   status?: string;
   number?: string;
+  nif?: string;
+  location?: string;
+  requestId?: string;
 }
 
 const choice = (name: string, i: number) => ({
@@ -27,7 +35,9 @@ const choice = (name: string, i: number) => ({
   name,
   color: 'blueLight2',
 });
-const STATUS_CHOICES = ['Pronto a faturar', 'A emitir', 'Emitido', 'Erro'].map(choice);
+const STATUS_CHOICES = ['Pronto a faturar', 'A emitir', 'Emitido', 'Rascunho', 'Erro', 'Anulado', 'Pago'].map(
+  choice,
+);
 
 export function fixture(rows: BookingRow[], globalConfig: Record<string, unknown> = {}): FixtureData {
   const field = (id: string, name: string, type: string, options: Record<string, unknown> | null = null) => ({
@@ -63,13 +73,18 @@ export function fixture(rows: BookingRow[], globalConfig: Record<string, unknown
               referencedFieldIds: [],
               result: { type: 'number', options: { precision: 0 } },
             }),
+            field(FIELD.requestId, 'ID do pedido', 'singleLineText'),
+            field(FIELD.creditNote, 'Nº nota de crédito', 'singleLineText'),
+            field(FIELD.receipt, 'Nº recibo', 'singleLineText'),
+            field(FIELD.openAmount, 'Em dívida', 'currency', { precision: 2, symbol: '€' }),
+            field(FIELD.commission, 'Comissão', 'currency', { precision: 2, symbol: '€' }),
           ],
           views: [
             {
               id: 'viwGrid0000000001',
               name: 'Grelha',
               type: 'grid',
-              fieldOrder: { fieldIds: Object.values(FIELD), visibleFieldCount: 9 },
+              fieldOrder: { fieldIds: Object.values(FIELD), visibleFieldCount: 14 },
               records: rows.map((row) => ({ id: row.id, color: null })),
               isLockedView: false,
             },
@@ -81,9 +96,13 @@ export function fixture(rows: BookingRow[], globalConfig: Record<string, unknown
             cellValuesByFieldId: {
               [FIELD.guest]: row.guest,
               [FIELD.gross]: 360,
+              [FIELD.commission]: 54,
               [FIELD.status]:
                 STATUS_CHOICES.find((c) => c.name === (row.status ?? 'Pronto a faturar')) ?? null,
               [FIELD.number]: row.number ?? null,
+              [FIELD.nif]: row.nif ?? null,
+              [FIELD.location]: row.location ?? null,
+              [FIELD.requestId]: row.requestId ?? null,
             },
           })),
         },
@@ -105,6 +124,10 @@ export function configured(backendUrl: string): Record<string, unknown> {
       number: FIELD.number,
       pdfUrl: FIELD.pdf,
       error: FIELD.error,
+      requestId: FIELD.requestId,
+      creditNoteNumber: FIELD.creditNote,
+      receiptNumber: FIELD.receipt,
+      openAmount: FIELD.openAmount,
     },
     backendUrl,
     clientId: 'bookings_ops',

@@ -13,7 +13,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { createOpenApiApp } from './openapi.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerHealth } from './routes/health.ts';
-import { registerInvoiceRoutes } from './routes/invoices/index.ts';
+import { type InvoiceRouteDeps, registerInvoiceRoutes } from './routes/invoices/index.ts';
 import { registerListRoute } from './routes/invoices/list.ts';
 
 export interface AppDeps {
@@ -26,6 +26,8 @@ export interface AppDeps {
   pdfLinks: PdfLinkSigner;
   /** The PDF file of a final document, from the Moloni account that issued it. */
   pdfOf: (connectionId: string | null, documentId: number) => Promise<Uint8Array<ArrayBuffer>>;
+  /** What `GET /api/v1/invoices/{id}` adds after issuing: credit notes, receipts, e-mails, open amount. */
+  related?: InvoiceRouteDeps['related'];
   trustedProxies: readonly string[];
   bodyLimitBytes: number;
   /** Where callers reach the API: the spec's `servers`. */

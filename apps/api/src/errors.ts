@@ -6,6 +6,7 @@ import type { AppEnv } from './context.ts';
 
 export function sendError(c: Context<AppEnv>, error: FaturadorError, requestId = c.get('requestId')) {
   c.header('X-Request-Id', requestId);
+  if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
   return c.json(errorEnvelope(requestId, error), error.status as ContentfulStatusCode);
 }
 

@@ -29,7 +29,6 @@ const api = await buildApi({
   idempotencyTtlDays: env.IDEMPOTENCY_TTL_DAYS,
   bodyLimitBytes: env.BODY_LIMIT_BYTES,
   trustedProxies: env.TRUSTED_PROXIES,
-  pdfLinkTtlSeconds: env.PDF_LINK_TTL_SECONDS,
   corsOrigins: env.CORS_ORIGINS,
   logger,
 });

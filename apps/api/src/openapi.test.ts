@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createPdfLinkSigner, derivePdfLinkKey } from '@faturador/issuing';
+import { createPdfLinkSigner } from '@faturador/issuing';
 import { createApiClientStore } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { createContractChecker } from '@faturador/testing/openapi-contract';
@@ -33,7 +33,6 @@ beforeAll(async () => {
     idempotencyTtlDays: 30,
     bodyLimitBytes: 64 * 1024,
     trustedProxies: [],
-    pdfLinkTtlSeconds: 600,
     logger: pino({ level: 'silent' }),
   });
   spec = await (await api.app.request('/openapi.json')).json();
@@ -286,12 +285,9 @@ describe('answers the full-stack tests do not reach, checked against /openapi.js
   });
 
   it('GET /api/v1/invoices/{id}/pdf: 404 for a well-signed link to a request without a document', async () => {
-    const signer = createPdfLinkSigner({
-      publicUrl: PUBLIC_URL,
-      key: derivePdfLinkKey(api.runtime.masterKey),
-      ttlSeconds: 60,
-    });
-    const link = new URL(signer.url('req_0000000000000000'));
+    const signer = createPdfLinkSigner({ publicUrl: PUBLIC_URL, masterKey: api.runtime.masterKey });
+    const link = new URL(signer.url('req_0000000000000000', 974989624));
+    signer.close();
     const missing = await call('GET', link.pathname + link.search);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('NOT_FOUND');

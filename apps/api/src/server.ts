@@ -2,6 +2,8 @@ import { FaturadorError } from '@faturador/core';
 import {
   createActionSubmitter,
   createIntegrations,
+  createRecordTrigger,
+  createRelatedReader,
   createResultWaiter,
   createRuntime,
   createSubmitter,
@@ -24,8 +26,9 @@ import { createApp } from './app.ts';
 import type { AppEnv } from './context.ts';
 import { createApiMetrics } from './metrics.ts';
 import { authenticate } from './middleware/auth.ts';
+import { registerAirtableBaseRoutes } from './routes/airtable-bases/index.ts';
 import { registerDocumentActionRoutes } from './routes/document-actions/index.ts';
-import { airtableTriggerRoutes } from './routes/record-triggers/index.ts';
+import { airtableTriggerRoutes, DEFAULT_TRIGGER_ORIGINS } from './routes/record-triggers/index.ts';
 
 export interface ApiConfig {
   redisUrl: string;
@@ -36,10 +39,9 @@ export interface ApiConfig {
   idempotencyTtlDays: number;
   bodyLimitBytes: number;
   trustedProxies: readonly string[];
-  pdfLinkTtlSeconds: number;
   logger: Logger;
   jobOptions?: RuntimeConfig['jobOptions'];
-  /** Browser origins allowed on the record-trigger endpoint; the Airtable extension's by default. */
+  /** Browser origins allowed on the record-trigger endpoint and on finalize, credit notes and receipts; the Airtable extension's by default. */
   corsOrigins?: readonly string[];
   mount?: Array<
     (app: OpenAPIHono<AppEnv>, runtime: Runtime, submitter: ReturnType<typeof createSubmitter>) => void
@@ -54,6 +56,10 @@ export interface Api {
 
 /** Builds every client once and the app on top of them; used by main.ts and by the tests. */
 export async function buildApi(config: ApiConfig): Promise<Api> {
+  // CORS_ORIGINS adds to the extension's own frames (as .env.example says), never replaces them.
+  const browserOrigins = config.corsOrigins?.length
+    ? [...DEFAULT_TRIGGER_ORIGINS, ...config.corsOrigins]
+    : undefined;
   const runtime = await createRuntime({
     redisUrl: config.redisUrl,
     masterKey: config.masterKey,
@@ -67,15 +73,12 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
   const waiter = await createResultWaiter({ subscriber, ledger: runtime.ledger, prefix: config.prefix });
   const { pdfLinks, airtableSettings, airtable } = createIntegrations(runtime, {
     publicUrl: config.publicUrl,
-    pdfLinkTtlSeconds: config.pdfLinkTtlSeconds,
   });
   const submitter = createSubmitter({
     ledger: runtime.ledger,
     idempotency: runtime.idempotency,
     queues: runtime.queues,
     waiter,
-    pdfLinks,
-    publicUrl: config.publicUrl,
     syncBudgetMs: config.syncBudgetMs,
   });
   const authenticator = createAuthenticator({
@@ -92,6 +95,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     ledger: runtime.ledger,
     operations: runtime.operations,
     pdfLinks,
+    related: createRelatedReader(runtime.actions),
     pdfOf: async (connectionId, documentId) =>
       (await runtime.moloni.resolve(connectionId)).downloadPdf(documentId),
     trustedProxies: config.trustedProxies,
@@ -107,19 +111,33 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
             queues: runtime.queues,
             syncBudgetMs: config.syncBudgetMs,
           }),
+          ...(browserOrigins ? { corsOrigins: browserOrigins } : {}),
+          publicUrl: config.publicUrl,
         }),
       (app: OpenAPIHono<AppEnv>) => {
         app.route(
           '/',
           airtableTriggerRoutes({
-            settings: airtableSettings,
-            airtable,
-            submit: (input) => submitter.submit(input),
+            trigger: createRecordTrigger({
+              settings: airtableSettings,
+              airtable,
+              submitter,
+              ledger: runtime.ledger,
+              queues: runtime.queues,
+            }),
+            pdfLinks,
+            publicUrl: config.publicUrl,
             authenticate: authenticate(authenticator, 'record-triggers:write'),
-            ...(config.corsOrigins?.length ? { corsOrigins: config.corsOrigins } : {}),
+            ...(browserOrigins ? { corsOrigins: browserOrigins } : {}),
           }),
         );
       },
+      (app: OpenAPIHono<AppEnv>) =>
+        registerAirtableBaseRoutes(app, {
+          authenticator,
+          settings: airtableSettings,
+          ...(browserOrigins ? { corsOrigins: browserOrigins } : {}),
+        }),
       (app: OpenAPIHono<AppEnv>) => mountAdmin(app, runtime, pdfLinks),
       ...(config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
     ],
@@ -143,6 +161,7 @@ function mountAdmin(app: OpenAPIHono<AppEnv>, runtime: Runtime, pdfLinks: PdfLin
   const admin = createAdminApp({
     admins: createAdminStore({ redis: runtime.redis, prefix: runtime.prefix }),
     ledger: runtime.ledger,
+    moloniCalls: runtime.moloniCalls,
     index: runtime.requestIndex,
     operations: runtime.operations,
     queues: runtime.queues,

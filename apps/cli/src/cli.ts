@@ -3,11 +3,13 @@ import { ADMINS_USAGE, adminsCommand } from './commands/admins.ts';
 import { CLIENTS_USAGE, clientsCommand } from './commands/clients.ts';
 import { CONNECTIONS_USAGE, connectionsCommand } from './commands/connections.ts';
 import { DOCTOR_USAGE, doctorCommand } from './commands/doctor.ts';
+import { DOCUMENTS_USAGE, documentsCommand } from './commands/documents.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
+import { PDF_LINKS_USAGE, pdfLinksCommand } from './commands/pdf-links.ts';
 import { REQUESTS_USAGE, requestsCommand } from './commands/requests.ts';
 import { type CliDeps, type CommandOutput, UsageError } from './context.ts';
 
-export const USAGE = `faturador — operate Faturador (Moloni connections, API clients and keys, requests, backoffice users)
+export const USAGE = `faturador — operate Faturador (Moloni connections, API clients and keys, requests, backoffice users, documents after issuing)
 
 Environment: REDIS_URL, FATURADOR_MASTER_KEY (64 hex), FATURADOR_PREFIX (default {fat})
 Add --json to any command for machine-readable output.
@@ -20,7 +22,11 @@ ${KEYS_USAGE}
 
 ${REQUESTS_USAGE}
 
+${DOCUMENTS_USAGE}
+
 ${ADMINS_USAGE}
+
+${PDF_LINKS_USAGE}
 ${DOCTOR_USAGE}`;
 
 export interface CliResult {
@@ -44,8 +50,12 @@ function dispatch(deps: CliDeps, group: string | undefined, action: string | und
       return keysCommand(deps, action, rest);
     case 'requests':
       return requestsCommand(deps, action, rest);
+    case 'documents':
+      return documentsCommand(deps, action, rest);
     case 'admins':
       return adminsCommand(deps, action, rest);
+    case 'pdf-links':
+      return pdfLinksCommand(deps, action, rest);
     case 'doctor':
       return doctorCommand(deps, action === undefined ? rest : [action, ...rest]);
     default:

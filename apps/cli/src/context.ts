@@ -1,6 +1,11 @@
 import type { SecretBox } from '@faturador/core';
-import { createOperations, type Operations } from '@faturador/issuing';
-import { createQueues } from '@faturador/jobs';
+import {
+  type ActionSubmitter,
+  createActionSubmitter,
+  createOperations,
+  type Operations,
+} from '@faturador/issuing';
+import { createQueues, type Queues } from '@faturador/jobs';
 import {
   type ApiClientStore,
   type ConnectionStore,
@@ -8,7 +13,10 @@ import {
   createConnectionStore,
   createIdempotency,
   createLedger,
+  createLifecycleStore,
   createRequestIndex,
+  type Ledger,
+  type LifecycleStore,
 } from '@faturador/store';
 import type { Redis } from 'ioredis';
 
@@ -25,7 +33,12 @@ export interface CliDeps {
   connections: ConnectionStore;
   /** The list of requests and retries, as the backoffice has them (built on first use: it needs the queues). */
   operations: () => Operations;
+  /** The calls after issuing (`documents …`), through issuing's action submitter (built on first use). */
+  lifecycle: () => { ledger: Ledger; actions: LifecycleStore; submitter: ActionSubmitter };
 }
+
+/** How long `documents …` waits for the worker's answer (the API's budget is 10 s; a terminal can wait). */
+const CLI_ACTION_BUDGET_MS = 30_000;
 
 export function createCliDeps(input: {
   redis: Redis;
@@ -42,6 +55,12 @@ export function createCliDeps(input: {
     ...(input.now ? { now: input.now } : {}),
   };
   let operations: Operations | null = null;
+  let queues: Queues | null = null;
+  let lifecycle: ReturnType<CliDeps['lifecycle']> | null = null;
+  const queuesOf = () => {
+    queues ??= createQueues({ connection: input.redis, prefix: input.prefix });
+    return queues;
+  };
   return {
     redis: input.redis,
     prefix: input.prefix,
@@ -56,9 +75,24 @@ export function createCliDeps(input: {
         ledger: createLedger({ redis, prefix }),
         index: createRequestIndex({ redis, prefix }),
         idempotency: createIdempotency({ redis, prefix, ttlSeconds: 30 * 86_400 }),
-        queues: createQueues({ connection: redis, prefix }),
+        queues: queuesOf(),
       });
       return operations;
+    },
+    lifecycle() {
+      if (!lifecycle) {
+        const { redis, prefix } = input;
+        const ledger = createLedger({ redis, prefix });
+        const actions = createLifecycleStore({ redis, prefix, ttlSeconds: 30 * 86_400 });
+        const submitter = createActionSubmitter({
+          ledger,
+          actions,
+          queues: queuesOf(),
+          syncBudgetMs: CLI_ACTION_BUDGET_MS,
+        });
+        lifecycle = { ledger, actions, submitter };
+      }
+      return lifecycle;
     },
   };
 }

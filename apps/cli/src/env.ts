@@ -9,7 +9,10 @@ export const cliEnvSchema = z.object({
       error:
         'REDIS_URL is required (no running `npm start` was found under .data/; or give the URL it prints)',
     })
-    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://'),
+    .regex(
+      /^(rediss?|redis-cluster|redis-sentinel):\/\//,
+      'REDIS_URL must start with redis://, rediss://, redis-cluster:// or redis-sentinel://',
+    ),
   FATURADOR_MASTER_KEY: z
     .string({
       error: 'FATURADOR_MASTER_KEY is required (64 hex characters; the same key the api and worker use)',

@@ -160,3 +160,6 @@ export async function seedDemoAdmin(
   else await admins.create({ email: DEMO_ADMIN_EMAIL, role: 'admin', password });
   return { email: DEMO_ADMIN_EMAIL, password };
 }
+
+/** The From of the local stack's e-mails (the mail sandbox accepts any). */
+export const DEMO_MAIL_FROM = 'Faturação Demo <faturas@faturador.local>';

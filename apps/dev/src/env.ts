@@ -27,6 +27,14 @@ const startSchema = z.object({
     .optional(),
   REDIS_PORT: port(0),
   MOLONI_SANDBOX_PORT: port(8765),
+  MAIL_SANDBOX_SMTP_PORT: port(2525),
+  MAIL_SANDBOX_PORT: port(8025),
+  /** A real SMTP server instead of the mail sandbox (with MAIL_FROM). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   PORT: port(8787),
   SLACK_PORT: port(3000),
   SLACK_FAKE_PORT: port(3999),
@@ -49,6 +57,11 @@ export interface StartConfig {
   redisUrl: string | undefined;
   redisPort: number;
   moloniSandboxPort: number;
+  /** The mail sandbox's SMTP port and its HTTP port (`/_sandbox/messages`). */
+  mailSandboxSmtpPort: number;
+  mailSandboxPort: number;
+  /** A real SMTP server given by the caller; otherwise the mail sandbox. */
+  smtp: { url: string; from: string } | null;
   apiPort: number;
   slackPort: number;
   slackFakePort: number;
@@ -73,6 +86,9 @@ export function startConfig(source: Record<string, string | undefined> = devEnvi
     redisUrl: env.REDIS_URL,
     redisPort: env.REDIS_PORT,
     moloniSandboxPort: env.MOLONI_SANDBOX_PORT,
+    mailSandboxSmtpPort: env.MAIL_SANDBOX_SMTP_PORT,
+    mailSandboxPort: env.MAIL_SANDBOX_PORT,
+    smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM ?? 'Faturador <faturas@localhost>' } : null,
     apiPort: env.PORT,
     slackPort: env.SLACK_PORT,
     slackFakePort: env.SLACK_FAKE_PORT,

@@ -2,15 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { type Api, buildApi } from '@faturador/api/server';
 import { createRuntime, type Runtime } from '@faturador/issuing';
 import { RETRY_AFTER_BACKOFF } from '@faturador/jobs';
+import { type RunningMailSandbox, startMailSandbox } from '@faturador/mail-sandbox';
 import { type RunningMoloniSandbox, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { freePort } from '@faturador/testing';
 import { createContractChecker } from '@faturador/testing/openapi-contract';
+import { createSmtpMailer } from '@faturador/worker/mailer';
 import { createWorkerMetrics, type WorkerMetrics } from '@faturador/worker/metrics';
 import { startWorkers, type WorkerOptions, type Workers } from '@faturador/worker/workers';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { request } from 'undici';
-import { DEMO_CLIENT, type IssuedCredentials, issueSlackBotKey, seedDemoClient } from './demo.ts';
+import {
+  DEMO_CLIENT,
+  DEMO_MAIL_FROM,
+  type IssuedCredentials,
+  issueSlackBotKey,
+  seedDemoClient,
+} from './demo.ts';
 
 /** Re-exported for the tests: one definition of the seed's example and demo client. */
 export { DEMO_CLIENT, SEED_EXAMPLE_BODY as SEED_BODY } from './demo.ts';
@@ -33,7 +41,9 @@ export interface StackOptions {
    * Deliverers of the in-process worker (none by default), or a function making them from the
    * worker's runtime (as the worker's own `buildDeliverers` does).
    */
-  deliverers?: WorkerOptions['deliverers'] | ((runtime: Runtime) => WorkerOptions['deliverers']);
+  deliverers?:
+    | WorkerOptions['deliverers']
+    | ((runtime: Runtime) => Pick<WorkerOptions, 'deliverers' | 'notices'>);
   /**
    * Check every answer of `/api/…` against the API's own `/openapi.json` (default on): a
    * mismatch makes the next `post`/`get` and `close` throw.
@@ -45,6 +55,8 @@ export interface Stack {
   url: string;
   api: Api;
   sandbox: RunningMoloniSandbox;
+  /** The local SMTP server the in-process worker sends e-mails to (`mail.messages()`). */
+  mail: RunningMailSandbox;
   workers: Workers | null;
   workerRuntime: Runtime | null;
   /** The in-process worker's metrics (what its /metrics serves). */
@@ -79,6 +91,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     : pino({ level: options.logLevel ?? 'silent' });
   const masterKey = randomBytes(32).toString('hex');
   const sandbox = await startMoloniSandbox();
+  const mail = await startMailSandbox();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const jobOptions = {
@@ -94,7 +107,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     idempotencyTtlDays: 30,
     bodyLimitBytes: 64 * 1024,
     trustedProxies: [],
-    pdfLinkTtlSeconds: 600,
     logger,
     jobOptions,
   });
@@ -114,6 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     url,
     api,
     sandbox,
+    mail,
     workers: null,
     workerRuntime: null,
     workerMetrics: null,
@@ -129,6 +142,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REDIS_URL: options.redisUrl,
       FATURADOR_MASTER_KEY: masterKey,
       FATURADOR_PREFIX: options.prefix,
+      SMTP_URL: mail.smtpUrl,
+      MAIL_FROM: DEMO_MAIL_FROM,
     },
     contractViolations,
     async startWorker() {
@@ -149,8 +164,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logger,
         issueConcurrency: 16,
         deliverConcurrency: 4,
-        deliverers:
-          typeof options.deliverers === 'function' ? options.deliverers(runtime) : (options.deliverers ?? {}),
+        ...(typeof options.deliverers === 'function'
+          ? options.deliverers(runtime)
+          : { deliverers: options.deliverers ?? {} }),
+        mailer: createSmtpMailer({ url: mail.smtpUrl, from: DEMO_MAIL_FROM }),
       });
       metrics.observe(stack.workers);
     },
@@ -204,6 +221,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       await api.close();
       await sandbox.close();
+      await mail.close();
       throwOnViolations(contractViolations);
     },
   };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLIENT } from './demo.ts';
 
 const run = promisify(execFile);
 
@@ -31,7 +32,9 @@ let dataDir: string;
 let apiPort: number;
 let env: Record<string, string | undefined>;
 /** The first document the printed cURL issued. */
-let firstAnswer: { document: { moloni_document_id: number; pdf_url: string; number: string } } | undefined;
+let firstAnswer:
+  | { request_id: string; document: { moloni_document_id: number; pdf_url: string; number: string } }
+  | undefined;
 
 /** Runs `npm start` (as `start.ts`) with `env`, resolved once it says the stack runs. */
 async function startStack(): Promise<void> {
@@ -70,6 +73,8 @@ beforeAll(async () => {
     FATURADOR_DATA_DIR: dataDir,
     PORT: String(apiPort),
     MOLONI_SANDBOX_PORT: String(await freePort()),
+    MAIL_SANDBOX_SMTP_PORT: String(await freePort()),
+    MAIL_SANDBOX_PORT: String(await freePort()),
     SLACK_PORT: String(await freePort()),
     SLACK_FAKE_PORT: String(await freePort()),
     LOG_LEVEL: 'error',
@@ -128,6 +133,37 @@ describe('npm start', () => {
     });
     expect(withoutLink(again)).toEqual(withoutLink(answer));
   });
+
+  it('e-mails the document to the mail sandbox it prints, with the PDF attached', async () => {
+    const messagesUrl = /mail sandbox .* at (\S+\/_sandbox\/messages)/.exec(output)?.[1] ?? '';
+    expect(messagesUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/_sandbox\/messages$/);
+    const answer = await fetch(
+      `http://127.0.0.1:${apiPort}/api/v1/invoices/${firstAnswer?.request_id}/email`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-client-id': DEMO_CLIENT.clientId,
+          'x-api-key': DEMO_CLIENT.apiKey,
+          'x-api-secret': DEMO_CLIENT.apiSecret,
+          'idempotency-key': 'start-test-email-0001',
+        },
+        body: '{}',
+      },
+    );
+    expect(answer.status).toBe(202);
+    const { action_id: actionId } = (await answer.json()) as { action_id: string };
+    type Mail = { messageId: string; attachments: Array<{ contentType: string }> };
+    let mail: Mail | undefined;
+    for (let i = 0; i < 200 && !mail; i++) {
+      const { messages } = (await (await fetch(messagesUrl)).json()) as {
+        messages: Mail[];
+      };
+      mail = messages.find((m) => m.messageId === `<${actionId}@faturador>`);
+      if (!mail) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(mail?.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+  }, 30_000);
 
   it('lets the CLI find the running stack with no variable set', async () => {
     const { stdout } = await run(

@@ -6,12 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
+import { startMailSandbox } from '@faturador/mail-sandbox';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { assertNoEviction, createRedis } from '@faturador/store';
 import { startEmbeddedRedis } from '@faturador/testing';
 import type { Redis } from 'ioredis';
 import {
   DEMO_CLIENT,
+  DEMO_MAIL_FROM,
   type IssuedCredentials,
   issueSlackBotKey,
   seedDemoAdmin,
@@ -263,6 +265,12 @@ async function main(): Promise<void> {
     stateFile: join(dataDir, 'moloni-sandbox.json'),
   });
   stops.push(sandbox.close);
+  // E-mails go to the local mail sandbox unless a real SMTP server is given.
+  const mail = config.smtp
+    ? null
+    : await startMailSandbox({ smtpPort: config.mailSandboxSmtpPort, httpPort: config.mailSandboxPort });
+  if (mail) stops.push(mail.close);
+  const smtp = config.smtp ?? { url: mail?.smtpUrl ?? '', from: DEMO_MAIL_FROM };
 
   const masterKey = localMasterKey();
   const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl, await slackTeamId());
@@ -288,6 +296,8 @@ async function main(): Promise<void> {
     METRICS_PORT: workerMetricsPort,
     ...slack.workerEnv,
     PUBLIC_URL: apiUrl,
+    SMTP_URL: smtp.url,
+    MAIL_FROM: smtp.from,
   });
   startService('api', 'apps/api/src/main.ts', { ...env, PORT: String(apiPort), PUBLIC_URL: apiUrl });
   await waitForHttp(`${apiUrl}/readyz`, 30_000);
@@ -304,9 +314,12 @@ async function main(): Promise<void> {
     'Faturador is running:',
     `  api            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json, metrics ${apiUrl}/metrics)`,
     `  backoffice     ${apiUrl}/admin/   sign in as ${demoAdmin.email} / ${demoAdmin.password} (a new password each start)`,
-    `  worker         issue + deliver queues (deliveries to Slack and Airtable), metrics http://127.0.0.1:${workerMetricsPort}/metrics`,
+    `  worker         issue + lifecycle + deliver queues (deliveries to Slack and Airtable), metrics http://127.0.0.1:${workerMetricsPort}/metrics`,
     ...bot.lines,
     `  moloni sandbox ${sandbox.baseUrl}`,
+    mail
+      ? `  mail sandbox   ${mail.smtpUrl}, the e-mails it received at ${mail.httpUrl}/_sandbox/messages`
+      : `  e-mail         ${config.smtp?.url.replace(/\/\/[^@/]*@/, '//…@')} (from ${smtp.from})`,
     `  redis          ${redisUrl}  (maxmemory-policy ${policy}${config.redisUrl ? '' : ', data in .data/redis'})`,
     `  demo client    ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.apiKey} (the seed contract's demo credentials)`,
     '',

@@ -20,7 +20,9 @@ import {
   readSubmission,
 } from './modal.ts';
 import { parseCommandText } from './quick.ts';
+import { reachFor } from './reach.ts';
 import { issuesText } from './reasons.ts';
+import { slackErrorCode } from './slack-errors.ts';
 import { botTexts } from './texts.ts';
 
 export const COMMAND = '/fatura';
@@ -124,8 +126,12 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
           }),
         })
         .catch(async (error: unknown) => {
-          logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'views.open failed');
-          await respond({ response_type: 'ephemeral', text: t.openModalFailed });
+          const code = slackErrorCode(error);
+          logger.warn({ slackError: code }, 'views.open failed');
+          await respond({
+            response_type: 'ephemeral',
+            text: code === 'expired_trigger_id' ? t.expiredTrigger : t.openModalFailed,
+          });
         });
       return;
     }
@@ -165,20 +171,29 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
         errors: modalErrors(checked.error, submission.lines, metadata.locale),
       });
     }
+    // Before the form closes: a private channel or a DM the bot is not in would swallow the result.
+    const reach = await reachFor(client, metadata.channel, body.user.id);
+    if (reach.kind === 'none') {
+      logger.info({ reason: reach.reason, slackError: reach.error }, 'nowhere to post the result');
+      return ack({ response_action: 'errors', errors: { [BLOCK.name]: texts.unreachable[reach.reason] } });
+    }
     const team = body.team?.id ?? view.team_id;
     // Only a submission that passed validation is remembered: a corrected one must go through.
     if (!(await seen.first(`view:${team}:${view.id}`))) return ack();
     await ack();
+    const dm = reach.kind === 'dm' ? { channel: reach.channel, reason: reach.reason } : undefined;
     await issuer.start(client, {
       channel: metadata.channel,
+      ...(dm ? { dm } : {}),
       userId: body.user.id,
       teamId: team,
       idempotencyKey: `slack:${team}:view:${view.id}`,
       draft: submission.draft,
       notify: async (text) => {
-        await client.chat
-          .postEphemeral({ channel: metadata.channel, user: body.user.id, text })
-          .catch(() => logger.warn('could not tell the requester'));
+        await (dm
+          ? client.chat.postMessage({ channel: dm.channel, text })
+          : client.chat.postEphemeral({ channel: metadata.channel, user: body.user.id, text })
+        ).catch(() => logger.warn('could not tell the requester'));
       },
     });
   });

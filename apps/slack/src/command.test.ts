@@ -177,13 +177,20 @@ describe('/fatura <NIF> <amount> <description>', () => {
     await stack.slack.waitFor(() => stack.billing.requests.length === 1);
   });
 
-  it('tells the requester when it cannot post in the channel, and sends nothing', async () => {
-    stack = await startSlackStack();
-    stack.slack.failNext('chat.postMessage', 'not_in_channel');
+  it('tells the requester when it cannot post in the channel (nor in a DM), and sends nothing', async () => {
+    // A public channel the bot is not in, without chat:write.public, nor im:write for a DM.
+    stack = await startSlackStack(
+      {},
+      {
+        conversations: { [CHANNEL]: { kind: 'public', botMember: false } },
+        scopes: ['commands', 'chat:write', 'channels:read'],
+      },
+    );
     await stack.command('509999999 10 mensalidade', { responseUrl: stack.slack.responseUrl('nic') });
     const response = await stack.slack.waitFor(() => stack.slack.responses.find((r) => r.id === 'nic'));
     expect(response.body).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(response.body)).toContain('not_in_channel');
+    expect(JSON.stringify(response.body)).toContain('convide-o (`/invite @Faturador`)');
     expect(stack.billing.requests).toHaveLength(0);
   });
 

@@ -17,6 +17,8 @@ import {
 import type { types, webApi } from '@slack/bolt';
 import type { Logger } from './logger.ts';
 import type { DraftInvoice } from './quick.ts';
+import { CANNOT_WRITE_HERE, openDm, type Unreachable, unreachableReason } from './reach.ts';
+import { slackErrorCode } from './slack-errors.ts';
 import { botTexts } from './texts.ts';
 
 type WebClient = webApi.WebClient;
@@ -34,6 +36,8 @@ export interface IssueInput {
   /** Derived from the Slack interaction, so the same interaction can never issue twice. */
   idempotencyKey: string;
   draft: DraftInvoice;
+  /** The bot cannot write in `channel` (known before a form closed): the thread goes here instead. */
+  dm?: { channel: string; reason: Unreachable };
   /** Tells the requester something only they should see (ephemeral). */
   notify: (text: string) => Promise<void>;
 }
@@ -44,17 +48,6 @@ export interface RetryInput {
   /** The error reply whose button was clicked: its button is taken away. */
   reply: { ts: string; text: string; blocks: unknown[] } | null;
   notify: (text: string) => Promise<void>;
-}
-
-/** Slack's error code of a failed Web API call (`not_in_channel`…), for people and logs. */
-export function slackErrorCode(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const data = (error as { data?: { error?: unknown } }).data;
-    if (typeof data?.error === 'string') return data.error;
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return 'unknown_error';
 }
 
 function totalCentsOf(draft: DraftInvoice): number {
@@ -197,32 +190,55 @@ export function createIssuer(deps: IssuerDeps) {
     async start(client: WebClient, input: IssueInput): Promise<void> {
       const locale = deps.locale;
       const t = botTexts(locale);
+      const parentMessage = pendingParent({
+        userId: input.userId,
+        totalCents: totalCentsOf(input.draft),
+        customerName: input.draft.customer.name,
+        locale,
+      });
+      const postParent = async (channel: string) =>
+        String((await client.chat.postMessage({ channel, ...parentMessage })).ts ?? '');
+      /** The requester's conversation with the bot, told first why the invoice is there. */
+      const postInDm = async (channel: string, reason: Unreachable) => {
+        await client.chat.postMessage({ channel, text: t.movedToDm(reason) });
+        return postParent(channel);
+      };
+      let channel = input.dm?.channel ?? input.channel;
       let parentTs: string;
       try {
-        const parent = await client.chat.postMessage({
-          channel: input.channel,
-          ...pendingParent({
-            userId: input.userId,
-            totalCents: totalCentsOf(input.draft),
-            customerName: input.draft.customer.name,
-            locale,
-          }),
-        });
-        parentTs = String(parent.ts ?? '');
+        parentTs = input.dm ? await postInDm(input.dm.channel, input.dm.reason) : await postParent(channel);
       } catch (error) {
         // Nothing was sent to the API: without a parent there is no thread to answer in.
-        await input.notify(t.cannotPost(slackErrorCode(error)));
-        return;
+        const code = slackErrorCode(error);
+        const reason = unreachableReason(input.channel, code);
+        if (input.dm || !CANNOT_WRITE_HERE.has(code)) {
+          await input.notify(t.cannotPost(reason, code));
+          return;
+        }
+        const dm = await openDm(client, input.userId);
+        if ('error' in dm) {
+          deps.logger.warn({ slackError: code, dmError: dm.error }, 'cannot post in the channel nor in a DM');
+          await input.notify(t.cannotPost(reason, code));
+          return;
+        }
+        try {
+          channel = dm.channel;
+          parentTs = await postInDm(dm.channel, reason);
+        } catch (dmError) {
+          await input.notify(t.cannotPost(reason, slackErrorCode(dmError)));
+          return;
+        }
+        await input.notify(t.resultInDm);
       }
       const origin: SlackOrigin = {
         kind: 'slack',
-        channel: input.channel,
+        channel,
         message_ts: parentTs,
         user_id: input.userId,
         team_id: input.teamId,
         locale,
       };
-      const parsed = parseInvoiceRequest({ ...input.draft, reference: `SLACK-${input.channel}-${parentTs}` });
+      const parsed = parseInvoiceRequest({ ...input.draft, reference: `SLACK-${channel}-${parentTs}` });
       if (!parsed.ok) {
         const failure = {
           requestId: null,

@@ -1,8 +1,36 @@
 import type { VatRateKind } from '@faturador/core';
 import type { Locale } from '@faturador/slack-web';
+import type { Unreachable } from './reach.ts';
 
 /** The rates of the bot's fiscal zone, for the texts that name them. */
 export type ZoneRates = Record<VatRateKind, number>;
+
+const PT_UNREACHABLE: Record<Unreachable, string> = {
+  private: 'O Faturador não está neste canal privado.',
+  not_member: 'O Faturador não está neste canal.',
+  dm: 'O Faturador não pode escrever numa conversa direta entre pessoas.',
+};
+const EN_UNREACHABLE: Record<Unreachable, string> = {
+  private: 'Faturador is not in this private channel.',
+  not_member: 'Faturador is not in this channel.',
+  dm: 'Faturador cannot write in a direct message between people.',
+};
+
+/** What the person can do when the bot cannot write there (never "invite the bot" in a DM). */
+const PT_HINTS: Record<Unreachable, string> = {
+  private:
+    'O Faturador não está neste canal privado: convide-o (`/invite @Faturador`) ou use `/fatura` noutro canal.',
+  not_member:
+    'O Faturador não está neste canal: convide-o (`/invite @Faturador`) ou use `/fatura` noutro canal.',
+  dm: 'O Faturador não pode escrever numa conversa direta entre pessoas: use `/fatura` num canal onde ele esteja, ou na sua conversa com o Faturador (Apps → Faturador).',
+};
+const EN_HINTS: Record<Unreachable, string> = {
+  private:
+    'Faturador is not in this private channel: invite it (`/invite @Faturador`) or use `/fatura` in another channel.',
+  not_member:
+    'Faturador is not in this channel: invite it (`/invite @Faturador`) or use `/fatura` in another channel.',
+  dm: 'Faturador cannot write in a direct message between people: use `/fatura` in a channel it is in, or in your own conversation with Faturador (Apps → Faturador).',
+};
 
 /** The bot's own words (the result and error messages live in @faturador/slack-web). */
 const PT = {
@@ -29,9 +57,18 @@ const PT = {
   badStatus: (value: string) => `"${value}" não é um estado: use \`estado=final\` ou \`estado=rascunho\`.`,
   unclosedQuote: 'Falta fechar as aspas do nome do cliente.',
   invalidRequest: 'O pedido não é válido:',
-  cannotPost: (error: string) =>
-    `Não consegui publicar neste canal (${error}). Convide o bot para o canal (\`/invite @Faturador\`) e tente de novo. Nada foi emitido.`,
+  /** Why the bot cannot write where `/fatura` was used, and what the person can do about it. */
+  unreachable: PT_HINTS,
+  cannotPost: (reason: Unreachable, error: string) =>
+    `${PT_HINTS[reason]} Nada foi emitido. (Slack: ${error})`,
+  /** Posted in the requester's conversation with the bot, before the request's own message. */
+  movedToDm: (reason: Unreachable) =>
+    `${PT_UNREACHABLE[reason]} Por isso, esta fatura e o seu resultado ficam aqui, na sua conversa com o Faturador.`,
+  resultInDm:
+    'O Faturador não pode escrever aqui: a fatura e o resultado seguem na sua conversa com o Faturador.',
   openModalFailed: 'Não consegui abrir o formulário. Tente de novo `/fatura`.',
+  expiredTrigger:
+    'O Slack deixou passar o tempo para abrir o formulário (3 segundos). Tente de novo `/fatura`.',
   retryInvalid: 'Este botão já não é válido. Emita de novo com `/fatura`.',
   retryInFlight: 'Este pedido já está a ser reenviado.',
   retriedBy: (who: string) => `🔁 Reenviado por ${who}`,
@@ -95,9 +132,14 @@ const EN: BotTexts = {
   badStatus: (value) => `"${value}" is not a status: use \`estado=final\` or \`estado=rascunho\` (draft).`,
   unclosedQuote: "The customer name's quotes are not closed.",
   invalidRequest: 'The request is not valid:',
-  cannotPost: (error) =>
-    `I could not post in this channel (${error}). Invite the bot (\`/invite @Faturador\`) and try again. Nothing was issued.`,
+  unreachable: EN_HINTS,
+  cannotPost: (reason, error) => `${EN_HINTS[reason]} Nothing was issued. (Slack: ${error})`,
+  movedToDm: (reason) =>
+    `${EN_UNREACHABLE[reason]} So this invoice and its result stay here, in your conversation with Faturador.`,
+  resultInDm:
+    'Faturador cannot write here: the invoice and its result follow in your conversation with Faturador.',
   openModalFailed: 'I could not open the form. Try `/fatura` again.',
+  expiredTrigger: 'Slack let the time to open the form pass (3 seconds). Try `/fatura` again.',
   retryInvalid: 'This button is no longer valid. Issue again with `/fatura`.',
   retryInFlight: 'This request is already being sent again.',
   retriedBy: (who) => `🔁 Sent again by ${who}`,

@@ -1,6 +1,6 @@
-import { deliverToAirtable } from '@faturador/airtable-web';
-import { createIntegrations, type Deliverer, type Runtime } from '@faturador/issuing';
-import { deliverToSlack } from '@faturador/slack-web';
+import { deliverNoticeToAirtable, deliverToAirtable } from '@faturador/airtable-web';
+import { createIntegrations, type Deliverer, type NoticeDeliverer, type Runtime } from '@faturador/issuing';
+import { deliverSlackProgress, deliverToSlack } from '@faturador/slack-web';
 import type { LedgerEntry } from '@faturador/store';
 import type { WorkerEnv } from './env.ts';
 
@@ -8,32 +8,47 @@ import type { WorkerEnv } from './env.ts';
  * The deliverers this worker can run. Airtable bases carry their own token and API URL in their
  * settings; Slack needs the bot token of the workspace (one workspace for now).
  */
-export function buildDeliverers(
-  env: WorkerEnv,
-  runtime: Runtime,
-): Partial<Record<'slack' | 'airtable', Deliverer>> {
+export interface Deliverers {
+  deliverers: Partial<Record<'slack' | 'airtable', Deliverer>>;
+  /**
+   * An Airtable record shows "A emitir" while issuing, and a trigger's refusal; a Slack thread, that
+   * the request is being retried (its "A emitir" is the bot's own parent message).
+   */
+  notices: Partial<Record<'slack' | 'airtable', NoticeDeliverer>>;
+}
+
+export function buildDeliverers(env: WorkerEnv, runtime: Runtime): Deliverers {
   const {
     airtableSettings: settings,
     airtable,
     pdfLinks: links,
-  } = createIntegrations(runtime, { publicUrl: env.PUBLIC_URL, pdfLinkTtlSeconds: env.PDF_LINK_TTL_SECONDS });
+  } = createIntegrations(runtime, { publicUrl: env.PUBLIC_URL });
   // The ledger keeps no link (Moloni's expire): each delivery signs a fresh one to the API.
   const pdfUrl = (entry: LedgerEntry) =>
-    entry.document?.status === 'final' ? links.url(entry.requestId) : null;
+    entry.document?.status === 'final' ? links.url(entry.requestId, entry.document.moloni_document_id) : null;
   const deliverers: Partial<Record<'slack' | 'airtable', Deliverer>> = {
     airtable: (entry) => deliverToAirtable(entry, { settings, airtable, pdfUrl }),
   };
+  const notices: Deliverers['notices'] = {
+    airtable: (target, notice) =>
+      deliverNoticeToAirtable(target, notice.kind === 'issuing' ? { kind: 'issuing' } : notice, {
+        settings,
+        airtable,
+      }),
+  };
   const token = env.SLACK_BOT_TOKEN;
   if (token) {
-    deliverers.slack = (entry) =>
-      deliverToSlack(entry, {
-        token,
-        locale: env.SLACK_LOCALE,
-        redis: runtime.redis,
-        prefix: runtime.prefix,
-        pdfUrl: pdfUrl(entry),
-        ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-      });
+    const slack = {
+      token,
+      locale: env.SLACK_LOCALE,
+      redis: runtime.redis,
+      prefix: runtime.prefix,
+      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+    };
+    deliverers.slack = (entry) => deliverToSlack(entry, { ...slack, pdfUrl: pdfUrl(entry) });
+    notices.slack = async (_target, notice) => {
+      if (notice.kind === 'issuing') await deliverSlackProgress(notice.entry, slack);
+    };
   }
-  return deliverers;
+  return { deliverers, notices };
 }

@@ -2,6 +2,7 @@ import { createRuntime } from '@faturador/issuing';
 import { pino } from 'pino';
 import { buildDeliverers } from './deliverers.ts';
 import { loadEnv } from './env.ts';
+import { createSmtpMailer } from './mailer.ts';
 import { createWorkerMetrics, serveMetrics } from './metrics.ts';
 import { startWorkers } from './workers.ts';
 
@@ -30,7 +31,8 @@ const workers = startWorkers({
   logger,
   issueConcurrency: env.ISSUE_CONCURRENCY,
   deliverConcurrency: env.DELIVER_CONCURRENCY,
-  deliverers: buildDeliverers(env, runtime),
+  ...buildDeliverers(env, runtime),
+  mailer: env.SMTP_URL && env.MAIL_FROM ? createSmtpMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }) : null,
   lockDurationMs: env.LOCK_DURATION_MS,
   stalledIntervalMs: env.STALLED_INTERVAL_MS,
   maxStalledCount: env.MAX_STALLED_COUNT,

@@ -1,14 +1,17 @@
 import { isFaturadorError } from '@faturador/core';
 import {
+  abandonAction,
   abandonIssue,
   type Deliverer,
+  type Mailer,
+  type NoticeDeliverer,
   processAction,
   processDeliver,
   processIssue,
   type Runtime,
 } from '@faturador/issuing';
-import { QUEUE_NAMES } from '@faturador/jobs';
-import { startHeartbeat } from '@faturador/store';
+import { enqueue, jobSchemas, QUEUE_NAMES } from '@faturador/jobs';
+import { createDestinationLock, startHeartbeat } from '@faturador/store';
 import { DelayedError, type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createDestinationGuard } from './destinations.ts';
@@ -19,6 +22,10 @@ export interface WorkerOptions {
   issueConcurrency: number;
   deliverConcurrency: number;
   deliverers: Partial<Record<'slack' | 'airtable' | 'api', Deliverer>>;
+  /** What destinations show before a result (an Airtable record's "A emitir", a trigger's refusal). */
+  notices?: Partial<Record<'slack' | 'airtable' | 'api', NoticeDeliverer>>;
+  /** How e-mails with documents leave (SMTP); without one they fail with EMAIL_NOT_CONFIGURED. */
+  mailer?: Mailer | null;
   /**
    * How long a job's lock lives without renewal (it is renewed every half of it while the job
    * runs, so a long Moloni call keeps it). A dead worker's job runs again within about this plus
@@ -67,6 +74,7 @@ export function startWorkers(options: WorkerOptions): Workers {
   const connection = runtime.queueConnection;
   const prefix = runtime.prefix;
   const guard = createDestinationGuard(runtime);
+  const destinationLock = createDestinationLock(runtime.redis, prefix);
 
   // Other workers wait for this one's unanswered inserts only while it is alive.
   const heartbeat = startHeartbeat(
@@ -83,13 +91,18 @@ export function startWorkers(options: WorkerOptions): Workers {
   const issue = new Worker(
     QUEUE_NAMES.issue,
     async (job: Job, token?: string) => {
-      const outcome = await processIssue(
-        {
-          requestId: job.data.requestId,
-          attemptsMade: job.attemptsMade,
-          maxAttempts: job.opts.attempts ?? 1,
-        },
-        issueDeps(job),
+      // Each Moloni call of this run goes on the request's timeline, with the job's attempt.
+      const outcome = await runtime.callTimeline.within(
+        { requestId: job.data.requestId, attempt: job.attemptsMade + 1, job: 'issue' },
+        () =>
+          processIssue(
+            {
+              requestId: job.data.requestId,
+              attemptsMade: job.attemptsMade,
+              maxAttempts: job.opts.attempts ?? 1,
+            },
+            issueDeps(job),
+          ),
       );
       if (outcome.kind === 'retry') throw outcome.error;
       if (outcome.kind === 'wait') {
@@ -123,10 +136,14 @@ export function startWorkers(options: WorkerOptions): Workers {
     QUEUE_NAMES.deliver,
     async (job: Job) => {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await processDeliver(job.data.requestId, lastAttempt, {
+      const data = jobSchemas.deliver.safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError('a deliver job with data of an unknown shape');
+      const outcome = await processDeliver(data.data, lastAttempt, {
         ledger: runtime.ledger,
         deliverers: options.deliverers,
+        notices: options.notices ?? {},
         guard,
+        lock: destinationLock,
         logger: logger.child({ jobId: job.id, queue: 'deliver' }),
       });
       if (outcome.kind === 'retry') throw outcome.error;
@@ -143,14 +160,23 @@ export function startWorkers(options: WorkerOptions): Workers {
 
   // While a request retries, its caller and the backoffice see how many attempts, when the next
   // one runs and why the last failed (the final failure is recorded by processIssue itself).
+  // A Slack thread says so too: one interim message, edited at each retry, then the result.
+  const tellRetrying = async (requestId: string, attempts: number) => {
+    const entry = await runtime.ledger.get(requestId);
+    if (entry?.origin.kind !== 'slack') return;
+    const data = { requestId, progress: true } as const;
+    await enqueue(runtime.queues, 'deliver', data, { jobId: `${requestId}.retrying.${attempts}` });
+  };
   issue.on('failed', (job, error) => {
     if (!job || !isFaturadorError(error) || job.attemptsMade >= (job.opts.attempts ?? 1)) return;
     runtime.ledger
       .recordAttemptFailure(job.data.requestId, {
         attempts: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
         nextAttemptAt: job.delay > 0 ? new Date(Date.now() + job.delay).toISOString() : null,
         error: error.toJSON(),
       })
+      .then(() => tellRetrying(job.data.requestId, job.attemptsMade))
       .catch((failure: unknown) =>
         logger.warn({ err: failure, jobId: job.id }, 'could not record the attempt'),
       );
@@ -158,17 +184,40 @@ export function startWorkers(options: WorkerOptions): Workers {
 
   const lifecycle = new Worker(
     QUEUE_NAMES.lifecycle,
-    async (job: Job) => {
-      const outcome = await processAction(
-        { actionId: job.data.actionId, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 },
-        {
-          ledger: runtime.ledger,
-          actions: runtime.actions,
-          moloniFor: runtime.moloni.client,
-          logger: logger.child({ jobId: job.id, queue: 'lifecycle' }),
-        },
-      );
+    async (job: Job, token?: string) => {
+      const run = () =>
+        processAction(
+          {
+            actionId: job.data.actionId,
+            attemptsMade: job.attemptsMade,
+            maxAttempts: job.opts.attempts ?? 1,
+          },
+          {
+            ledger: runtime.ledger,
+            actions: runtime.actions,
+            moloniFor: runtime.moloni.client,
+            mailer: options.mailer ?? null,
+            logger: logger.child({ jobId: job.id, queue: 'lifecycle' }),
+          },
+        );
+      // The action's Moloni calls go on the timeline of the request whose document it acts on.
+      const action = await runtime.actions.get(job.data.actionId);
+      const outcome = action
+        ? await runtime.callTimeline.within(
+            {
+              requestId: action.requestId,
+              attempt: job.attemptsMade + 1,
+              job: 'lifecycle',
+              actionId: action.actionId,
+            },
+            run,
+          )
+        : await run();
       if (outcome.kind === 'retry') throw outcome.error;
+      if (outcome.kind === 'wait') {
+        await job.moveToDelayed(outcome.untilMs, token);
+        throw new DelayedError();
+      }
       if (outcome.kind === 'failed')
         throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`);
     },
@@ -178,9 +227,18 @@ export function startWorkers(options: WorkerOptions): Workers {
       concurrency: options.issueConcurrency,
       lockDuration: options.lockDurationMs ?? ISSUE_LOCK_DEFAULTS.lockDurationMs,
       stalledInterval: options.stalledIntervalMs ?? ISSUE_LOCK_DEFAULTS.stalledIntervalMs,
-      maxStalledCount: 5,
+      // The same setting as issue jobs: an action reconciles before it writes, like an issuance.
+      maxStalledCount: options.maxStalledCount ?? ISSUE_LOCK_DEFAULTS.maxStalledCount,
     },
   );
+
+  lifecycle.on('failed', (job, error) => {
+    // As for issue jobs: an action BullMQ gave up on must not stay `running`.
+    if (!job || error.message !== STALLED_TOO_OFTEN) return;
+    abandonAction(job.data.actionId, 'its worker stopped too many times', runtime).catch((failure) =>
+      logger.error({ err: failure, jobId: job.id }, 'could not record an abandoned action'),
+    );
+  });
 
   for (const [name, worker] of [
     ['issue', issue],

@@ -102,4 +102,29 @@ describe('fake Airtable Web API', () => {
     });
     expect(fake.calls).toHaveLength(8);
   });
+
+  it('counts one token across all its bases: past 50 a second (4 here) every base of the token gets 429 for the wait', async () => {
+    const other = { ...bookingsBaseSeed([booking(REC)]), id: 'appFaturadorDemo2' };
+    const fake = await startFakeAirtable({
+      rateLimit: { requestsPerSecond: 5, tokenRequestsPerSecond: 4, penaltyMs: 400 },
+      bases: [bookingsBaseSeed([booking(REC)]), other],
+      tokens: { [BOOKINGS_PAT]: { bases: '*' }, patOtherUser00000: { bases: '*' } },
+    });
+    fakes.push(fake);
+    const get = async (base: string, token = BOOKINGS_PAT) =>
+      (
+        await fetch(new URL(`${base}/${TABLE}/${REC}`, fake.apiUrl), {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status;
+    // 2 + 2 requests: under each base's 5, at the token's 4; the fifth is one too many.
+    const first = [await get(BASE), await get(other.id), await get(BASE), await get(other.id)];
+    expect(first).toEqual([200, 200, 200, 200]);
+    expect(await get(other.id)).toBe(429);
+    // The token is held back on both bases; another token is not.
+    expect([await get(BASE), await get(other.id)]).toEqual([429, 429]);
+    expect(await get(BASE, 'patOtherUser00000')).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await get(BASE)).toBe(200);
+  });
 });

@@ -26,16 +26,28 @@ export type { FakeBaseSeed, FakeFieldSeed, FakeFieldType, FakeRecordSeed, FakeTa
 
 /**
  * A local Airtable Web API for tests and the demo: the real paths, error bodies and limits
- * (10 records per write, 5 requests per second per base, then 429 for 30 s), in memory.
+ * (10 records per write, 5 requests per second per base and 50 per token, then 429 for 30 s), in memory.
  */
 export interface FakeAirtableOptions {
   bases?: FakeBaseSeed[];
   /** Personal access tokens and what they may reach. */
   tokens?: Record<
     string,
-    { bases: string[] | '*'; scopes?: Array<'data.records:read' | 'data.records:write'> }
+    {
+      bases: string[] | '*';
+      scopes?: Array<'data.records:read' | 'data.records:write'>;
+      /**
+       * `pat` (default): whoami answers the user id only, as Airtable documents for personal
+       * access tokens; `oauth`: whoami lists the token's scopes too.
+       */
+      kind?: 'pat' | 'oauth';
+    }
   >;
-  rateLimit?: { requestsPerSecond?: number; penaltyMs?: number };
+  /**
+   * Per base (5 a second) and per token across all its bases (50 a second); past either, 429 and
+   * the base (or every base of the token) is refused for `penaltyMs` (30 s).
+   */
+  rateLimit?: { requestsPerSecond?: number; tokenRequestsPerSecond?: number; penaltyMs?: number };
   maxRecordsPerRequest?: number;
 }
 
@@ -84,6 +96,9 @@ export async function startFakeAirtable(options: FakeAirtableOptions = {}): Prom
   const penaltyUntil = new Map<string, number>();
   const injected = new Map<string, Array<{ status: number; body: unknown }>>();
   const perSecond = options.rateLimit?.requestsPerSecond ?? 5;
+  const perTokenSecond = options.rateLimit?.tokenRequestsPerSecond ?? 50;
+  const tokenRecent = new Map<string, number[]>();
+  const tokenPenaltyUntil = new Map<string, number>();
   const penaltyMs = options.rateLimit?.penaltyMs ?? 30_000;
   const maxRecords = options.maxRecordsPerRequest ?? 10;
   const tokens = options.tokens ?? {};
@@ -123,7 +138,8 @@ export async function startFakeAirtable(options: FakeAirtableOptions = {}): Prom
   /** Auth, base access, scope and rate limit, in the order the real API appears to apply them. */
   function gate(c: Context, baseId: string, write: boolean): Failure | null {
     const match = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '');
-    const token = match?.[1] ? tokens[match[1]] : undefined;
+    const tokenValue = match?.[1] ?? '';
+    const token = tokenValue ? tokens[tokenValue] : undefined;
     if (!token) return { status: 401, type: 'AUTHENTICATION_REQUIRED', message: 'Authentication required' };
     const reachable = token.bases === '*' || token.bases.includes(baseId);
     const scopes = token.scopes ?? ['data.records:read', 'data.records:write'];
@@ -137,10 +153,21 @@ export async function startFakeAirtable(options: FakeAirtableOptions = {}): Prom
       };
     }
     const now = Date.now();
+    if ((tokenPenaltyUntil.get(tokenValue) ?? 0) > now) return rateLimited();
     if ((penaltyUntil.get(baseId) ?? 0) > now) return rateLimited();
+    // Every request counts against its base and its token ("all traffic using personal access
+    // tokens from a given user"), whichever base it goes to.
+    const tokenWindow = (tokenRecent.get(tokenValue) ?? []).filter((at) => at > now - 1000);
+    tokenWindow.push(now);
+    tokenRecent.set(tokenValue, tokenWindow);
     const window = (recent.get(baseId) ?? []).filter((at) => at > now - 1000);
     window.push(now);
     recent.set(baseId, window);
+    if (tokenWindow.length > perTokenSecond) {
+      tokenPenaltyUntil.set(tokenValue, now + penaltyMs);
+      tokenRecent.set(tokenValue, []);
+      return rateLimited();
+    }
     if (window.length > perSecond) {
       penaltyUntil.set(baseId, now + penaltyMs);
       // Once the penalty is served the base starts afresh, as after Airtable's 30 s.
@@ -235,6 +262,42 @@ export async function startFakeAirtable(options: FakeAirtableOptions = {}): Prom
     });
   }
 
+  // GET /v0/meta/whoami: the token's user; its scopes only for OAuth tokens (Airtable's docs).
+  app.get('/v0/meta/whoami', (c) => {
+    const match = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '');
+    const token = match?.[1] ? tokens[match[1]] : undefined;
+    calls.push({
+      method: 'GET',
+      path: '/v0/meta/whoami',
+      baseId: null,
+      status: token ? 200 : 401,
+      errorType: token ? null : 'AUTHENTICATION_REQUIRED',
+      requestBody: null,
+      at: Date.now(),
+    });
+    if (!token)
+      return c.json({ error: { type: 'AUTHENTICATION_REQUIRED', message: 'Authentication required' } }, 401);
+    const scopes = token.scopes ?? ['data.records:read', 'data.records:write'];
+    return c.json({ id: 'usrFakeUser000001', ...(token.kind === 'oauth' ? { scopes } : {}) });
+  });
+  // GET /v0/{base}/{table}: list records. Only `maxRecords` and `fields[]` are modelled; a field
+  // name the table lacks is a 422 UNKNOWN_FIELD_NAME, as a write naming it would be.
+  app.get('/v0/:baseId/:table', (c) =>
+    handle(c, false, () => {
+      const table = tableOr404(c.req.param('baseId'), c.req.param('table'));
+      const url = new URL(c.req.url);
+      const wanted = [...url.searchParams.getAll('fields[]'), ...url.searchParams.getAll('fields')];
+      for (const ref of wanted) {
+        if (!findField(table, ref))
+          throw new WriteError(422, 'UNKNOWN_FIELD_NAME', `Unknown field name: "${ref}"`);
+      }
+      const max = Math.min(Number(url.searchParams.get('maxRecords') ?? 100) || 100, 100);
+      const byId = url.searchParams.get('returnFieldsByFieldId') === 'true';
+      return {
+        records: [...table.records.values()].slice(0, max).map((record) => recordJson(table, record, byId)),
+      };
+    }),
+  );
   app.get('/v0/:baseId/:table/:recordId', (c) =>
     handle(c, false, () => {
       const table = tableOr404(c.req.param('baseId'), c.req.param('table'));

@@ -97,6 +97,32 @@ describe('Airtable Web API client', () => {
     expect(fake.calls.some((call) => call.status === 429)).toBe(false);
   });
 
+  it("paces one token across all its bases under the token's limit (50 a second; 10 here)", async () => {
+    const bases = ['appFaturadorDemo1', 'appFaturadorDemo2', 'appFaturadorDemo3'];
+    const fake = await startFakeAirtable({
+      bases: bases.map((id) => ({ ...bookingsBaseSeed([booking(ids[0] ?? '')]), id })),
+      tokens: { [BOOKINGS_PAT]: { bases: '*' } },
+      rateLimit: { requestsPerSecond: 5, tokenRequestsPerSecond: 10 },
+    });
+    fakes.push(fake);
+    // Three bases at their own 4.5 a second would be 13.5 a second for the token.
+    const limiter = createMemoryRateLimiter();
+    const startedAt = Date.now();
+    await Promise.all(
+      bases.map(async (base) => {
+        const client = createAirtableWebClient(
+          base,
+          { apiUrl: fake.apiUrl, pat: BOOKINGS_PAT },
+          { limiter, tokenIntervalMs: 110 },
+        );
+        for (let i = 0; i < 5; i++) await client.getRecord(TABLE, ids[0] ?? '');
+      }),
+    );
+    expect(fake.calls).toHaveLength(15);
+    expect(fake.calls.filter((call) => call.status === 429)).toHaveLength(0);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(14 * 110 - 50);
+  });
+
   it('after a 429 leaves the base alone for the wait, then sends again', async () => {
     const fake = await start({ penaltyMs: 400 });
     const unpaced = createMemoryRateLimiter({ intervalMs: 0 });

@@ -1,6 +1,11 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
-import { type AirtableRateLimiter, createMemoryRateLimiter } from './rate-limit.ts';
+import {
+  type AirtableRateLimiter,
+  createMemoryRateLimiter,
+  DEFAULT_TOKEN_INTERVAL_MS,
+} from './rate-limit.ts';
 import type { AirtableAccess, AirtableBaseSettingsStore } from './settings.ts';
 
 export interface AirtableRecord {
@@ -52,6 +57,13 @@ export class AirtableApiError extends Error {
 export interface AirtableWebClient {
   readonly baseId: string;
   getRecord(tableId: string, recordId: string, options?: { fieldsById?: boolean }): Promise<AirtableRecord>;
+  /** GET a table's first records, asking for these fields only (an unknown name is a 422). */
+  listRecords(
+    tableId: string,
+    options?: { maxRecords?: number; fields?: readonly string[]; fieldsById?: boolean },
+  ): Promise<AirtableRecord[]>;
+  /** The token's user, and its scopes where Airtable lists them (OAuth tokens; not PATs). */
+  whoami(): Promise<{ id: string; scopes: string[] | null }>;
   /** PATCH: only the given fields change. Sent in requests of at most 10 records, one after another. */
   updateRecords(
     tableId: string,
@@ -62,6 +74,8 @@ export interface AirtableWebClient {
 
 export interface AirtableClientOptions {
   limiter?: AirtableRateLimiter;
+  /** Spacing of the requests of one token across all its bases (22 ms: under 50 a second). */
+  tokenIntervalMs?: number;
   /** How long a base is left alone after a 429 (30 s; tests shorten it). */
   waitAfter429Ms?: number;
   /** How many times a request waits out a 429 and is sent again before failing. Default 0. */
@@ -99,6 +113,7 @@ export function createAirtableWebClient(
   const retriesAfter429 = options.retriesAfter429 ?? 0;
   const maxQueueWaitMs = options.maxQueueWaitMs ?? 10_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const tokenIntervalMs = options.tokenIntervalMs ?? DEFAULT_TOKEN_INTERVAL_MS;
 
   async function resolveAccess(): Promise<AirtableAccess> {
     const resolved = typeof access === 'function' ? await access() : access;
@@ -108,10 +123,18 @@ export function createAirtableWebClient(
 
   async function send(method: 'GET' | 'PATCH', path: string, body?: unknown): Promise<unknown> {
     const { apiUrl, pat } = await resolveAccess();
-    const url = new URL(`${baseId}/${path}`, apiUrl);
+    // `meta/…` is the token's, not the base's: the only path outside the base.
+    const url = new URL(path.startsWith('meta/') ? path : `${baseId}/${path}`, apiUrl);
+    // The token's own pace, shared by every base it reaches; keyed by a digest, never the token.
+    const tokenKey = `token:${createHash('sha256').update(pat).digest('hex').slice(0, 16)}`;
     for (let attempt = 0; ; attempt++) {
       const wait = await limiter.reserve(baseId, maxQueueWaitMs);
-      if (wait === null) {
+      if (wait !== null && wait > 0) await sleep(wait);
+      // Then the token's slot, taken when the base's comes: sends of one token stay spaced whatever
+      // bases they go to. (Under heavy traffic of one token the base's own spacing can shrink.)
+      const tokenWait =
+        wait === null ? null : await limiter.reserve(tokenKey, maxQueueWaitMs, tokenIntervalMs);
+      if (wait === null || tokenWait === null) {
         throw new AirtableApiError(
           429,
           'LOCAL_QUEUE_FULL',
@@ -119,7 +142,7 @@ export function createAirtableWebClient(
           maxQueueWaitMs,
         );
       }
-      if (wait > 0) await sleep(wait);
+      if (tokenWait > 0) await sleep(tokenWait);
       let status: number;
       let parsed: unknown;
       try {
@@ -172,6 +195,23 @@ export function createAirtableWebClient(
         `${encodeURIComponent(tableId)}/${encodeURIComponent(recordId)}${query}`,
       )) as AirtableRecord;
       return { ...record, fields: record.fields ?? {} };
+    },
+
+    async listRecords(tableId, listOptions = {}) {
+      const query = new URLSearchParams();
+      query.set('maxRecords', String(listOptions.maxRecords ?? 1));
+      for (const field of listOptions.fields ?? []) query.append('fields[]', field);
+      if (listOptions.fieldsById) query.set('returnFieldsByFieldId', 'true');
+      const answer = (await send('GET', `${encodeURIComponent(tableId)}?${query}`)) as {
+        records?: AirtableRecord[];
+      };
+      return (answer.records ?? []).map((record) => ({ ...record, fields: record.fields ?? {} }));
+    },
+
+    async whoami() {
+      const answer = (await send('GET', 'meta/whoami')) as { id?: string; scopes?: unknown };
+      const scopes = Array.isArray(answer.scopes) ? answer.scopes.map(String) : null;
+      return { id: String(answer.id ?? ''), scopes };
     },
 
     async updateRecords(tableId, records, updateOptions = {}) {

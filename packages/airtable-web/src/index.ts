@@ -1,4 +1,6 @@
+export { type ActionOutcome, actionOutcomeFields } from './action-fields.ts';
 export { type CellValue, cellDate, cellNumber, cellText } from './cells.ts';
+export { type BaseAccessCheck, checkBaseAccess } from './check.ts';
 export {
   AirtableApiError,
   type AirtableClientFactory,
@@ -31,6 +33,7 @@ export {
   type AirtableBaseSettingsStoreDeps,
   baseSettingsKey,
   createAirtableBaseSettingsStore,
+  parseBaseSettingsInput,
 } from './settings.ts';
 export {
   AIRTABLE_API_URL,
@@ -50,6 +53,7 @@ export { matchLocation, parseRate, parseZone, resolveTax, type TaxChoice } from 
 export {
   airtableDestinationRefusal,
   type DeliverToAirtableDeps,
+  deliverNoticeToAirtable,
   deliverToAirtable,
   outcomeFields,
   outcomeOfEntry,

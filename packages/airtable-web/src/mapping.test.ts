@@ -125,6 +125,15 @@ describe('mapRecordToInvoice', () => {
   });
 
   // Decreto-Lei n.º 28/2019: a private buyer may stay unidentified on an invoice of any value.
+  it("words the contract's own refusals from core's texts by code, not by their English", () => {
+    const refused = issuesOf({ [F.email]: 'not-an-email', [F.guest]: 'x'.repeat(300) });
+    expect(refused.issues.map(({ field, reason }) => [field, reason])).toEqual([
+      [F.guest, 'no máximo 100 caracteres'],
+      [F.email, 'e-mail inválido'],
+    ]);
+    expect(refused.error.message).not.toMatch(/must|characters|address/);
+  });
+
   it('treats a record without NIF as a final consumer, whatever the amount', () => {
     expect(mapped({ [F.nif]: '' }).customer).not.toHaveProperty('vat_number');
     expect(mapped({ [F.nif]: '', [F.gross]: 1200 })).toMatchObject({ items: [{ gross_price: 1200 }] });

@@ -1,13 +1,14 @@
+// Core's pure modules by path, not its index: this file also runs in the extension's browser bundle.
+import { FaturadorError } from '@faturador/core/errors';
 import {
   DOCUMENT_TYPES,
   type DocumentType,
-  FaturadorError,
   type InvoiceRequestBody,
-  nifProblem,
-  normalizeNif,
   parseInvoiceRequest,
   type ValidationIssue,
-} from '@faturador/core';
+} from '@faturador/core/invoice-request';
+import { issueText } from '@faturador/core/issue-texts';
+import { nifProblem, normalizeNif } from '@faturador/core/nif';
 import { cellDate, cellNumber, cellText, foldText } from './cells.ts';
 import type { AirtableRecord } from './client.ts';
 import type { AirtableBaseSettings, FieldRole } from './settings-schema.ts';
@@ -80,17 +81,13 @@ function roleOfPath(path: string): FieldRole | null {
   return null;
 }
 
-/** The core's reasons are English; the record's users read Portuguese. Unknown ones pass through. */
+/**
+ * The contract's reason in the words of the record's users: core's Portuguese text for the issue's
+ * code (issue-texts.ts), as a fragment after the field's name ("Email: e-mail inválido").
+ */
 function reasonInPortuguese(issue: ValidationIssue): string {
-  const { path, reason } = issue;
-  if (path === 'document_type' && reason.includes('1000.00'))
-    return 'uma fatura simplificada não pode passar de 1000,00 €';
-  if (reason === 'must be an e-mail address') return 'o e-mail não é um endereço válido';
-  if (reason.startsWith('must be at most'))
-    return `o texto é demasiado longo (${reason.replace('must be at most ', 'máximo ')})`;
-  if (reason === 'must have at most two decimals') return 'o valor tem mais de duas casas decimais';
-  if (reason === 'must be greater than 0') return 'o valor tem de ser maior que 0';
-  return reason;
+  const text = issueText(issue, 'pt').replace(/\.$/, '');
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /**

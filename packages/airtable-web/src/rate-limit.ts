@@ -1,13 +1,17 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Airtable allows 5 requests per second per base, across every process that uses the base's
- * token, and answers a 429 that must be waited out for 30 s. A limiter hands out send times:
- * `acquire` resolves when this request may go, or says how long it would have to wait.
+ * Airtable allows 5 requests per second per base, and 50 per second per token across all its
+ * bases, across every process that uses them, and answers a 429 that must be waited out for 30 s.
+ * A limiter hands out send times per key (a base id, or `token:<fingerprint>`): `reserve` says
+ * how long this request must wait for its slot.
  */
 export interface AirtableRateLimiter {
-  /** Milliseconds to wait before sending (0 = now), already reserved; null when that is over `maxWaitMs`. */
-  reserve(baseId: string, maxWaitMs: number): Promise<number | null>;
+  /**
+   * Milliseconds to wait before sending (0 = now), already reserved; null when that is over
+   * `maxWaitMs`. `intervalMs` overrides the limiter's spacing for this key (a token's is shorter).
+   */
+  reserve(key: string, maxWaitMs: number, intervalMs?: number): Promise<number | null>;
   /** After a 429: nothing is sent to this base for `ms`. */
   pause(baseId: string, ms: number): Promise<void>;
 }
@@ -21,6 +25,8 @@ export interface RateLimitOptions {
 }
 
 export const DEFAULT_INTERVAL_MS = 220;
+/** 1000/50 = 20 ms would meet the per-token limit exactly; the same margin as a base's. */
+export const DEFAULT_TOKEN_INTERVAL_MS = 22;
 
 /** One process only (tests, a single api+worker process). */
 export function createMemoryRateLimiter(options: RateLimitOptions = {}): AirtableRateLimiter {
@@ -28,11 +34,11 @@ export function createMemoryRateLimiter(options: RateLimitOptions = {}): Airtabl
   const next = new Map<string, number>();
   const pausedUntil = new Map<string, number>();
   return {
-    async reserve(baseId, maxWaitMs) {
+    async reserve(baseId, maxWaitMs, spacing = intervalMs) {
       const now = Date.now();
       const slot = Math.max(now, next.get(baseId) ?? 0, pausedUntil.get(baseId) ?? 0);
       if (slot - now > maxWaitMs) return null;
-      next.set(baseId, slot + intervalMs);
+      next.set(baseId, slot + spacing);
       return slot - now;
     },
     async pause(baseId, ms) {
@@ -73,10 +79,10 @@ export function createRedisRateLimiter(
     `${deps.prefix}:airtable:rate:${baseId}:paused`,
   ];
   return {
-    async reserve(baseId, maxWaitMs) {
+    async reserve(baseId, maxWaitMs, spacing = intervalMs) {
       const [next, paused] = keys(baseId);
       const wait = Number(
-        await deps.redis.eval(RESERVE, 2, next, paused, String(intervalMs), String(maxWaitMs)),
+        await deps.redis.eval(RESERVE, 2, next, paused, String(spacing), String(maxWaitMs)),
       );
       return wait < 0 ? null : wait;
     },

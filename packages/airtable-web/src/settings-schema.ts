@@ -1,4 +1,5 @@
-import { DOCUMENT_TYPES, FISCAL_ZONES, isRateOf } from '@faturador/core';
+import { DOCUMENT_TYPES } from '@faturador/core/invoice-request';
+import { FISCAL_ZONES, isRateOf } from '@faturador/core/vat';
 import { z } from 'zod';
 
 export const AIRTABLE_API_URL = 'https://api.airtable.com/v0/';
@@ -33,6 +34,16 @@ export const fieldMappingSchema = z.strictObject({
   pdf_url: fieldRef.optional(),
   error: fieldRef.optional(),
   issued_at: fieldRef.optional(),
+  /** The Faturador request's id (`req_…`): what the API's finalize, credit and receipt calls take. */
+  request_id: fieldRef.optional(),
+  /** The document's id in Moloni, written for a draft too (which has no number until it is closed). */
+  document_id: fieldRef.optional(),
+  /** After a cancellation: the credit note's number (`NC M/1`). */
+  credit_note_number: fieldRef.optional(),
+  /** After a payment: the receipt's number (`RC M/1`). */
+  receipt_number: fieldRef.optional(),
+  /** After a payment: what is still to pay on the invoice, in euros (a number or currency field). */
+  open_amount: fieldRef.optional(),
 });
 export type FieldMapping = z.output<typeof fieldMappingSchema>;
 export type FieldRole = keyof FieldMapping;
@@ -68,6 +79,10 @@ export const statusValuesSchema = z.strictObject({
   issued: z.string().trim().min(1).max(100).default('Emitido'),
   draft: z.string().trim().min(1).max(100).default('Rascunho'),
   failed: z.string().trim().min(1).max(100).default('Erro'),
+  /** Cancelled by a credit note of everything it still had. */
+  credited: z.string().trim().min(1).max(100).default('Anulado'),
+  /** An invoice (FT) whose open amount a receipt brought to 0. */
+  paid: z.string().trim().min(1).max(100).default('Pago'),
 });
 export type StatusValues = z.output<typeof statusValuesSchema>;
 
@@ -95,10 +110,31 @@ const settingsFields = {
     issued: 'Emitido',
     draft: 'Rascunho',
     failed: 'Erro',
+    credited: 'Anulado',
+    paid: 'Pago',
   }),
   /** Lets Airtable create a missing select option ("A emitir") instead of refusing the write. */
   typecast: z.boolean().default(true),
+  /**
+   * How the issue time is written: `iso` for a date-time field (Airtable shows it in the field's
+   * own time zone), `text` for a text field ("18/05/2026, 16:07" in `time_zone`).
+   */
+  issued_at_format: z.enum(['iso', 'text']).default('iso'),
+  /** The base's time zone (IANA), for `issued_at_format: text`. */
+  time_zone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Lisbon')
+    .default('Europe/Lisbon'),
 };
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('pt-PT', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function mappingIsConsistent(fields: FieldMapping): boolean {
   const refs = Object.values(fields).filter((ref): ref is string => typeof ref === 'string');

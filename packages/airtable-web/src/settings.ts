@@ -33,6 +33,18 @@ export interface AirtableBaseSettingsStoreDeps {
 /** The associated data of a sealed token binds it to its base: it cannot be moved to another. */
 const patPurpose = (baseId: string) => `airtable-pat:${baseId}`;
 
+/** Validates settings as `save` would, without saving: 400 naming each field, never echoing the token. */
+export function parseBaseSettingsInput(input: unknown): Omit<AirtableBaseSettings, 'updated_at'> {
+  const parsed = baseSettingsInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw validationError(
+      parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), reason: issue.message })),
+    );
+  }
+  const { pat: _pat, ...settings } = parsed.data;
+  return settings;
+}
+
 export function baseSettingsKey(prefix: string, baseId: string): string {
   return `${prefix}:airtable:base:${baseId}`;
 }

@@ -1,4 +1,4 @@
-import { type FiscalZone, isRateOf, ratesOf } from '@faturador/core';
+import { type FiscalZone, isRateOf, ratesOf } from '@faturador/core/vat';
 import { cellNumber, cellText, foldText } from './cells.ts';
 import type { AirtableBaseSettings } from './settings-schema.ts';
 

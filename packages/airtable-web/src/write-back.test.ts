@@ -105,6 +105,79 @@ describe('deliverToAirtable', () => {
     expect(fake.calls[0]?.requestBody).toMatchObject({ typecast: true, records: [{ id: REC }] });
   });
 
+  it('a draft reads "Rascunho", with the request id and the Moloni id written back (it has no number yet)', async () => {
+    const fields = { ...bookingSettings({ api_url: '', client_id: '' }).fields };
+    // Without typecast: "Rascunho" must be one of the select's own options.
+    const { fake, settings } = await setup({
+      fields: { typecast: false, fields: { ...fields, request_id: F.requestId, document_id: F.documentId } },
+    });
+    const base = entry();
+    const draft = entry({
+      document: base.document ? { ...base.document, status: 'draft', number: null, pdf_url: null } : null,
+    });
+    await deliverToAirtable(draft, {
+      settings,
+      airtable: createAirtableClientFactory({ settings }),
+      pdfUrl: () => null,
+    });
+    const record = fake.bases.record(BASE, TABLE, REC);
+    expect(record).toMatchObject({
+      [F.status]: 'Rascunho',
+      [F.requestId]: 'req_4ad9b2ec1d9f3a71',
+      [F.documentId]: '974989624',
+    });
+    expect(record).not.toHaveProperty(F.number);
+    expect(record).not.toHaveProperty(F.error);
+
+    // A total mismatch leaves a draft for review: the ids are written with the error.
+    const mismatch = entry({
+      state: 'failed',
+      document: draft.document,
+      error: { code: 'TOTAL_MISMATCH', message: 'Moloni total 359.99 differs from 360.00.', details: null },
+    });
+    await deliverToAirtable(mismatch, {
+      settings,
+      airtable: createAirtableClientFactory({ settings }),
+      pdfUrl: () => null,
+    });
+    expect(fake.bases.record(BASE, TABLE, REC)).toMatchObject({
+      [F.status]: 'Rascunho',
+      [F.documentId]: '974989624',
+      [F.error]: expect.stringContaining('ficou em rascunho'),
+    });
+  });
+
+  it('writes the issue time as text in the base time zone when the field is text', async () => {
+    const fields = { ...bookingSettings({ api_url: '', client_id: '' }).fields, issued_at: F.issuedAtText };
+    const { fake, settings } = await setup({ fields: { fields, issued_at_format: 'text' } });
+    const airtable = createAirtableClientFactory({ settings });
+    await deliverToAirtable(entry(), { settings, airtable });
+    // 15:07:21 UTC on 18 May: 16:07 in Lisbon (the default zone), not the UTC of the ISO time.
+    expect(fake.bases.record(BASE, TABLE, REC)[F.issuedAtText]).toBe('18/05/2026, 16:07');
+    await settings.save(
+      bookingSettings({
+        api_url: fake.apiUrl,
+        client_id: 'bookings_ops',
+        fields,
+        issued_at_format: 'text',
+        time_zone: 'Atlantic/Azores',
+      }),
+    );
+    await deliverToAirtable(entry(), { settings, airtable });
+    expect(fake.bases.record(BASE, TABLE, REC)[F.issuedAtText]).toBe('18/05/2026, 15:07');
+    expect(
+      (await settings
+        .save({
+          ...bookingSettings({ api_url: fake.apiUrl, client_id: 'bookings_ops' }),
+          time_zone: 'Lua/Mar',
+        })
+        .then(
+          () => null,
+          (error: unknown) => String(error),
+        )) ?? '',
+    ).toMatch(/time_zone/);
+  });
+
   it('writes a Moloni rejection to the error field, in words', async () => {
     const { fake, settings } = await setup();
     const rejected = entry({
@@ -113,8 +186,12 @@ describe('deliverToAirtable', () => {
       httpStatus: 422,
       error: {
         code: 'MOLONI_BUSINESS_ERROR',
-        message: 'Moloni refused the document: customer_id invalid.',
-        details: null,
+        message: 'Moloni rejected invoiceReceipts/insert: A série está fechada',
+        details: {
+          provider: 'moloni',
+          endpoint: 'invoiceReceipts/insert',
+          errors: [{ code: 2, field: 'document_set_id', params: [], description: 'A série está fechada' }],
+        },
       },
     });
     await deliverToAirtable(rejected, {
@@ -124,8 +201,9 @@ describe('deliverToAirtable', () => {
     });
     const record = fake.bases.record(BASE, TABLE, REC);
     expect(record[F.status]).toBe('Erro');
+    // Portuguese only: the title, Moloni's own words, the code and the request for support.
     expect(record[F.error]).toBe(
-      'O Moloni recusou o documento.\n(MOLONI_BUSINESS_ERROR: Moloni refused the document: customer_id invalid.)',
+      'O Moloni recusou o documento.\nA série está fechada\n(código MOLONI_BUSINESS_ERROR, pedido req_4ad9b2ec1d9f3a71)',
     );
     expect(record).not.toHaveProperty(F.number);
   });

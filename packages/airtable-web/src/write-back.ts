@@ -5,21 +5,40 @@ import { describeErrorInPortuguese } from './messages.ts';
 import type { AirtableBaseSettingsStore } from './settings.ts';
 import type { AirtableBaseSettings, FieldRole } from './settings-schema.ts';
 
-type Settings = Pick<AirtableBaseSettings, 'fields' | 'status_values'>;
+type Settings = Pick<AirtableBaseSettings, 'fields' | 'status_values'> &
+  Partial<Pick<AirtableBaseSettings, 'issued_at_format' | 'time_zone'>>;
+
+/** "18/05/2026, 16:07" in the base's zone: for an issue time written to a text field. */
+export function issuedAtText(iso: string, timeZone = 'Europe/Lisbon'): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  return new Intl.DateTimeFormat('pt-PT', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(time);
+}
 
 /** What a record should show about its request. */
 export type RecordOutcome =
   | { kind: 'issuing' }
   | {
       kind: 'issued';
-      document: Pick<DocumentView, 'number' | 'status'>;
+      document: Pick<DocumentView, 'number' | 'status'> & Partial<Pick<DocumentView, 'moloni_document_id'>>;
       pdfUrl: string | null;
       issuedAt: string | null;
+      /** The request's id, when known (the deliver step knows it). */
+      requestId?: string | null;
     }
   | {
       kind: 'failed';
-      error: Pick<SerializedError, 'code' | 'message'>;
-      document?: Pick<DocumentView, 'number'> | null;
+      error: Pick<SerializedError, 'code' | 'message'> & { details?: SerializedError['details'] };
+      /** A draft left for review (a total mismatch): the document exists. */
+      document?: (Pick<DocumentView, 'number'> & Partial<Pick<DocumentView, 'moloni_document_id'>>) | null;
+      requestId?: string | null;
     };
 
 /** Cell values for an outcome, keyed as the settings name the fields; unmapped result fields are skipped. */
@@ -28,6 +47,11 @@ export function outcomeFields(settings: Settings, outcome: RecordOutcome): Recor
   const set = (role: FieldRole, value: unknown) => {
     const ref = settings.fields[role];
     if (ref !== undefined) fields[ref] = value;
+  };
+  // Text, so that a text field takes it as it is and a number field gets the digits.
+  const setIds = (requestId: string | null | undefined, documentId: number | undefined) => {
+    if (requestId) set('request_id', requestId);
+    if (documentId !== undefined) set('document_id', String(documentId));
   };
   const { status_values: status } = settings;
   if (outcome.kind === 'issuing') {
@@ -38,25 +62,41 @@ export function outcomeFields(settings: Settings, outcome: RecordOutcome): Recor
     set('status', outcome.document.status === 'draft' ? status.draft : status.issued);
     if (outcome.document.number) set('number', outcome.document.number);
     if (outcome.pdfUrl) set('pdf_url', outcome.pdfUrl);
-    if (outcome.issuedAt) set('issued_at', outcome.issuedAt);
+    if (outcome.issuedAt) {
+      set(
+        'issued_at',
+        settings.issued_at_format === 'text'
+          ? issuedAtText(outcome.issuedAt, settings.time_zone)
+          : outcome.issuedAt,
+      );
+    }
+    setIds(outcome.requestId, outcome.document.moloni_document_id);
     set('error', null);
   } else {
     // A draft left for review (total mismatch) is both: the document exists, and someone must act.
     set('status', outcome.document ? status.draft : status.failed);
-    set('error', describeErrorInPortuguese(outcome.error));
+    set('error', describeErrorInPortuguese(outcome.error, outcome.requestId ?? null));
+    if (outcome.document) setIds(outcome.requestId, outcome.document.moloni_document_id);
   }
   return fields;
 }
 
 export function outcomeOfEntry(entry: LedgerEntry, pdfUrl: string | null): RecordOutcome {
   if (entry.state === 'issued' && entry.document) {
-    return { kind: 'issued', document: entry.document, pdfUrl, issuedAt: entry.issuedAt ?? entry.updatedAt };
+    return {
+      kind: 'issued',
+      document: entry.document,
+      pdfUrl,
+      issuedAt: entry.issuedAt ?? entry.updatedAt,
+      requestId: entry.requestId,
+    };
   }
   if (entry.state === 'failed') {
     return {
       kind: 'failed',
       error: entry.error ?? { code: 'INTERNAL_ERROR', message: 'The request failed.' },
       document: entry.document,
+      requestId: entry.requestId,
     };
   }
   return { kind: 'issuing' };
@@ -83,7 +123,7 @@ export function toDeliveryError(error: unknown): DeliveryError {
  * set up for the entry's client, and the record must be in the base's invoicing table.
  */
 export function airtableDestinationRefusal(
-  entry: LedgerEntry,
+  entry: Pick<LedgerEntry, 'clientId' | 'origin'>,
   settings: Pick<AirtableBaseSettings, 'client_id' | 'table_id'> | null,
 ): string | null {
   const { origin } = entry;
@@ -105,15 +145,15 @@ export interface DeliverToAirtableDeps {
   pdfUrl?: (entry: LedgerEntry) => string | null;
 }
 
-/**
- * The `deliver` job of an Airtable request: writes status, number, PDF link and issue time (or the
- * error in words) to the record it came from. Throws DeliveryError: retryable after a 429 (with
- * the 30 s wait), a 5xx or no answer; final after a 401/403/404/422.
- */
-export async function deliverToAirtable(entry: LedgerEntry, deps: DeliverToAirtableDeps): Promise<void> {
-  const { origin } = entry;
+/** Writes an outcome to the record a request or trigger came from, after checking who owns the base. */
+async function writeOutcome(
+  target: Pick<LedgerEntry, 'clientId' | 'origin'>,
+  outcome: (settings: AirtableBaseSettings) => RecordOutcome,
+  deps: Omit<DeliverToAirtableDeps, 'pdfUrl'>,
+): Promise<void> {
+  const { origin } = target;
   if (origin.kind !== 'airtable') {
-    throw new DeliveryError(`Request ${entry.requestId} did not come from Airtable.`, { retryable: false });
+    throw new DeliveryError('This delivery did not come from Airtable.', { retryable: false });
   }
   const settings = await deps.settings.get(origin.base_id);
   if (!settings) {
@@ -122,10 +162,9 @@ export async function deliverToAirtable(entry: LedgerEntry, deps: DeliverToAirta
     });
   }
   // The base's token belongs to the client that set the base up: nobody else's result goes there.
-  const refusal = airtableDestinationRefusal(entry, settings);
+  const refusal = airtableDestinationRefusal(target, settings);
   if (refusal) throw deliveryRefused(refusal);
-  const pdfUrl = deps.pdfUrl ? deps.pdfUrl(entry) : (entry.document?.pdf_url ?? null);
-  const fields = outcomeFields(settings, outcomeOfEntry(entry, pdfUrl));
+  const fields = outcomeFields(settings, outcome(settings));
   try {
     await deps
       .airtable(origin.base_id)
@@ -133,4 +172,30 @@ export async function deliverToAirtable(entry: LedgerEntry, deps: DeliverToAirta
   } catch (error) {
     throw toDeliveryError(error);
   }
+}
+
+/**
+ * The `deliver` job of an Airtable request: writes status, number, PDF link and issue time (or the
+ * error in words) to the record it came from. Throws DeliveryError: retryable after a 429 (with
+ * the 30 s wait), a 5xx or no answer; final after a 401/403/404/422.
+ */
+export async function deliverToAirtable(entry: LedgerEntry, deps: DeliverToAirtableDeps): Promise<void> {
+  const pdfUrl = deps.pdfUrl ? deps.pdfUrl(entry) : (entry.document?.pdf_url ?? null);
+  await writeOutcome(entry, () => outcomeOfEntry(entry, pdfUrl), deps);
+}
+
+/**
+ * What a record shows before its result: "A emitir" while its request is being issued, or the
+ * error of a trigger refused before any request existed (a record that cannot be invoiced).
+ */
+export async function deliverNoticeToAirtable(
+  target: Pick<LedgerEntry, 'clientId' | 'origin'>,
+  notice: { kind: 'issuing' } | { kind: 'refused'; error: Pick<SerializedError, 'code' | 'message'> },
+  deps: Omit<DeliverToAirtableDeps, 'pdfUrl'>,
+): Promise<void> {
+  await writeOutcome(
+    target,
+    () => (notice.kind === 'issuing' ? { kind: 'issuing' } : { kind: 'failed', error: notice.error }),
+    deps,
+  );
 }

@@ -5,8 +5,11 @@ import type { ErrorCode } from './errors.ts';
  * code, read by the Slack bot and its deliveries (title and action), the Airtable write-back and
  * the backoffice (the title). Programs read the code and the English message instead.
  */
-/** Not a code of the API: a client (the Slack bot) could not get any answer from it. */
-export type ProblemCode = ErrorCode | 'API_UNREACHABLE';
+/**
+ * Not codes of the API: a client (the Slack bot, the Airtable extension) could not get any answer
+ * from it (`API_UNREACHABLE`), or gave up waiting for one (`API_TIMEOUT`).
+ */
+export type ProblemCode = ErrorCode | 'API_UNREACHABLE' | 'API_TIMEOUT';
 
 export interface Explanation {
   /** What went wrong, in plain words. */
@@ -123,6 +126,46 @@ export const PT_PROBLEMS: ExplanationTable = {
     title: 'O pagamento é maior do que o valor em dívida da fatura: nada foi emitido.',
     action: 'Indique um valor até ao valor em dívida.',
   },
+  INVOICEXPRESS_BUSINESS_ERROR: {
+    title: 'O InvoiceXpress recusou o documento.',
+    action:
+      'Leia a mensagem do InvoiceXpress abaixo (cliente, artigo, sequência, imposto, datas), corrija no InvoiceXpress e tente novamente.',
+  },
+  INVOICEXPRESS_BAD_GATEWAY: {
+    title: 'O InvoiceXpress deu uma resposta inválida.',
+    action: 'Tente novamente: a mesma fatura nunca é emitida duas vezes.',
+  },
+  INVOICEXPRESS_UNAVAILABLE: {
+    title: 'O InvoiceXpress está indisponível ou a limitar pedidos neste momento.',
+    action: 'Tente novamente dentro de alguns minutos: a fatura nunca é emitida duas vezes.',
+  },
+  INVOICEXPRESS_TIMEOUT: {
+    title: 'O InvoiceXpress demorou demasiado a responder.',
+    action: 'Tente novamente: se a fatura já foi emitida, recebe essa mesma, nunca uma segunda.',
+  },
+  INVOICEXPRESS_CONNECTION_FAILED: {
+    title:
+      'A ligação ao InvoiceXpress não funciona como está configurada (chave da API recusada ou conta inexistente).',
+    action:
+      'Copie de novo a chave da API em Definições → Integrações → API, sem espaços a mais, e indique só o subdomínio da conta (o nome antes de .invoicexpress.com, não o endereço completo).',
+  },
+  EMAIL_NOT_CONFIGURED: {
+    title: 'O envio de e-mails não está configurado neste serviço.',
+    action: 'Peça a um administrador para configurar o servidor de e-mail (SMTP); nada foi enviado.',
+  },
+  EMAIL_REFUSED: {
+    title: 'O servidor de e-mail recusou a mensagem ou o destinatário: nada foi enviado.',
+    action: 'Verifique o endereço de e-mail e envie de novo.',
+  },
+  EMAIL_UNAVAILABLE: {
+    title: 'O servidor de e-mail está temporariamente indisponível: nada foi enviado.',
+    action: 'Tente novamente dentro de momentos.',
+  },
+  EMAIL_IN_DOUBT: {
+    title:
+      'Não é possível saber se o e-mail foi enviado: a ligação ao servidor de e-mail caiu no fim do envio.',
+    action: 'Confirme com o cliente se o recebeu; para o enviar de novo, peça um novo envio.',
+  },
   SERVICE_UNAVAILABLE: {
     title: 'O serviço de faturação está temporariamente indisponível.',
     action: 'Tente novamente dentro de momentos: nada foi emitido.',
@@ -135,6 +178,10 @@ export const PT_PROBLEMS: ExplanationTable = {
     title: 'Não foi possível contactar a API de faturação.',
     action:
       'Tente novamente: se o pedido já lá tinha chegado, recebe o mesmo resultado, nunca uma segunda fatura.',
+  },
+  API_TIMEOUT: {
+    title: 'A API de faturação não respondeu a tempo: o pedido pode ainda estar a ser emitido.',
+    action: 'Tente novamente: se a fatura já foi emitida, recebe essa mesma, nunca uma segunda.',
   },
 };
 
@@ -240,6 +287,44 @@ export const EN_PROBLEMS: ExplanationTable = {
     title: "The payment is larger than the invoice's open amount: nothing was issued.",
     action: 'Enter an amount up to the open amount.',
   },
+  INVOICEXPRESS_BUSINESS_ERROR: {
+    title: 'InvoiceXpress rejected the document.',
+    action:
+      "Read InvoiceXpress's message below (client, item, sequence, tax, dates), fix it in InvoiceXpress and retry.",
+  },
+  INVOICEXPRESS_BAD_GATEWAY: {
+    title: 'InvoiceXpress gave an invalid answer.',
+    action: 'Retry: the same invoice is never issued twice.',
+  },
+  INVOICEXPRESS_UNAVAILABLE: {
+    title: 'InvoiceXpress is unavailable or throttling requests right now.',
+    action: 'Retry in a few minutes: the invoice is never issued twice.',
+  },
+  INVOICEXPRESS_TIMEOUT: {
+    title: 'InvoiceXpress took too long to answer.',
+    action: 'Retry: if the invoice was already issued you get that one, never a second.',
+  },
+  INVOICEXPRESS_CONNECTION_FAILED: {
+    title: 'The InvoiceXpress connection does not work as configured (API key refused or no such account).',
+    action:
+      "Copy the API key again from Settings → Integrations → API, with no extra spaces, and give only the account's subdomain (the name before .invoicexpress.com, not the full address).",
+  },
+  EMAIL_NOT_CONFIGURED: {
+    title: 'Sending e-mail is not configured on this service.',
+    action: 'Ask an administrator to configure the mail (SMTP) server; nothing was sent.',
+  },
+  EMAIL_REFUSED: {
+    title: 'The mail server refused the message or its recipient: nothing was sent.',
+    action: 'Check the e-mail address and send again.',
+  },
+  EMAIL_UNAVAILABLE: {
+    title: 'The mail server is temporarily unavailable: nothing was sent.',
+    action: 'Retry in a moment.',
+  },
+  EMAIL_IN_DOUBT: {
+    title: 'Whether the e-mail was sent is unknown: the connection to the mail server dropped at the end.',
+    action: 'Check with the customer whether it arrived; to send it again, ask for a new sending.',
+  },
   SERVICE_UNAVAILABLE: {
     title: 'The billing service is temporarily unavailable.',
     action: 'Retry in a moment: nothing was issued.',
@@ -252,12 +337,114 @@ export const EN_PROBLEMS: ExplanationTable = {
     title: 'The billing API could not be reached.',
     action: 'Retry: if the request had already arrived you get the same result, never a second invoice.',
   },
+  API_TIMEOUT: {
+    title: 'The billing API did not answer in time: the request may still be being issued.',
+    action: 'Retry: if the invoice was already issued you get that one, never a second.',
+  },
+};
+
+/**
+ * Where the person reads the text. The tables above speak to Slack's users (the bot, `/fatura`);
+ * an Airtable base's users work with a record, the extension's settings and a record-trigger key,
+ * so the codes whose words depend on that are worded again here, by code. Anything not here reads
+ * as above.
+ */
+export type TextChannel = 'slack' | 'airtable';
+
+const AIRTABLE_PT: Partial<ExplanationTable> = {
+  VALIDATION_ERROR: {
+    title: 'Os dados do registo não são válidos.',
+    action: 'Corrija os campos indicados no registo e emita de novo.',
+  },
+  AUTH_ERROR: {
+    title: 'A chave de acionamento não foi aceite pelo Faturador.',
+    action: 'Peça a quem administra a base para rever o Client ID, a API key e o segredo nas definições.',
+  },
+  IP_NOT_ALLOWED: {
+    title: 'O Faturador recusou o pedido: o endereço de origem não está autorizado para esta chave.',
+    action: 'Peça a um administrador do Faturador para rever a lista de IPs da chave.',
+  },
+  IDEMPOTENCY_CONFLICT: {
+    title: 'Este registo foi enviado antes com outros dados e esse pedido ainda não terminou.',
+    action: 'Aguarde o resultado do primeiro pedido e volte a tentar.',
+  },
+  NOT_FOUND: {
+    title: 'Esta base ou este registo não estão configurados no Faturador.',
+    action: 'Peça a um administrador do Faturador para configurar a base (tabela e cliente da API).',
+  },
+  RATE_LIMITED: {
+    title: 'O Airtable ou o Faturador pediram para abrandar.',
+    action: 'A extensão aguarda e tenta de novo sozinha; se persistir, tente daqui a um minuto.',
+  },
+  CONNECTION_NOT_CONFIGURED: {
+    title: 'O Faturador não consegue usar esta base ou a conta Moloni: a configuração tem de ser revista.',
+    action: 'Peça a um administrador para rever o token da base e a ligação Moloni do cliente da API.',
+  },
+  SERVICE_UNAVAILABLE: {
+    title: 'O Faturador ou o Airtable estão temporariamente indisponíveis.',
+    action: 'Tente novamente dentro de momentos: nada foi emitido.',
+  },
+  DOCUMENT_NOT_FINAL: {
+    title: 'O documento deste registo ainda é um rascunho.',
+    action:
+      'Finalize o rascunho no Moloni (ou pela API de faturação) antes de o anular ou de registar um pagamento.',
+  },
+};
+
+const AIRTABLE_EN: Partial<ExplanationTable> = {
+  VALIDATION_ERROR: {
+    title: "The record's data is not valid.",
+    action: "Fix the record's fields named and issue it again.",
+  },
+  AUTH_ERROR: {
+    title: 'Faturador did not accept the record-trigger key.',
+    action:
+      "Ask whoever runs the base to check the client id, API key and secret in the extension's settings.",
+  },
+  IP_NOT_ALLOWED: {
+    title: 'Faturador refused the request: its source address is not allowed for this key.',
+    action: "Ask a Faturador administrator to check the key's IP allowlist.",
+  },
+  IDEMPOTENCY_CONFLICT: {
+    title: 'This record was sent before with other data, and that request has not finished.',
+    action: 'Wait for the first request to finish and try again.',
+  },
+  NOT_FOUND: {
+    title: 'This base or this record is not set up in Faturador.',
+    action: 'Ask a Faturador administrator to set the base up (table and API client).',
+  },
+  RATE_LIMITED: {
+    title: 'Airtable or Faturador asked to slow down.',
+    action: 'The extension waits and tries again by itself; if this persists, try in a minute.',
+  },
+  CONNECTION_NOT_CONFIGURED: {
+    title: 'Faturador cannot use this base or the Moloni account: the setup must be checked.',
+    action: "Ask an administrator to check the base's token and the API client's Moloni connection.",
+  },
+  SERVICE_UNAVAILABLE: {
+    title: 'Faturador or Airtable is temporarily unavailable.',
+    action: 'Retry in a moment: nothing was issued.',
+  },
+  DOCUMENT_NOT_FINAL: {
+    title: "This record's document is still a draft.",
+    action:
+      'Finalize the draft in Moloni (or through the billing API) before cancelling it or recording a payment.',
+  },
 };
 
 export type TextLocale = 'pt' | 'en';
 
 /** What an error means and what to do, in the reader's language (an unknown code reads as INTERNAL_ERROR's). */
-export function explainError(code: string, locale: TextLocale = 'pt'): Explanation {
+export function explainError(
+  code: string,
+  locale: TextLocale = 'pt',
+  channel: TextChannel = 'slack',
+): Explanation {
+  if (channel === 'airtable') {
+    const words = locale === 'en' ? AIRTABLE_EN : AIRTABLE_PT;
+    const own = Object.hasOwn(words, code) ? words[code as ProblemCode] : undefined;
+    if (own) return own;
+  }
   const table = locale === 'en' ? EN_PROBLEMS : PT_PROBLEMS;
   return Object.hasOwn(table, code) ? table[code as ProblemCode] : table.INTERNAL_ERROR;
 }

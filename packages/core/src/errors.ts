@@ -48,6 +48,30 @@ export const ERROR_STATUS = {
    * can fix it, so the request fails at once; an operator fixes the connection and retries.
    */
   MOLONI_CONNECTION_FAILED: 422,
+  /** InvoiceXpress refused the document or the call (its 422 error list, or a state that forbids it). */
+  INVOICEXPRESS_BUSINESS_ERROR: 422,
+  /** InvoiceXpress answered something unreadable or an unexpected 5xx. */
+  INVOICEXPRESS_BAD_GATEWAY: 502,
+  /** InvoiceXpress is down, unreachable, or throttling (429) longer than we wait. */
+  INVOICEXPRESS_UNAVAILABLE: 503,
+  /** InvoiceXpress did not answer in time (or a PDF was not ready within the budget). */
+  INVOICEXPRESS_TIMEOUT: 504,
+  /**
+   * The InvoiceXpress connection cannot work as configured: the API key refused, no account by
+   * that subdomain, or a subdomain that is not one (`details.cause`).
+   */
+  INVOICEXPRESS_CONNECTION_FAILED: 422,
+  /** This installation has no SMTP server configured (`SMTP_URL`, `MAIL_FROM` of the worker). */
+  EMAIL_NOT_CONFIGURED: 503,
+  /** The mail server refused the message or its recipient for good (a 5xx reply): nothing was sent. */
+  EMAIL_REFUSED: 422,
+  /** The mail server could not be reached or asked to try later (a 4xx reply): nothing was sent. */
+  EMAIL_UNAVAILABLE: 503,
+  /**
+   * The connection ended while the mail server held the message, without its final answer: it may
+   * have been sent. Never re-sent by itself; a new Idempotency-Key sends it again on purpose.
+   */
+  EMAIL_IN_DOUBT: 502,
   /** Our own dependencies (Redis, the queue) are unavailable: nothing was done, retry. */
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
@@ -63,8 +87,12 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
   'MOLONI_BAD_GATEWAY',
   'MOLONI_UNAVAILABLE',
   'MOLONI_TIMEOUT',
+  'INVOICEXPRESS_BAD_GATEWAY',
+  'INVOICEXPRESS_UNAVAILABLE',
+  'INVOICEXPRESS_TIMEOUT',
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',
+  'EMAIL_UNAVAILABLE',
 ]);
 
 export function isRetryableCode(code: ErrorCode): boolean {
@@ -80,11 +108,19 @@ export class FaturadorError extends Error {
   override readonly name = 'FaturadorError';
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
+  /** When the caller may try again (an HTTP edge sends it as Retry-After); not part of the body. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = null, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetails = null,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(message, options);
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   get status(): ErrorStatus {

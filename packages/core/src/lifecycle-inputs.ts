@@ -51,6 +51,22 @@ export const receiptBodySchema = z.strictObject({
     .meta({ description: 'The payment date; default: today.', example: '2026-05-20' }),
 });
 
+export const emailBodySchema = z.strictObject({
+  to: z.email('must be an e-mail address').max(254).optional().meta({
+    description: "Where to send the PDF; default: the customer's e-mail given when the request was issued.",
+    example: 'financeiro@cliente.pt',
+  }),
+});
+
+export interface EmailInput {
+  to?: string;
+}
+
+export function parseEmailInput(body: unknown): EmailInput {
+  const data = parse(emailBodySchema, body);
+  return data.to === undefined ? {} : { to: data.to };
+}
+
 export interface CreditInput {
   reason: string;
   items?: Array<{ line: number; quantity?: number; grossPriceCents?: number }>;

@@ -180,6 +180,85 @@ export const stillProcessingDetailsSchema = z.strictObject({
 
 export type StillProcessingDetails = z.output<typeof stillProcessingDetailsSchema>;
 
+const EMAIL_STATES = ['queued', 'sending', 'sent', 'failed', 'in_doubt'] as const;
+const RELATED_STATES = ['pending', 'final', 'failed', ...EMAIL_STATES.filter((s) => s !== 'failed')] as const;
+
+/** A credit note, receipt or e-mail that an action on the request made (or is making). */
+export const relatedDocumentSchema = z
+  .strictObject({
+    type: z.enum(['credit_note', 'receipt', 'email']).meta({
+      description: 'A credit note (`NC`), a receipt (`RC`/`RE`), or an e-mail that carried the PDF.',
+      example: 'credit_note',
+    }),
+    action_id: z
+      .string()
+      .regex(/^act_[0-9a-f]{16}$/)
+      .meta({ description: 'The action that made it.', example: 'act_9c1e0b7d2a4f6e38' }),
+    reference: z.string().nullable().meta({
+      description: 'Its own reference in Moloni (`<reference>/NC1`); null for an e-mail.',
+      example: 'TI-2026-05-18-0007/NC1',
+    }),
+    number: z
+      .string()
+      .nullable()
+      .meta({ description: 'Its certified number; null for an e-mail or while pending.', example: 'NC M/1' }),
+    total: z
+      .number()
+      .nullable()
+      .meta({ description: 'Its total in euros; null for an e-mail or while pending.', example: 10 }),
+    state: z.enum(RELATED_STATES).meta({
+      description:
+        'A document: `pending` (the action runs), `final` or `failed`. An e-mail: `queued`, `sending`, `sent`, ' +
+        '`failed` (nothing was sent) or `in_doubt` (the mail server may have taken it: it is never re-sent by itself).',
+      example: 'final',
+    }),
+    to: z
+      .string()
+      .nullable()
+      .meta({ description: 'An e-mail: where it was sent; null for a document.', example: 'ana@cliente.pt' }),
+    message_id: z.string().nullable().meta({
+      description: 'An e-mail: its Message-ID header (the same on every attempt); null for a document.',
+      example: '<act_9c1e0b7d2a4f6e38@faturador>',
+    }),
+    sent_at: timestamp('An e-mail: when the mail server accepted it; null otherwise.').nullable(),
+    error: serializedErrorSchema
+      .nullable()
+      .meta({ description: 'Why the action failed or is in doubt; null otherwise.' }),
+    created_at: timestamp('When the action was asked (UTC).'),
+  })
+  .meta({ id: 'RelatedDocument', description: 'Something an action on the request made.' });
+
+export type RelatedDocument = z.output<typeof relatedDocumentSchema>;
+
+/** What `GET /api/v1/invoices/{request_id}` adds about the life of the document after issuing. */
+export const relatedFieldsSchema = {
+  related_documents: z.array(relatedDocumentSchema).optional().meta({
+    description:
+      'Credit notes, receipts and e-mails of this request, oldest first (GET of one request only).',
+  }),
+  open_amount: z
+    .number()
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        'An invoice (FT): what is still to pay, in euros (its total less receipts and credit notes); null for any ' +
+        'other document or without a final one (GET of one request only).',
+      example: 6,
+    }),
+  credited_amount: z.number().nullable().optional().meta({
+    description:
+      'What credit notes have cancelled of the document, in euros; null without a final document (GET of one request only).',
+    example: 0,
+  }),
+};
+
+export interface RelatedFields {
+  related_documents: RelatedDocument[];
+  open_amount: number | null;
+  credited_amount: number | null;
+}
+
 /** 200 of `GET /api/v1/invoices/{request_id}`. */
 export const statusBodySchema = z
   .strictObject({
@@ -196,6 +275,7 @@ export const statusBodySchema = z
     created_at: timestamp('When the request was accepted (UTC).'),
     updated_at: timestamp('When the request last changed (UTC).'),
     ...retryFields,
+    ...relatedFieldsSchema,
   })
   .meta({ id: 'InvoiceStatus', description: 'The state and result of a request.' });
 
@@ -274,3 +354,30 @@ export const documentActionSchema = z
   .meta({ id: 'DocumentAction', description: 'The outcome of an action on an issued document.' });
 
 export type DocumentActionBody = z.output<typeof documentActionSchema>;
+
+/** 202 of `POST /api/v1/invoices/{request_id}/email`: the e-mail is queued; its outcome shows on the request. */
+export const emailAcceptedSchema = z
+  .strictObject({
+    success: z.literal(true).meta({ description: 'Always true: the e-mail is taken.', example: true }),
+    request_id: requestId,
+    action_id: z
+      .string()
+      .regex(/^act_[0-9a-f]{16}$/)
+      .meta({ description: 'The id of this e-mail on the request.', example: 'act_9c1e0b7d2a4f6e38' }),
+    action: z.literal('email').meta({ description: 'What is done.', example: 'email' }),
+    to: z.string().meta({ description: 'Where the PDF goes.', example: 'ana@cliente.pt' }),
+    state: z.enum(EMAIL_STATES).meta({
+      description: 'Where the e-mail stands now (the same key answers the latest state).',
+      example: 'queued',
+    }),
+    error: serializedErrorSchema
+      .nullable()
+      .meta({ description: 'Why it failed or is in doubt, once known; null otherwise.' }),
+    status_url: statusUrl,
+  })
+  .meta({
+    id: 'EmailAccepted',
+    description: 'The e-mail is queued; `status_url` lists it under `related_documents`.',
+  });
+
+export type EmailAcceptedBody = z.output<typeof emailAcceptedSchema>;

@@ -1,30 +1,56 @@
-export { createIntegrations, DEFAULT_PUBLIC_URL, type Integrations } from './integrations.ts';
+export { type CallContext, type CallTimeline, createCallTimeline } from './call-timeline.ts';
+export {
+  createIntegrations,
+  DEFAULT_PUBLIC_URL,
+  type Integrations,
+  isLoopbackHost,
+  publicUrlProblem,
+} from './integrations.ts';
+export {
+  type EmailDeps,
+  emailDocument,
+  MailError,
+  type Mailer,
+  type MailFailureKind,
+  messageIdOf,
+  type OutgoingMail,
+} from './lifecycle/email.ts';
 export {
   type ActionAttempt,
   type ActionDeps,
   type ActionOutcome,
+  abandonAction,
   creditLines,
   type LifecycleMoloni,
   processAction,
 } from './lifecycle/process-action.ts';
+export { createRelatedReader, relatedDocument, relatedFields } from './lifecycle/related.ts';
 export {
-  type ActionAnswer,
+  type ActionResult,
   type ActionSubmission,
   type ActionSubmitDeps,
   type ActionSubmitter,
-  actionAnswer,
   createActionSubmitter,
 } from './lifecycle/submit-action.ts';
 export { type ListQuery, parseListQuery } from './list-query.ts';
 export { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 export { createOperations, type Operations, type OperationsDeps, type RequestPage } from './operations.ts';
-export { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
+export {
+  createPdfLinkSigner,
+  type PdfLinkCheck,
+  type PdfLinkSigner,
+  rotatePdfLinkKey,
+} from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniAccount, MoloniPort, MoloniResolver } from './ports.ts';
 export {
   type DeliverDeps,
   type Deliverer,
   type DeliverOutcome,
+  type DeliveryTarget,
   type DestinationGuard,
+  destinationKey,
+  type Notice,
+  type NoticeDeliverer,
   processDeliver,
 } from './process-deliver.ts';
 export {
@@ -38,20 +64,21 @@ export {
 } from './process-issue.ts';
 export { type Reconciliation, reconcile } from './reconcile.ts';
 export {
-  type AcceptedBody,
-  finalAnswer,
-  type HttpAnswer,
-  isFinal,
-  type StatusBody,
-  statusAnswer,
-} from './responses.ts';
+  createRecordTrigger,
+  issuedNumber,
+  type RecordTrigger,
+  type RecordTriggerDeps,
+  type RecordTriggerInput,
+  recordIdempotencyKey,
+} from './record-trigger.ts';
 export { createRuntime, type Runtime, type RuntimeConfig } from './runtime.ts';
 export {
   createSubmitter,
   IDEMPOTENCY_KEY_PATTERN,
   parseSubmission,
+  type Submission,
   type SubmitDeps,
   type SubmitInput,
   type Submitter,
 } from './submit.ts';
-export { createResultWaiter, type ResultWaiter } from './waiter.ts';
+export { createResultWaiter, isFinal, type ResultWaiter } from './waiter.ts';

@@ -5,11 +5,26 @@ import {
   createAirtableClientFactory,
   createRedisRateLimiter,
 } from '@faturador/airtable-web';
-import { createPdfLinkSigner, derivePdfLinkKey, type PdfLinkSigner } from './pdf-links.ts';
+import { createPdfLinkSigner, type PdfLinkSigner } from './pdf-links.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Where callers reach the API when PUBLIC_URL is not set (the API's and the worker's default). */
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8787';
+
+/** 127.0.0.0/8, ::1 and localhost: a process bound or connected there runs on one machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * PUBLIC_URL may be left out only on one machine: every PDF link written to a Slack thread or an
+ * Airtable record would otherwise point at 127.0.0.1, which nobody else can open.
+ */
+export function publicUrlProblem(publicUrl: string | undefined, deployedOn: string | null): string | null {
+  if (publicUrl || deployedOn === null) return null;
+  return `is required outside loopback (${deployedOn}): it is how people reach the API — PDF links in Slack threads and Airtable records point there (e.g. https://faturas.example.pt)`;
+}
 
 /** What the API and the worker both talk to besides Moloni, built the same way in each. */
 export interface Integrations {
@@ -22,7 +37,7 @@ export interface Integrations {
 
 export function createIntegrations(
   runtime: Pick<Runtime, 'redis' | 'prefix' | 'secretBox' | 'masterKey'>,
-  options: { publicUrl: string; pdfLinkTtlSeconds: number },
+  options: { publicUrl: string },
 ): Integrations {
   const airtableSettings = createAirtableBaseSettingsStore({
     redis: runtime.redis,
@@ -37,8 +52,9 @@ export function createIntegrations(
     }),
     pdfLinks: createPdfLinkSigner({
       publicUrl: options.publicUrl,
-      key: derivePdfLinkKey(runtime.masterKey),
-      ttlSeconds: options.pdfLinkTtlSeconds,
+      masterKey: runtime.masterKey,
+      redis: runtime.redis,
+      prefix: runtime.prefix,
     }),
   };
 }

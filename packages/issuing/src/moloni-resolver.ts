@@ -1,5 +1,11 @@
 import { FaturadorError, type SecretBox } from '@faturador/core';
-import { clientOptionsOf, createMoloniClient, type MoloniClient, type MoloniLogger } from '@faturador/moloni';
+import {
+  clientOptionsOf,
+  createMoloniClient,
+  type MoloniCallObserver,
+  type MoloniClient,
+  type MoloniLogger,
+} from '@faturador/moloni';
 import type { ConnectionStore } from '@faturador/store';
 import type { Redis } from 'ioredis';
 import type { MoloniPort, MoloniResolver } from './ports.ts';
@@ -21,6 +27,8 @@ export function createMoloniRegistry(deps: {
   prefix: string;
   secretBox: SecretBox;
   logger?: MoloniLogger;
+  /** Told of every Moloni call of every client (a request's timeline). */
+  onCall?: MoloniCallObserver;
 }): MoloniRegistry {
   const built = new Map<string, Promise<MoloniClient & MoloniPort>>();
 
@@ -39,6 +47,7 @@ export function createMoloniRegistry(deps: {
       prefix: deps.prefix,
       secretBox: deps.secretBox,
       ...(deps.logger ? { logger: deps.logger } : {}),
+      ...(deps.onCall ? { onCall: deps.onCall } : {}),
     });
     let recorded = connection.company_id !== null;
     return {

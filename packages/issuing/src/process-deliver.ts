@@ -1,20 +1,41 @@
-import { DeliveryError } from '@faturador/core';
-import type { Ledger, LedgerEntry } from '@faturador/store';
+import { type AirtableOrigin, DeliveryError, type Origin, type SerializedError } from '@faturador/core';
+import type { JobData } from '@faturador/jobs';
+import type { DestinationLock, Ledger, LedgerEntry } from '@faturador/store';
 
 /** Takes a final result to where its request came from. One function per origin kind. */
 export type Deliverer = (entry: LedgerEntry) => Promise<void>;
+
+/** Who a delivery is for and where it goes: a request's, or a refused trigger's (no request). */
+export interface DeliveryTarget {
+  clientId: string;
+  origin: Origin;
+}
+
+/**
+ * What a destination shows before or without a result: the request is being issued, or a trigger
+ * was refused before any request existed (a record that cannot be invoiced).
+ */
+export type Notice =
+  | { kind: 'issuing'; entry: LedgerEntry }
+  | { kind: 'refused'; error: Pick<SerializedError, 'code' | 'message'> };
+
+export type NoticeDeliverer = (target: DeliveryTarget, notice: Notice) => Promise<void>;
 
 /**
  * Whether the request's client owns its destination, asked again at delivery time: the origin was
  * checked when the request came in, and this check keeps an entry that somehow names another
  * client's workspace or base from being written there. Returns why not, or null when it does.
  */
-export type DestinationGuard = (entry: LedgerEntry) => Promise<string | null>;
+export type DestinationGuard = (target: DeliveryTarget) => Promise<string | null>;
 
 export interface DeliverDeps {
   ledger: Ledger;
   deliverers: Partial<Record<LedgerEntry['origin']['kind'], Deliverer>>;
+  /** Destinations that show notices (an Airtable record's "A emitir…"); others get results only. */
+  notices?: Partial<Record<LedgerEntry['origin']['kind'], NoticeDeliverer>>;
   guard: DestinationGuard;
+  /** One writer at a time per destination, so the newest state is always the last one written. */
+  lock: DestinationLock;
   logger?: { error(obj: object, msg: string): void };
 }
 
@@ -24,52 +45,147 @@ export type DeliverOutcome =
   | { kind: 'retry'; error: DeliveryError }
   | { kind: 'failed'; error: DeliveryError };
 
-async function refuse(entry: LedgerEntry, reason: string, deps: DeliverDeps): Promise<DeliverOutcome> {
+/** The lock's name: one per record, thread or (for the API) request. */
+export function destinationKey(target: DeliveryTarget, requestId?: string): string {
+  const { origin } = target;
+  if (origin.kind === 'airtable') return `airtable:${origin.base_id}:${origin.table_id}:${origin.record_id}`;
+  if (origin.kind === 'slack') return `slack:${origin.team_id ?? ''}:${origin.channel}:${origin.message_ts}`;
+  return `api:${requestId ?? target.clientId}`;
+}
+
+function asDeliveryError(thrown: unknown): DeliveryError {
+  return thrown instanceof DeliveryError
+    ? thrown
+    : new DeliveryError(thrown instanceof Error ? thrown.message : String(thrown), {
+        retryable: true,
+        cause: thrown,
+      });
+}
+
+function logRefusal(target: DeliveryTarget, reason: string, deps: DeliverDeps, requestId?: string) {
   deps.logger?.error(
-    { requestId: entry.requestId, clientId: entry.clientId, origin: entry.origin.kind, reason },
+    { requestId, clientId: target.clientId, origin: target.origin.kind, reason },
     'delivery refused: the destination does not belong to the request’s client',
   );
+}
+
+async function refuse(entry: LedgerEntry, reason: string, deps: DeliverDeps): Promise<DeliverOutcome> {
+  logRefusal(entry, reason, deps, entry.requestId);
   await deps.ledger.setDelivery(entry.requestId, 'refused', reason);
   return { kind: 'refused', error: new DeliveryError(reason, { retryable: false, refused: true }) };
 }
 
-/** One attempt of a `deliver` job. Delivery never touches Moloni: a failure here issues nothing. */
+const busy = (): DeliverOutcome => ({
+  kind: 'retry',
+  error: new DeliveryError('Another delivery to this destination is still running.', { retryable: true }),
+});
+
+/**
+ * One attempt of a `deliver` job: a request's result, the "issuing" notice of a request, or a
+ * trigger's refusal. Delivery never touches Moloni: a failure here issues nothing. It is the only
+ * writer of Slack threads and Airtable records, one at a time per destination.
+ */
 export async function processDeliver(
-  requestId: string,
+  job: JobData<'deliver'>,
   lastAttempt: boolean,
   deps: DeliverDeps,
 ): Promise<DeliverOutcome> {
-  const entry = await deps.ledger.get(requestId);
-  if (!entry || (entry.state !== 'issued' && entry.state !== 'failed')) {
+  if ('refusal' in job) return deliverRefusal(job.refusal, lastAttempt, deps);
+  const first = await deps.ledger.get(job.requestId);
+  if (!first) {
     return {
       kind: 'failed',
-      error: new DeliveryError(`No final result to deliver for ${requestId}.`, { retryable: false }),
+      error: new DeliveryError(`No request ${job.requestId} to deliver.`, { retryable: false }),
+    };
+  }
+  const locked = await deps.lock.withLock(destinationKey(first, first.requestId), async () => {
+    // Read again under the lock: what is written is the newest state of the request.
+    const entry = (await deps.ledger.get(job.requestId)) ?? first;
+    return job.progress ? deliverProgress(entry, lastAttempt, deps) : deliverResult(entry, lastAttempt, deps);
+  });
+  return locked ? locked.value : busy();
+}
+
+async function deliverResult(
+  entry: LedgerEntry,
+  lastAttempt: boolean,
+  deps: DeliverDeps,
+): Promise<DeliverOutcome> {
+  if (entry.state !== 'issued' && entry.state !== 'failed') {
+    return {
+      kind: 'failed',
+      error: new DeliveryError(`No final result to deliver for ${entry.requestId}.`, { retryable: false }),
     };
   }
   if (entry.delivery.state === 'delivered' || entry.delivery.state === 'refused') return { kind: 'done' };
   const deliver = deps.deliverers[entry.origin.kind];
   if (!deliver) {
-    await deps.ledger.setDelivery(requestId, 'none', `no deliverer for ${entry.origin.kind}`);
+    await deps.ledger.setDelivery(entry.requestId, 'none', `no deliverer for ${entry.origin.kind}`);
     return { kind: 'done' };
   }
   const refusal = await deps.guard(entry);
   if (refusal !== null) return refuse(entry, refusal, deps);
   try {
     await deliver(entry);
-    await deps.ledger.setDelivery(requestId, 'delivered', null);
+    await deps.ledger.setDelivery(entry.requestId, 'delivered', null);
     return { kind: 'done' };
   } catch (thrown) {
-    const error =
-      thrown instanceof DeliveryError
-        ? thrown
-        : new DeliveryError(thrown instanceof Error ? thrown.message : String(thrown), {
-            retryable: true,
-            cause: thrown,
-          });
+    const error = asDeliveryError(thrown);
     // A deliverer's own ownership check (the Slack token's workspace, the base's owner) agrees.
     if (error.refused) return refuse(entry, error.message, deps);
     if (error.retryable && !lastAttempt) return { kind: 'retry', error };
-    await deps.ledger.setDelivery(requestId, 'failed', error.message);
+    await deps.ledger.setDelivery(entry.requestId, 'failed', error.message);
+    return { kind: 'failed', error };
+  }
+}
+
+/** "Being issued", unless the result is already there: then the result's own delivery writes it. */
+async function deliverProgress(
+  entry: LedgerEntry,
+  lastAttempt: boolean,
+  deps: DeliverDeps,
+): Promise<DeliverOutcome> {
+  const notify = deps.notices?.[entry.origin.kind];
+  if (!notify || entry.state === 'issued' || entry.state === 'failed') return { kind: 'done' };
+  const refusal = await deps.guard(entry);
+  if (refusal !== null) {
+    logRefusal(entry, refusal, deps, entry.requestId);
+    return { kind: 'refused', error: new DeliveryError(refusal, { retryable: false, refused: true }) };
+  }
+  return notifyOnce(() => notify(entry, { kind: 'issuing', entry }), lastAttempt);
+}
+
+async function deliverRefusal(
+  refusal: { clientId: string; origin: AirtableOrigin; error: { code: string; message: string } },
+  lastAttempt: boolean,
+  deps: DeliverDeps,
+): Promise<DeliverOutcome> {
+  const target: DeliveryTarget = { clientId: refusal.clientId, origin: refusal.origin };
+  const notify = deps.notices?.[target.origin.kind];
+  if (!notify) return { kind: 'done' };
+  const locked = await deps.lock.withLock(destinationKey(target), async () => {
+    const denied = await deps.guard(target);
+    if (denied !== null) {
+      logRefusal(target, denied, deps);
+      return {
+        kind: 'refused',
+        error: new DeliveryError(denied, { retryable: false, refused: true }),
+      } satisfies DeliverOutcome;
+    }
+    const error = refusal.error as Pick<SerializedError, 'code' | 'message'>;
+    return notifyOnce(() => notify(target, { kind: 'refused', error }), lastAttempt);
+  });
+  return locked ? locked.value : busy();
+}
+
+async function notifyOnce(write: () => Promise<void>, lastAttempt: boolean): Promise<DeliverOutcome> {
+  try {
+    await write();
+    return { kind: 'done' };
+  } catch (thrown) {
+    const error = asDeliveryError(thrown);
+    if (error.refused) return { kind: 'refused', error };
+    if (error.retryable && !lastAttempt) return { kind: 'retry', error };
     return { kind: 'failed', error };
   }
 }

@@ -121,8 +121,8 @@ async function insert(entry: LedgerEntry, moloni: MoloniPort, deps: IssueDeps): 
         },
         onDraftInserted: async (documentId) => {
           answered = true;
-          await deps.ledger.recordDocumentId(entry.requestId, documentId);
-          await deps.ledger.endWrite(entry.requestId, runId, null);
+          // The id and the end of the write in one step: a crash after it adopts, never re-inserts.
+          await deps.ledger.endWrite(entry.requestId, runId, null, documentId);
         },
       },
     );

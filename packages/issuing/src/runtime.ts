@@ -7,15 +7,18 @@ import {
   createIdempotency,
   createLedger,
   createLifecycleStore,
+  createMoloniCallLog,
   createRedis,
   createRequestIndex,
   type Idempotency,
   type Ledger,
   type LifecycleStore,
+  type MoloniCallLog,
   type RedisMode,
   type RequestIndex,
 } from '@faturador/store';
 import type { Redis } from 'ioredis';
+import { type CallTimeline, createCallTimeline } from './call-timeline.ts';
 import { createMoloniRegistry, type MoloniRegistry } from './moloni-resolver.ts';
 import { createOperations, type Operations } from './operations.ts';
 
@@ -44,6 +47,10 @@ export interface Runtime {
   actions: LifecycleStore;
   queues: Queues;
   moloni: MoloniRegistry;
+  /** Each request's Moloni calls (endpoint, outcome, duration), kept next to its ledger entry. */
+  moloniCalls: MoloniCallLog;
+  /** What a job runs within so that its Moloni calls land on its request's timeline. */
+  callTimeline: CallTimeline;
   /** The list of requests (over the ledger's index), retries and re-deliveries. */
   requestIndex: RequestIndex;
   operations: Operations;
@@ -72,11 +79,16 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
   });
   const queues = createQueues({ connection: queueConnection, prefix, jobOptions: config.jobOptions });
   const connections = createConnectionStore({ redis, prefix, secretBox });
+  const moloniCalls = createMoloniCallLog({ redis, prefix });
+  const callTimeline = createCallTimeline(moloniCalls, (error) =>
+    config.moloniLogger?.warn({ err: String(error) }, 'could not record a moloni call'),
+  );
   const moloni = createMoloniRegistry({
     connections,
     redis: queueConnection,
     prefix,
     secretBox,
+    onCall: callTimeline.observer,
     ...(config.moloniLogger ? { logger: config.moloniLogger } : {}),
   });
   const requestIndex = createRequestIndex({ redis, prefix });
@@ -94,8 +106,11 @@ export async function createRuntime(config: RuntimeConfig): Promise<Runtime> {
     actions,
     queues,
     moloni,
+    moloniCalls,
+    callTimeline,
     async close() {
       await moloni.close();
+      await callTimeline.flush();
       await closeQueues(queues);
       redis.disconnect();
       queueConnection.disconnect();

@@ -1,6 +1,5 @@
 import {
   ERROR_STATUS,
-  errorEnvelope,
   FaturadorError,
   formatPath,
   type InvoiceRequest,
@@ -15,10 +14,21 @@ import {
 import { enqueue, type Queues } from '@faturador/jobs';
 import { fingerprint, type Idempotency, type Ledger, type LedgerEntry } from '@faturador/store';
 import { Job } from 'bullmq';
-import type { PdfLinkSigner } from './pdf-links.ts';
 import { referenceTakenError } from './reference-taken.ts';
-import { acceptedAnswer, finalAnswer, type HttpAnswer, isFinal, stillProcessingAnswer } from './responses.ts';
-import type { ResultWaiter } from './waiter.ts';
+import { isFinal, type ResultWaiter } from './waiter.ts';
+
+/**
+ * How far a submission got. Every caller of the same request gets the same `final` entry; the
+ * transport decides what each kind looks like (the API's answers.ts). Refusals are thrown as
+ * FaturadorError and change nothing.
+ */
+export type Submission =
+  /** Issued or failed: the result every caller of this request gets, now and on every retry. */
+  | { kind: 'final'; entry: LedgerEntry }
+  /** The caller asked not to wait: the worker goes on, and the result is delivered or polled. */
+  | { kind: 'accepted'; entry: LedgerEntry }
+  /** The synchronous budget ran out: the request goes on; the same key later gets its result. */
+  | { kind: 'in-progress'; entry: LedgerEntry };
 
 export interface SubmitInput {
   /**
@@ -50,8 +60,6 @@ export interface SubmitDeps {
   idempotency: Idempotency;
   queues: Queues;
   waiter: ResultWaiter;
-  pdfLinks: PdfLinkSigner;
-  publicUrl: string;
   /** The synchronous budget of the contract (10 s by default). */
   syncBudgetMs: number;
 }
@@ -105,14 +113,10 @@ export function parseSubmission(
   return { ok: true, request: parsedRequest.value, origin: chosen };
 }
 
-function errorAnswer(error: FaturadorError, requestId: string): HttpAnswer {
-  return { status: error.status, body: errorEnvelope(requestId, error) };
-}
-
 /**
  * The API side of issuance: validate, claim the Idempotency-Key and the reference atomically,
- * enqueue one job, and wait for its result within the budget. Transport-free: it returns the
- * status and body every caller of this request gets.
+ * enqueue one job, and wait for its result within the budget. Transport-free: it returns how far
+ * the request got (a Submission) and throws a FaturadorError for a refusal.
  */
 export function createSubmitter(deps: SubmitDeps) {
   async function ensureJob(entry: LedgerEntry): Promise<void> {
@@ -147,29 +151,26 @@ export function createSubmitter(deps: SubmitDeps) {
     if (!job) await ensureJob(entry);
   }
 
-  async function answerFor(entry: LedgerEntry, wait: SubmitInput['wait']): Promise<HttpAnswer> {
-    if (isFinal(entry)) return finalAnswer(entry, deps.pdfLinks);
-    if (wait === 'async') return acceptedAnswer(entry, deps.publicUrl);
+  async function answerFor(entry: LedgerEntry, wait: SubmitInput['wait']): Promise<Submission> {
+    if (isFinal(entry)) return { kind: 'final', entry };
+    if (wait === 'async') return { kind: 'accepted', entry };
     const settled = await deps.waiter.wait(entry.requestId, deps.syncBudgetMs);
-    if (settled && isFinal(settled)) return finalAnswer(settled, deps.pdfLinks);
-    return stillProcessingAnswer(settled ?? entry, deps.publicUrl);
+    if (settled && isFinal(settled)) return { kind: 'final', entry: settled };
+    return { kind: 'in-progress', entry: settled ?? entry };
   }
 
   return {
-    async submit(input: SubmitInput): Promise<HttpAnswer> {
-      const refuse = (error: FaturadorError) => errorAnswer(error, input.requestId);
+    async submit(input: SubmitInput): Promise<Submission> {
       if (!IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey)) {
-        return refuse(
-          validationError([
-            {
-              path: 'Idempotency-Key',
-              reason: 'is required: 8–128 characters of letters, digits and - _ : .',
-            },
-          ]),
-        );
+        throw validationError([
+          {
+            path: 'Idempotency-Key',
+            reason: 'is required: 8–128 characters of letters, digits and - _ : .',
+          },
+        ]);
       }
       const parsed = parseSubmission(input.body, input.capabilities, input.origin);
-      if (!parsed.ok) return refuse(parsed.error);
+      if (!parsed.ok) throw parsed.error;
 
       const claim = await deps.idempotency.claim({
         requestId: input.requestId,
@@ -184,17 +185,15 @@ export function createSubmitter(deps: SubmitDeps) {
 
       if (claim.kind === 'reference-taken') {
         const owner = await deps.ledger.get(claim.requestId);
-        return refuse(referenceTakenError(parsed.request.reference, claim.requestId, owner, input.clientId));
+        throw referenceTakenError(parsed.request.reference, claim.requestId, owner, input.clientId);
       }
       if (claim.kind === 'existing' && !claim.sameBody) {
-        return refuse(
-          new FaturadorError(
-            'IDEMPOTENCY_CONFLICT',
-            'This Idempotency-Key was already used with a different body.',
-            {
-              request_id: claim.requestId,
-            },
-          ),
+        throw new FaturadorError(
+          'IDEMPOTENCY_CONFLICT',
+          'This Idempotency-Key was already used with a different body.',
+          {
+            request_id: claim.requestId,
+          },
         );
       }
 

@@ -1,6 +1,10 @@
 import { doneChannel, type Ledger, type LedgerEntry } from '@faturador/store';
 import type { Redis } from 'ioredis';
-import { isFinal } from './responses.ts';
+
+/** Issued or failed: what every caller of the request gets from now on. */
+export function isFinal(entry: LedgerEntry): boolean {
+  return entry.state === 'issued' || entry.state === 'failed';
+}
 
 /**
  * Waits for requests to reach a final state. One subscriber connection per API process; the

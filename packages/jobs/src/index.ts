@@ -5,14 +5,33 @@ import { z } from 'zod';
 
 /**
  * The queues of Faturador. `issue` talks to Moloni; `deliver` takes results back to their origin;
- * `lifecycle` acts on issued documents (finalize, delete a draft, credit notes, receipts).
+ * `lifecycle` acts on issued documents (finalize, delete a draft, credit notes, receipts, e-mails).
  */
 export const QUEUE_NAMES = { issue: 'issue', deliver: 'deliver', lifecycle: 'lifecycle' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
+const requestIdSchema = z.string().regex(/^req_[0-9a-f]{16}$/);
+const airtableOriginSchema = z.strictObject({
+  kind: z.literal('airtable'),
+  base_id: z.string(),
+  table_id: z.string(),
+  record_id: z.string(),
+});
+
 export const jobSchemas = {
   issue: z.strictObject({ requestId: z.string().regex(/^req_[0-9a-f]{16}$/), clientId: z.string().min(1) }),
-  deliver: z.strictObject({ requestId: z.string().regex(/^req_[0-9a-f]{16}$/) }),
+  deliver: z.union([
+    /** The request's result (or, with `progress`, that it is being issued) to where it came from. */
+    z.strictObject({ requestId: requestIdSchema, progress: z.literal(true).optional() }),
+    /** A trigger refused before any request existed: the refusal goes to the record that asked. */
+    z.strictObject({
+      refusal: z.strictObject({
+        clientId: z.string().min(1),
+        origin: airtableOriginSchema,
+        error: z.strictObject({ code: z.string(), message: z.string() }),
+      }),
+    }),
+  ]),
   lifecycle: z.strictObject({ actionId: z.string().regex(/^act_[0-9a-f]{16}$/) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 

@@ -11,16 +11,19 @@ import type { FoundDocument, IssueDocumentInput, IssuedDocument, IssueHooks } fr
 import { DocumentService, downloadOriginOf } from './documents.ts';
 import { LifecycleService } from './lifecycle.ts';
 import { createRedisLock } from './lock.ts';
+import { createRedisPacer } from './pacer.ts';
 import { calcMethodOf } from './pricing.ts';
 import { ProductCatalog } from './products.ts';
 import { type MoloniLogger, redactingLogger, SecretRegistry, silentLogger } from './redact.ts';
 import { ReferenceData } from './reference-data.ts';
+import { ResolutionCache } from './resolution-cache.ts';
 import { MoloniSession } from './session.ts';
 import { type MoloniCredentials, TokenManager } from './tokens.ts';
 import {
   type CallStats,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUTS,
+  type MoloniCallObserver,
   type MoloniRetryPolicy,
   type MoloniTimeouts,
   MoloniTransport,
@@ -41,6 +44,11 @@ export interface MoloniClientOptions {
   /** The company to issue for; by default the account's only company. */
   companyId?: number;
   logger?: MoloniLogger;
+  /**
+   * Told of every HTTP call this client makes (endpoint, outcome, status, duration) as it ends,
+   * e.g. to keep a request's timeline. Called synchronously: it should hand the call off, not wait.
+   */
+  onCall?: MoloniCallObserver;
   timeouts?: Partial<MoloniTimeouts>;
   retry?: Partial<MoloniRetryPolicy>;
   /** How long reference data (series, taxes, payment methods…) is cached in process. */
@@ -128,6 +136,9 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     retry: { ...DEFAULT_RETRY, ...options.retry },
     logger,
     secrets,
+    // One pace per Moloni account (the connection), whatever process makes the call.
+    pacer: createRedisPacer(options.redis, `${options.prefix}:moloni:pace:${options.connectionId}`),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
   });
   const lock = createRedisLock(options.redis);
   const tokens = new TokenManager({
@@ -162,6 +173,9 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     return company;
   };
 
+  // Warm issuances look nothing up: what customers and products resolved to is kept per company.
+  const customerCache = new ResolutionCache(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, now);
+  const productCache = new ResolutionCache(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, now);
   const documents = new DocumentService({
     session,
     referenceData,
@@ -170,8 +184,13 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
       referenceData,
       lock,
       lockPrefix: `${options.prefix}:moloni:customer-lock:${options.connectionId}`,
+      cache: customerCache,
     },
-    catalog: new ProductCatalog(session, referenceData),
+    catalog: new ProductCatalog(session, referenceData, productCache),
+    forgetResolutions: (company) => {
+      customerCache.clearCompany(company);
+      productCache.clearCompany(company);
+    },
     company: companyId,
     now,
     downloadOrigin: downloadOriginOf(options.baseUrl),
@@ -193,6 +212,8 @@ export function createMoloniClient(options: MoloniClientOptions): MoloniClient {
     resetStats: () => transport.resetStats(),
     clearCache: () => {
       referenceData.invalidate();
+      customerCache.clear();
+      productCache.clear();
       company = null;
     },
     close: () => transport.close(),

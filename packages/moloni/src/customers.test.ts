@@ -108,8 +108,10 @@ describe('customer resolution', () => {
       'rui@example.pt',
     ]);
     expect(h.calls('customers/getByVat')).toBe(0);
-    // One lookup to reuse (F-2); a new customer is looked up again under its lock (F-1, F-3).
-    expect(h.calls('customers/getByEmail')).toBe(5);
+    // One lookup each, under the customer's lock, with the next number read beside it (F-2's
+    // number goes unused: ANA@ is ana@).
+    expect(h.calls('customers/getByEmail')).toBe(3);
+    expect(h.calls('customers/getNextNumber')).toBe(3);
     const [first, second] = documentsOf(h.running);
     expect(first?.customer_id).toBe(second?.customer_id);
   });

@@ -9,6 +9,7 @@ import { hasFieldError, unexpectedShape } from './errors.ts';
 import { type RedisLock, withLock } from './lock.ts';
 import type { MoloniCustomer } from './moloni-types.ts';
 import type { ReferenceData } from './reference-data.ts';
+import type { ResolutionCache } from './resolution-cache.ts';
 import type { MoloniSession } from './session.ts';
 
 export type CustomerInput = InvoiceRequest['customer'];
@@ -19,6 +20,8 @@ export interface CustomerContext {
   lock: RedisLock;
   /** Prefix of the per-customer lock keys (includes the connection). */
   lockPrefix: string;
+  /** What each customer resolved to, by NIF and the fields asked (see ResolutionCache). */
+  cache?: ResolutionCache;
 }
 
 export interface ResolvedCustomer {
@@ -216,25 +219,32 @@ export interface CustomerDefaults {
   maturityDateId: number | '';
 }
 
+/** Moloni's next free customer number (customers/insert requires one). */
+async function nextNumber(ctx: CustomerContext, companyId: number): Promise<string> {
+  const next = (await ctx.session.read('customers/getNextNumber', { company_id: companyId })) as {
+    number?: unknown;
+  } | null;
+  const number = next?.number;
+  if (typeof number !== 'string' && typeof number !== 'number') {
+    throw unexpectedShape('customers/getNextNumber', 'read', 'a number');
+  }
+  return String(number);
+}
+
 async function insert(
   ctx: CustomerContext,
   companyId: number,
   desired: Desired,
   defaults: CustomerDefaults,
+  firstNumber: Promise<string>,
 ): Promise<ResolvedCustomer> {
   const isPortugal = desired.countryId === 1;
   for (let attempt = 1; ; attempt++) {
-    const next = (await ctx.session.read('customers/getNextNumber', { company_id: companyId })) as {
-      number?: unknown;
-    } | null;
-    const number = next?.number;
-    if (typeof number !== 'string' && typeof number !== 'number') {
-      throw unexpectedShape('customers/getNextNumber', 'read', 'a number');
-    }
+    const number = attempt === 1 ? await firstNumber : await nextNumber(ctx, companyId);
     const body = {
       company_id: companyId,
       vat: desired.vat,
-      number: String(number),
+      number,
       name: desired.name,
       language_id: desired.languageId,
       address: desired.address ?? UNKNOWN_ADDRESS,
@@ -311,17 +321,36 @@ export async function resolveCustomer(
     customer.finalConsumer
       ? findFinalConsumer(ctx, companyId, desired)
       : findIdentified(ctx, companyId, desired);
-  // Most issuances are for a customer Moloni already has just as asked: reusing it needs no lock,
-  // and taking one would queue every concurrent invoice of that customer behind the others.
-  const seen = await find();
-  if (seen && Object.keys(changes(seen, desired)).length === 0) {
-    return { customerId: seen.customer_id, action: 'reused', identified: isIdentified(seen) };
-  }
+  // The same buyer asked with the same fields as last time: Moloni's record is what it was made.
+  const cacheKey = `${companyId}:${identity}:${JSON.stringify(desired)}`;
+  const cached = ctx.cache?.get(cacheKey);
+  if (cached !== undefined) return decode(cached);
+  const remember = (resolved: ResolvedCustomer): ResolvedCustomer => {
+    ctx.cache?.set(cacheKey, encode(resolved));
+    return resolved;
+  };
+  // Not known to this process: looked up under a lock per NIF (or e-mail), so that two workers
+  // issuing for a new buyer at once create one customer, not two. The next customer number and the
+  // defaults are read beside the lookup, so a new customer costs two round trips, not four (the
+  // number is one read too many when the customer exists; this happens once per process).
   const key = `${ctx.lockPrefix}:${companyId}:${identity}`;
   return withLock(ctx.lock, key, { ttlMs: 30_000, waitMs: 20_000, pollMs: 50 }, async () => {
-    // Looked up again under the lock: another worker may have just created or updated it.
+    const number = nextNumber(ctx, companyId);
+    const defaultsRead = defaults();
+    // Neither read may go unobserved when the lookup decides it needs neither.
+    number.catch(() => {});
+    defaultsRead.catch(() => {});
     const existing = await find();
-    if (existing) return update(ctx, companyId, existing, desired, defaults);
-    return insert(ctx, companyId, desired, await defaults());
+    if (existing) return remember(await update(ctx, companyId, existing, desired, () => defaultsRead));
+    return remember(await insert(ctx, companyId, desired, await defaultsRead, number));
   });
 }
+
+// A cached resolution is one number: the customer id, and whether it is identified (the sign).
+const encode = (resolved: ResolvedCustomer): number =>
+  resolved.identified ? resolved.customerId : -resolved.customerId;
+const decode = (value: number): ResolvedCustomer => ({
+  customerId: Math.abs(value),
+  action: 'reused',
+  identified: value > 0,
+});

@@ -19,6 +19,7 @@ import { unexpectedShape } from './errors.ts';
 import type { MoloniDocument, MoloniDocumentSummary } from './moloni-types.ts';
 import type { ProductCatalog } from './products.ts';
 import type { ReferenceData } from './reference-data.ts';
+import { refusedOverCachedId } from './resolution-cache.ts';
 import type { MoloniSession } from './session.ts';
 
 /** How the PDF download counts in the call stats. */
@@ -51,6 +52,8 @@ export interface DocumentServiceDeps {
   catalog: ProductCatalog;
   company: () => Promise<number>;
   now: () => number;
+  /** Forgets a company's cached customer and product ids (after Moloni refused one of them). */
+  forgetResolutions?: (companyId: number) => void;
 }
 
 /** Adds the document id to an error raised after the draft exists, so the caller can adopt it. */
@@ -85,10 +88,20 @@ export class DocumentService {
   async issue(input: IssueDocumentInput, hooks: IssueHooks = {}): Promise<IssuedDocument> {
     const { request } = input;
     const companyId = await this.deps.company();
-    const body = await buildDocumentBody(this.deps, companyId, input);
+    let body = await buildDocumentBody(this.deps, companyId, input);
     const documentClass = DOCUMENT_CLASSES[request.documentType];
     await hooks.beforeInsert?.();
-    const documentId = await this.deps.session.insert(`${documentClass}/insert`, body, 'document_id');
+    let documentId: number;
+    try {
+      documentId = await this.deps.session.insert(`${documentClass}/insert`, body, 'document_id');
+    } catch (error) {
+      // A refusal over a customer or product id: one cached id went stale (deleted or merged in
+      // Moloni). The refused insert wrote nothing, so it is sent once more with fresh lookups.
+      if (!this.deps.forgetResolutions || !refusedOverCachedId(error)) throw error;
+      this.deps.forgetResolutions(companyId);
+      body = await buildDocumentBody(this.deps, companyId, input);
+      documentId = await this.deps.session.insert(`${documentClass}/insert`, body, 'document_id');
+    }
     try {
       await hooks.onDraftInserted?.(documentId);
       return await this.finish(companyId, documentId, request, body);

@@ -142,6 +142,8 @@ export function businessError(endpoint: string, errors: MoloniFieldError[]): Fat
     provider: 'moloni',
     endpoint,
     errors: errors.map(({ code, field, params, description }) => ({ code, field, params, description })),
+    // Moloni answered and refused: nothing was written, so a refused insert frees its reference.
+    outcome: 'not_applied',
   });
 }
 

@@ -41,6 +41,8 @@ export {
   type CallStats,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUTS,
+  type MoloniCall,
+  type MoloniCallObserver,
   type MoloniRetryPolicy,
   type MoloniTimeouts,
 } from './transport.ts';

@@ -3,6 +3,7 @@ import { normalizeName } from './customers.ts';
 import { hasFieldError, localBusinessError } from './errors.ts';
 import type { MoloniProduct, MoloniTax } from './moloni-types.ts';
 import type { ReferenceData } from './reference-data.ts';
+import type { ResolutionCache } from './resolution-cache.ts';
 import { type MoloniSession, PAGE_SIZE } from './session.ts';
 
 export const CATEGORY_NAME = 'Faturador';
@@ -89,11 +90,27 @@ export class ProductCatalog {
   constructor(
     private readonly session: MoloniSession,
     private readonly referenceData: ReferenceData,
+    /** What each product resolved to (see ResolutionCache); none: every line is looked up. */
+    private readonly cache?: ResolutionCache,
   ) {}
 
   async resolve(companyId: number, line: ProductLine): Promise<number> {
     const reference = productReference(line.name);
-    const found = (await this.byReference(companyId, reference)) ?? (await this.byName(companyId, line.name));
+    const key = `${companyId}:${reference}`;
+    const cached = this.cache?.get(key);
+    if (cached !== undefined) return cached;
+    const id = await this.lookUpOrCreate(companyId, line, reference);
+    this.cache?.set(key, id);
+    return id;
+  }
+
+  private async lookUpOrCreate(companyId: number, line: ProductLine, reference: string): Promise<number> {
+    // Both lookups at once: a product made by hand in Moloni is found by name, ours by reference.
+    const [byReference, byName] = await Promise.all([
+      this.byReference(companyId, reference),
+      this.byName(companyId, line.name),
+    ]);
+    const found = byReference ?? byName;
     if (found) return found.product_id;
     try {
       return await this.insert(companyId, line, reference);

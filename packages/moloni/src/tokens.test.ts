@@ -105,6 +105,22 @@ describe('Moloni tokens', () => {
     expect(h.calls('grant')).toBe(3);
   });
 
+  it('a process that keeps a token in memory takes the one another process renewed, with no grant of its own', async () => {
+    const { h } = await clockedHarness();
+    const [a, b] = [h.client({ companyId: COMPANY_ID }), h.client({ companyId: COMPANY_ID })];
+    await ping(a);
+    await ping(b);
+    h.running.sandbox.tokens.revokeAll();
+    await ping(b); // refresh refused, logs in again, stores the new token
+    const grantsBefore = h.calls('grant');
+    const callsBefore = h.calls('documents/getAll');
+    // `a` still holds the revoked token in memory: Moloni refuses it once, and the renewal
+    // finds b's token in Redis instead of granting another one.
+    await expect(ping(a)).resolves.toEqual([]);
+    expect(h.calls('grant')).toBe(grantsBefore);
+    expect(h.calls('documents/getAll')).toBe(callsBefore + 2);
+  });
+
   it('reports refused credentials as AUTH_ERROR without retrying them', async () => {
     const { h } = await clockedHarness();
     const client = h.client({

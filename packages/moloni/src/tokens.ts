@@ -44,6 +44,10 @@ export interface TokenManagerOptions {
 }
 
 const REFRESH_TOKEN_LIFETIME_MS = 14 * 24 * 3600_000;
+// A token read from Redis is reused in memory this long, saving a read and an unseal per call. A
+// token another process renewed meanwhile is met at most this late, or at once when Moloni refuses
+// the old one (the renewal re-reads Redis).
+const MEMO_MS = 5_000;
 // Refreshing an hour early avoids racing Moloni's own expiry of the refresh token.
 const REFRESH_TOKEN_MARGIN_MS = 3600_000;
 
@@ -58,6 +62,7 @@ export class TokenManager {
   private readonly lockKey: string;
   private readonly purpose: string;
   private inflight: Promise<string> | null = null;
+  private memo: { token: StoredToken; until: number } | null = null;
 
   constructor(private readonly options: TokenManagerOptions) {
     this.key = `${options.prefix}:moloni:token:${options.connectionId}`;
@@ -69,8 +74,15 @@ export class TokenManager {
 
   /** A valid access token: the stored one, or a renewed one when it is (nearly) expired. */
   async accessToken(): Promise<string> {
+    const memo = this.memo;
+    if (memo && Date.now() < memo.until && this.options.now() < memo.token.refreshAt) {
+      return memo.token.accessToken;
+    }
     const stored = await this.load();
-    if (stored && this.options.now() < stored.refreshAt) return stored.accessToken;
+    if (stored && this.options.now() < stored.refreshAt) {
+      this.memo = { token: stored, until: Date.now() + MEMO_MS };
+      return stored.accessToken;
+    }
     return this.renew(null);
   }
 
@@ -80,6 +92,7 @@ export class TokenManager {
    */
   renew(rejected: string | null): Promise<string> {
     // Callers in this process share one renewal; other processes are kept out by the Redis lock.
+    this.memo = null;
     if (!this.inflight) {
       this.inflight = this.renewShared(rejected).finally(() => {
         this.inflight = null;
@@ -90,6 +103,7 @@ export class TokenManager {
 
   /** Drops the stored token (e.g. after the credentials changed). */
   async clear(): Promise<void> {
+    this.memo = null;
     await this.options.redis.del(this.key);
   }
 
@@ -204,5 +218,6 @@ export class TokenManager {
     const ttl = Math.max(60_000, token.refreshExpiresAt - this.options.now());
     const sealed = this.options.secretBox.seal(JSON.stringify(token), this.purpose);
     await this.options.redis.set(this.key, sealed, 'PX', ttl);
+    this.memo = { token, until: Date.now() + MEMO_MS };
   }
 }

@@ -12,6 +12,7 @@ import {
   parseFieldErrors,
   rateLimited,
 } from './errors.ts';
+import type { MoloniPacer } from './pacer.ts';
 import type { MoloniLogger, SecretRegistry } from './redact.ts';
 
 export interface MoloniTimeouts {
@@ -54,12 +55,35 @@ export interface CallStats {
   byEndpoint: Record<string, number>;
 }
 
+/** One HTTP call to Moloni as it ended: what an observer (a request's timeline) is told. */
+export interface MoloniCall {
+  /** `grant`, `invoices/insert`, `pdf`… never a URL (URLs carry credentials). */
+  endpoint: string;
+  kind: CallKind;
+  ok: boolean;
+  /** The FaturadorError code the call failed with; null when it succeeded. */
+  code: string | null;
+  /** Moloni's HTTP status; null when no answer came (timeout, refused connection). */
+  status: number | null;
+  durationMs: number;
+  /** 1 for the first try of this call, 2+ for the client's own retries of a read. */
+  try: number;
+  /** When the call started (ISO 8601). */
+  at: string;
+}
+
+export type MoloniCallObserver = (call: MoloniCall) => void;
+
 export interface TransportOptions {
   baseUrl: string;
   timeouts: MoloniTimeouts;
   retry: MoloniRetryPolicy;
   logger: MoloniLogger;
   secrets: SecretRegistry;
+  /** Shared by every process of the account: a 429 slows all of them down (see pacer.ts). */
+  pacer?: MoloniPacer;
+  /** Told of every call once it ends; must not throw (a throw is logged and ignored). */
+  onCall?: MoloniCallObserver;
 }
 
 const AUTH_STATUSES = new Set([200, 400, 401, 403]);
@@ -94,7 +118,7 @@ export class MoloniTransport {
     const attempts = kind === 'read' ? Math.max(1, this.options.retry.readAttempts) : 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(endpoint, accessToken, body, kind);
+        return await this.once(endpoint, accessToken, body, kind, attempt);
       } catch (error) {
         const delay = attempt < attempts ? this.retryDelay(error, attempt) : null;
         if (delay === null) throw error;
@@ -170,9 +194,22 @@ export class MoloniTransport {
     return Math.min(maxDelayMs, backoff / 2 + Math.random() * (backoff / 2));
   }
 
-  private once(endpoint: string, accessToken: string, body: object, kind: CallKind): Promise<unknown> {
+  private once(
+    endpoint: string,
+    accessToken: string,
+    body: object,
+    kind: CallKind,
+    attempt: number,
+  ): Promise<unknown> {
     const query = new URLSearchParams({ access_token: accessToken, json: 'true', human_errors: 'true' });
-    return this.send(endpoint, `${this.base}${endpoint}/?${query}`, 'POST', JSON.stringify(body), kind);
+    return this.send(
+      endpoint,
+      `${this.base}${endpoint}/?${query}`,
+      'POST',
+      JSON.stringify(body),
+      kind,
+      attempt,
+    );
   }
 
   private async send(
@@ -181,7 +218,9 @@ export class MoloniTransport {
     method: 'GET' | 'POST',
     body: string | undefined,
     kind: CallKind,
+    attempt = 1,
   ): Promise<unknown> {
+    await this.options.pacer?.wait();
     this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
     const timeout = kind === 'write' ? this.options.timeouts.writeMs : this.options.timeouts.readMs;
     const started = performance.now();
@@ -210,15 +249,21 @@ export class MoloniTransport {
       text = await response.body.text();
     } catch (error) {
       const failure = this.options.secrets.scrubError(networkError(endpoint, kind, error));
-      this.log(endpoint, kind, status, started, failure);
+      this.log(endpoint, kind, status, started, failure, attempt);
       throw failure;
+    }
+    if (status === 429) {
+      await this.options.pacer
+        ?.slowDown(retryAfterMs(retryAfter, this.options.retry.rateLimitDelayMs))
+        .catch(() => undefined);
     }
     try {
       const result = this.classify(endpoint, kind, status, contentType, text, retryAfter);
-      this.log(endpoint, kind, status, started);
+      this.log(endpoint, kind, status, started, undefined, attempt);
+      this.options.pacer?.succeeded();
       return result;
     } catch (error) {
-      this.log(endpoint, kind, status, started, error);
+      this.log(endpoint, kind, status, started, error, attempt);
       throw this.options.secrets.scrubError(error);
     }
   }
@@ -249,16 +294,39 @@ export class MoloniTransport {
     return parsed;
   }
 
-  private log(endpoint: string, kind: CallKind, status: number, started: number, error?: unknown): void {
+  private log(
+    endpoint: string,
+    kind: CallKind,
+    status: number,
+    started: number,
+    error?: unknown,
+    attempt = 1,
+  ): void {
+    const durationMs = Math.round(performance.now() - started);
     const entry = {
       provider: 'moloni',
       endpoint,
       kind,
       status: status || undefined,
-      durationMs: Math.round(performance.now() - started),
+      durationMs,
       ...(error instanceof FaturadorError ? { code: error.code, details: error.details } : {}),
     };
     if (error) this.options.logger.warn(entry, 'moloni call failed');
     else this.options.logger.debug(entry, 'moloni call');
+    if (!this.options.onCall) return;
+    try {
+      this.options.onCall({
+        endpoint,
+        kind,
+        ok: !error,
+        code: error ? (error instanceof FaturadorError ? error.code : 'INTERNAL') : null,
+        status: status || null,
+        durationMs,
+        try: attempt,
+        at: new Date(performance.timeOrigin + started).toISOString(),
+      });
+    } catch (failure) {
+      this.options.logger.warn({ endpoint, err: String(failure) }, 'moloni call observer failed');
+    }
   }
 }

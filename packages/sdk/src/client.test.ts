@@ -141,7 +141,7 @@ describe('createBillingClient', () => {
     expect(JSON.parse(request?.body ?? '')).toEqual(body);
   });
 
-  it('sends the calls after issuing, signed: finalize, delete, credit notes and receipts', async () => {
+  it('sends the calls after issuing, signed: finalize, delete, credit notes, receipts and e-mail', async () => {
     const action = { success: true, request_id: 'req_4ad9b2ec1d9f3a71', action: 'credit_note' };
     const api = await startApi(() => ({ status: 201, body: action }));
     const client = createBillingClient({ baseUrl: api.url, ...CLIENT, signed: true });
@@ -151,11 +151,13 @@ describe('createBillingClient', () => {
     await client.recordPayment('req_4ad9b2ec1d9f3a71', { amount: 4 }, options);
     await client.finalizeInvoice('req_4ad9b2ec1d9f3a71', options);
     await client.deleteDraft('req_4ad9b2ec1d9f3a71', options);
+    await client.emailInvoice('req_4ad9b2ec1d9f3a71', { to: 'ana@cliente.pt' }, options);
     expect(api.seen.map((seen) => `${seen.method} ${seen.path} ${seen.body}`)).toEqual([
       'POST /api/v1/invoices/req_4ad9b2ec1d9f3a71/credit-notes {"reason":"Erro no NIF"}',
       'POST /api/v1/invoices/req_4ad9b2ec1d9f3a71/receipts {"amount":4}',
       'POST /api/v1/invoices/req_4ad9b2ec1d9f3a71/finalize ',
       'DELETE /api/v1/invoices/req_4ad9b2ec1d9f3a71 ',
+      'POST /api/v1/invoices/req_4ad9b2ec1d9f3a71/email {"to":"ana@cliente.pt"}',
     ]);
     expect(api.seen.every((seen) => seen.headers['idempotency-key'] === options.idempotencyKey)).toBe(true);
   });

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { DocumentActionBody, ErrorCode, ErrorEnvelope, InvoiceRequestBody } from '@faturador/core';
+import type {
+  DocumentActionBody,
+  EmailAcceptedBody,
+  ErrorCode,
+  ErrorEnvelope,
+  InvoiceRequestBody,
+} from '@faturador/core';
 import { signedHeaders } from '@faturador/store/signing';
 import { type Dispatcher, request } from 'undici';
 import type {
@@ -230,6 +236,13 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     recordPayment(requestId, body, action) {
       assertKey(action.idempotencyKey);
       return call<DocumentActionBody>('POST', `${invoicePath(requestId)}/receipts`, body, {
+        'idempotency-key': action.idempotencyKey,
+      });
+    },
+
+    emailInvoice(requestId, body, action) {
+      assertKey(action.idempotencyKey);
+      return call<EmailAcceptedBody>('POST', `${invoicePath(requestId)}/email`, body, {
         'idempotency-key': action.idempotencyKey,
       });
     },

@@ -11,6 +11,7 @@ export {
   type ApiResult,
   type BillingClient,
   type BillingResult,
+  type EmailResult,
   type InvoiceListBody,
   type InvoiceStatusBody,
   type IssueOptions,

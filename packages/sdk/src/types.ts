@@ -5,6 +5,7 @@
 import type {
   acceptedBodySchema,
   DocumentActionBody,
+  EmailAcceptedBody,
   ErrorEnvelope,
   InvoiceRequestBody,
   invoiceListBodySchema,
@@ -67,6 +68,9 @@ export interface IssueOptions {
 /** The answer of finalize, delete, credit-notes and receipts. */
 export type ActionResult = ApiResult<DocumentActionBody>;
 
+/** The answer of `POST …/email`: 202, where the e-mail stands (its outcome shows on the request). */
+export type EmailResult = ApiResult<EmailAcceptedBody>;
+
 export interface BillingClient {
   issueInvoice(body: InvoiceRequestBody, options: IssueOptions): Promise<BillingResult>;
   /** `POST …/finalize`: closes a draft after checking its total. */
@@ -85,6 +89,12 @@ export interface BillingClient {
     body: { amount?: number; payment_method?: string; date?: string },
     options: { idempotencyKey: string },
   ): Promise<ActionResult>;
+  /** `POST …/email`: e-mails the final document's PDF, to `to` or to the customer's e-mail. */
+  emailInvoice(
+    requestId: string,
+    body: { to?: string },
+    options: { idempotencyKey: string },
+  ): Promise<EmailResult>;
   getInvoice(requestId: string): Promise<StatusResult>;
   /** `GET /api/v1/invoices/`: one page of this client's own requests, newest first. */
   listInvoices(query?: ListInvoicesQuery): Promise<ApiResult<InvoiceListBody>>;

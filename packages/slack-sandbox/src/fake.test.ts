@@ -202,4 +202,97 @@ describe('fake Slack Web API', () => {
     const response = await request(`${slack.url}/_fake/messages`);
     expect(await response.body.json()).toMatchObject([{ channel: 'C0123ABCD', text: 'hello' }]);
   });
+
+  it('models membership: a private channel or a DM without the bot is not there, a public one needs chat:write.public', async () => {
+    const conversations = {
+      C0PUBLIC01: { kind: 'public' as const, botMember: false },
+      C0PRIVATE1: { kind: 'private' as const },
+      D0PEOPLE01: { kind: 'im' as const, members: ['U0ANA', 'U0RUI'] },
+      C0PRIVIN01: { kind: 'private' as const, botMember: true },
+    };
+    const strict = await startFakeSlack({
+      token: TOKEN,
+      conversations,
+      scopes: ['commands', 'chat:write', 'channels:read', 'groups:read', 'im:read', 'mpim:read', 'im:write'],
+    });
+    const on = (method: string, args: Record<string, unknown>) =>
+      request(`${strict.apiUrl}${method}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      }).then(async (r) => ({ scopes: r.headers['x-oauth-scopes'], body: (await r.body.json()) as object }));
+    try {
+      const post = (channel: string) => on('chat.postMessage', { channel, text: 'x' });
+      expect((await post('C0PUBLIC01')).body).toEqual({ ok: false, error: 'not_in_channel' });
+      expect((await post('C0PRIVATE1')).body).toEqual({ ok: false, error: 'channel_not_found' });
+      expect((await post('D0PEOPLE01')).body).toEqual({ ok: false, error: 'channel_not_found' });
+      expect((await post('C0PRIVIN01')).body).toMatchObject({ ok: true });
+      expect(
+        (await on('chat.postEphemeral', { channel: 'D0PEOPLE01', user: 'U0ANA', text: 'x' })).body,
+      ).toEqual({
+        ok: false,
+        error: 'channel_not_found',
+      });
+
+      const info = async (channel: string) => (await on('conversations.info', { channel })).body;
+      expect(await info('C0PUBLIC01')).toMatchObject({
+        ok: true,
+        channel: { id: 'C0PUBLIC01', is_private: false, is_member: false },
+      });
+      expect(await info('C0PRIVIN01')).toMatchObject({ channel: { is_private: true, is_member: true } });
+      expect(await info('C0PRIVATE1')).toEqual({ ok: false, error: 'channel_not_found' });
+      expect(await info('D0PEOPLE01')).toEqual({ ok: false, error: 'channel_not_found' });
+
+      // The bot's own DM with a person: opened, then written to.
+      const opened = await on('conversations.open', { users: 'U0ANA' });
+      const dm = (opened.body as { channel: { id: string } }).channel.id;
+      expect(dm).toMatch(/^D/);
+      expect((await on('conversations.open', { users: 'U0ANA' })).body).toMatchObject({
+        channel: { id: dm },
+      });
+      expect((await post(dm)).body).toMatchObject({ ok: true });
+      expect(await info(dm)).toMatchObject({ channel: { is_im: true, user: 'U0ANA' } });
+      expect(opened.scopes).toContain('im:write');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('answers missing_scope with the scope needed and the ones the token has', async () => {
+    const narrow = await startFakeSlack({ token: TOKEN, scopes: ['commands', 'chat:write'] });
+    try {
+      const response = await request(`${narrow.apiUrl}conversations.info`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: 'C0123ABCD' }),
+      });
+      expect(await response.body.json()).toEqual({
+        ok: false,
+        error: 'missing_scope',
+        needed: 'channels:read',
+        provided: 'commands,chat:write',
+      });
+      const open = await request(`${narrow.apiUrl}conversations.open`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ users: 'U0ANA' }),
+      });
+      expect(await open.body.json()).toMatchObject({ error: 'missing_scope', needed: 'im:write' });
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('lets a trigger_id open a view for 3 s only', async () => {
+    const view = { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [] };
+    const fresh = slack.triggerId();
+    const stale = slack.triggerId(Date.now() - 3_100);
+    expect(await call('views.open', { trigger_id: stale, view })).toMatchObject({
+      error: 'expired_trigger_id',
+    });
+    expect(await call('views.open', { trigger_id: fresh, view })).toMatchObject({ ok: true });
+    expect(await call('views.open', { trigger_id: fresh, view })).toMatchObject({
+      error: 'exchanged_trigger_id',
+    });
+  });
 });

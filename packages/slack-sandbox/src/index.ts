@@ -3,7 +3,9 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import {
   createFakeState,
+  DEFAULT_SCOPES,
   type FakeCall,
+  type FakeConversation,
   type FakeEphemeral,
   type FakeFault,
   type FakeMessage,
@@ -11,7 +13,8 @@ import {
   type FakeView,
 } from './state.ts';
 
-export type { FakeCall, FakeEphemeral, FakeFault, FakeMessage, FakeSlackOptions, FakeView };
+export type { FakeCall, FakeConversation, FakeEphemeral, FakeFault, FakeMessage, FakeSlackOptions, FakeView };
+export { DEFAULT_SCOPES };
 
 export interface FakeResponse {
   id: string;
@@ -56,6 +59,10 @@ export interface FakeSlack {
   ephemerals: FakeEphemeral[];
   /** Posts received on response URLs (what Bolt's `respond()` sends). */
   responses: FakeResponse[];
+  /** Conversations by id (kind, bot membership); the bot's DMs appear here once opened. */
+  conversations: Map<string, FakeConversation>;
+  /** A trigger_id issued at `issuedAt` (now by default) that views.open refuses 3 s later. */
+  triggerId(issuedAt?: number): string;
   /** A response_url served by this fake. */
   responseUrl(id?: string): string;
   /** The next call of `method` fails with `error` (`ratelimited` → HTTP 429 + Retry-After). */
@@ -136,6 +143,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   app.get('/_fake/messages', (c) => c.json(state.messages));
   app.get('/_fake/responses', (c) => c.json(responses));
   app.get('/_fake/views', (c) => c.json(state.views));
+  app.post('/_fake/trigger', (c) => c.json({ trigger_id: state.triggerId() }));
   app.post('/_fake/fail', async (c) => {
     const fault = (await c.req.json()) as FakeFault & { method: string };
     state.failNext(fault.method, fault.error, { status: fault.status, retryAfter: fault.retryAfter });
@@ -164,6 +172,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     views: state.views,
     ephemerals: state.ephemerals,
     responses,
+    conversations: state.conversations,
+    triggerId: (issuedAt) => state.triggerId(issuedAt),
     responseUrl: (id = 'r1') => `${url}/respond/${encodeURIComponent(id)}`,
     failNext: (method, error, extra) => state.failNext(method, error, extra),
     callsTo: (method) => state.calls.filter((call) => call.method === method),

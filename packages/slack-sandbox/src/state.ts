@@ -11,7 +11,51 @@ export interface FakeSlackOptions {
   teamId?: string;
   botUserId?: string;
   botId?: string;
+  /**
+   * Conversations with a kind and the bot's membership. A channel not named here (and allowed by
+   * `channels`) is a public channel the bot is in.
+   */
+  conversations?: Record<string, FakeConversation>;
+  /** The bot token's scopes; by default the ones the app's manifest asks for (`DEFAULT_SCOPES`). */
+  scopes?: string[];
+  /** How long a trigger_id minted by `triggerId()` can open a view. Slack's: 3 s. */
+  triggerTtlMs?: number;
 }
+
+export interface FakeConversation {
+  kind: 'public' | 'private' | 'im' | 'mpim';
+  /** Default: true for a public channel, false for the others. */
+  botMember?: boolean;
+  /** The people in it (a DM's two people); when given, others get `user_not_in_channel`. */
+  members?: string[];
+}
+
+/** The scopes of `apps/slack/slack-app-manifest.yaml`. */
+export const DEFAULT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'channels:read',
+  'groups:read',
+  'im:read',
+  'mpim:read',
+  'im:write',
+];
+
+/** The bot scope each method needs (Slack's method pages, "Required scopes"). */
+const METHOD_SCOPES: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.open': 'im:write',
+};
+/** conversations.info needs the read scope of the conversation's kind. */
+const READ_SCOPES: Record<FakeConversation['kind'], string> = {
+  public: 'channels:read',
+  private: 'groups:read',
+  im: 'im:read',
+  mpim: 'mpim:read',
+};
 
 export interface FakeCall {
   method: string;
@@ -83,14 +127,36 @@ export function createFakeState(options: FakeSlackOptions) {
   const ephemerals: FakeEphemeral[] = [];
   const faults = new Map<string, FakeFault[]>();
   const usedTriggers = new Set<string>();
+  const mintedTriggers = new Map<string, number>();
+  const scopes = options.scopes ?? DEFAULT_SCOPES;
+  const conversations = new Map<string, FakeConversation>(Object.entries(options.conversations ?? {}));
+  let dmCounter = 0;
   const baseSeconds = Math.floor(Date.now() / 1000);
   let counter = 100;
   const nextTs = () => `${baseSeconds}.${String(++counter).padStart(6, '0')}`;
 
-  const channelExists = (channel: unknown): channel is string =>
-    typeof channel === 'string' &&
-    CHANNEL_ID.test(channel) &&
-    (options.channels === undefined || options.channels.includes(channel));
+  /** The conversation behind an id, or null when Slack has none by that id. */
+  function conversationOf(channel: unknown): FakeConversation | null {
+    if (typeof channel !== 'string' || !CHANNEL_ID.test(channel)) return null;
+    const known = conversations.get(channel);
+    if (known) return known;
+    if (options.channels !== undefined && !options.channels.includes(channel)) return null;
+    return { kind: 'public', botMember: true };
+  }
+  const isMember = (c: FakeConversation) => c.botMember ?? c.kind === 'public';
+  /** A private channel, DM or group DM the bot is not in is, to the bot, not there at all. */
+  const visible = (c: FakeConversation | null): c is FakeConversation =>
+    c !== null && (c.kind === 'public' || isMember(c));
+  const channelExists = (channel: unknown): channel is string => visible(conversationOf(channel));
+
+  /** Where the bot may not write: null when it may. */
+  function writeProblem(channel: unknown): FakeAnswer | null {
+    const conversation = conversationOf(channel);
+    if (!visible(conversation)) return fail('channel_not_found');
+    if (!isMember(conversation) && !scopes.includes('chat:write.public')) return fail('not_in_channel');
+    return null;
+  }
+  const missingScope = (needed: string) => fail('missing_scope', { needed, provided: scopes.join(',') });
 
   const find = (channel: string, ts: string) => messages.find((m) => m.channel === channel && m.ts === ts);
 
@@ -127,6 +193,8 @@ export function createFakeState(options: FakeSlackOptions) {
     }),
 
     'chat.postMessage': (args) => {
+      const refused = writeProblem(args.channel);
+      if (refused) return refused;
       if (!channelExists(args.channel)) return fail('channel_not_found');
       const content = contentProblem(args);
       if (content) return content;
@@ -179,8 +247,12 @@ export function createFakeState(options: FakeSlackOptions) {
     },
 
     'chat.postEphemeral': (args) => {
-      if (!channelExists(args.channel)) return fail('channel_not_found');
+      const conversation = conversationOf(args.channel);
+      if (!visible(conversation) || !channelExists(args.channel)) return fail('channel_not_found');
+      if (!isMember(conversation)) return fail('not_in_channel');
       if (typeof args.user !== 'string' || args.user === '') return fail('user_not_in_channel');
+      if (conversation.members && !conversation.members.includes(args.user))
+        return fail('user_not_in_channel');
       const content = contentProblem(args);
       if (content) return content;
       ephemerals.push({
@@ -190,6 +262,44 @@ export function createFakeState(options: FakeSlackOptions) {
         ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
       });
       return { status: 200, body: { ok: true, message_ts: nextTs() } };
+    },
+
+    'conversations.info': (args) => {
+      const conversation = conversationOf(args.channel);
+      if (conversation && !scopes.includes(READ_SCOPES[conversation.kind])) {
+        return missingScope(READ_SCOPES[conversation.kind]);
+      }
+      if (!visible(conversation)) return fail('channel_not_found');
+      const { kind } = conversation;
+      const channel: Record<string, unknown> = {
+        id: args.channel,
+        is_channel: kind === 'public' || kind === 'private',
+        is_group: false,
+        is_im: kind === 'im',
+        is_mpim: kind === 'mpim',
+        is_private: kind !== 'public',
+        is_archived: false,
+        context_team_id: teamId,
+      };
+      // Slack's DM objects carry the other person, not is_member.
+      if (kind === 'im') channel.user = conversation.members?.find((m) => m !== botUserId) ?? null;
+      else channel.is_member = isMember(conversation);
+      return { status: 200, body: { ok: true, channel } };
+    },
+
+    'conversations.open': (args) => {
+      const users = typeof args.users === 'string' ? args.users.split(',').filter(Boolean) : [];
+      if (users.length === 0) return fail('users_list_not_supplied');
+      if (users.length > 1) return fail('method_not_supported_for_channel_type');
+      const user = users[0] as string;
+      for (const [id, c] of conversations) {
+        if (c.kind === 'im' && isMember(c) && c.members?.includes(user)) {
+          return { status: 200, body: { ok: true, channel: { id } } };
+        }
+      }
+      const id = `D0BOT${String(++dmCounter).padStart(5, '0')}`;
+      conversations.set(id, { kind: 'im', botMember: true, members: [user, botUserId] });
+      return { status: 200, body: { ok: true, channel: { id } } };
     },
 
     'views.open': (args) => openView(args),
@@ -225,6 +335,10 @@ export function createFakeState(options: FakeSlackOptions) {
     if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return fail('invalid_arguments');
     if (!TRIGGER_ID.test(args.trigger_id)) return fail('invalid_trigger_id');
     if (usedTriggers.has(args.trigger_id)) return fail('exchanged_trigger_id');
+    const minted = mintedTriggers.get(args.trigger_id);
+    if (minted !== undefined && Date.now() - minted > (options.triggerTtlMs ?? 3_000)) {
+      return fail('expired_trigger_id');
+    }
     const problem = viewProblem(args.view);
     if (problem)
       return fail('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${problem}`] } });
@@ -261,6 +375,16 @@ export function createFakeState(options: FakeSlackOptions) {
     teamId,
     botUserId,
     botId,
+    conversations,
+    /**
+     * A trigger_id as Slack puts in a command or click, issued at `issuedAt`: views.open refuses it
+     * after the TTL. Trigger ids this fake did not mint are taken as fresh.
+     */
+    triggerId(issuedAt = Date.now()): string {
+      const id = `${Math.floor(issuedAt)}.${++counter}.${Math.random().toString(16).slice(2, 14)}`;
+      mintedTriggers.set(id, issuedAt);
+      return id;
+    },
     failNext(method: string, error: string, extra: Omit<FakeFault, 'error'> = {}): void {
       const queue = faults.get(method) ?? [];
       queue.push({ error, ...extra });
@@ -271,8 +395,12 @@ export function createFakeState(options: FakeSlackOptions) {
       if (options.token ? token !== options.token : !token.startsWith('xoxb-')) return fail('invalid_auth');
       const fault = takeFault(method);
       if (fault) return fault;
+      const needed = METHOD_SCOPES[method];
+      if (needed && !scopes.includes(needed)) return missingScope(needed);
       const handler = methods[method];
-      return handler ? handler(args) : fail('unknown_method');
+      const answer = handler ? handler(args) : fail('unknown_method');
+      // Slack names the token's scopes on every answer (@slack/web-api reads them).
+      return { ...answer, headers: { ...answer.headers, 'x-oauth-scopes': scopes.join(',') } };
     },
   };
 }

@@ -7,6 +7,7 @@ import type { SlackMessage } from './blocks.ts';
 import { canonicalInvoiceBody } from './canonical.ts';
 import type { Locale } from './i18n.ts';
 import { failedParent, failedReply, issuedParent, issuedReply } from './messages.ts';
+import { interimKey, readInterimTs } from './progress.ts';
 import { callSlack, SlackCallError, type SlackCallOptions } from './web-api.ts';
 
 export interface DeliverToSlackOptions {
@@ -101,7 +102,7 @@ const workspaces = new Map<string, Promise<string>>();
  * The workspace a bot token belongs to (`auth.test`), asked once per token and API URL; a failed
  * answer is forgotten so that the next delivery asks again.
  */
-async function workspaceOf(call: SlackCallOptions): Promise<string> {
+export async function workspaceOf(call: SlackCallOptions): Promise<string> {
   const cacheKey = createHash('sha256')
     .update(`${call.apiUrl ?? ''}\n${call.token}`)
     .digest('hex');
@@ -163,16 +164,33 @@ export async function deliverToSlack(entry: LedgerEntry, options: DeliverToSlack
       replied = outcome === messages.outcome && Boolean(replyTs);
     }
     if (!replied) {
-      const posted = await callSlack(
-        'chat.postMessage',
-        { channel: origin.channel, thread_ts: origin.message_ts, unfurl_links: false, ...messages.reply },
-        call,
-      );
+      // A "⏳ nova tentativa" line in the thread becomes the result: one message, edited in place.
+      const interim = options.redis
+        ? await readInterimTs(options.redis, options.prefix ?? 'faturador', entry.requestId)
+        : null;
+      let replyTs: string | null = null;
+      if (interim) {
+        try {
+          await callSlack('chat.update', { channel: origin.channel, ts: interim, ...messages.reply }, call);
+          replyTs = interim;
+        } catch (error) {
+          if (!(error instanceof SlackCallError && error.error === 'message_not_found')) throw error;
+        }
+      }
+      if (replyTs === null) {
+        const posted = await callSlack(
+          'chat.postMessage',
+          { channel: origin.channel, thread_ts: origin.message_ts, unfurl_links: false, ...messages.reply },
+          call,
+        );
+        replyTs = String(posted.ts ?? '');
+      }
       if (options.redis && progress) {
         await options.redis
           .multi()
-          .hset(progress, { outcome: messages.outcome, reply_ts: String(posted.ts ?? '') })
+          .hset(progress, { outcome: messages.outcome, reply_ts: replyTs })
           .expire(progress, 7 * 24 * 3600)
+          .del(interimKey(options.prefix ?? 'faturador', entry.requestId))
           .exec();
       }
     }

@@ -45,4 +45,5 @@ export {
   RETRY_ACTION_ID,
   retryingParent,
 } from './messages.ts';
+export { deliverSlackProgress, interimKey, interimMessage } from './progress.ts';
 export { callSlack, SLACK_API_URL, SlackCallError, type SlackCallOptions, type SlackOk } from './web-api.ts';

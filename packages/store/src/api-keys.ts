@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { normalizeIpList } from './ip.ts';
 import { createRecord, type StoreDeps, securityKeys, updateRecord } from './redis-keys.ts';
 
-export const API_SCOPES = ['invoices:write', 'invoices:read', 'record-triggers:write'] as const;
+export const API_SCOPES = [
+  'invoices:write',
+  'invoices:read',
+  'record-triggers:write',
+  'airtable-bases:write',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const DEFAULT_SCOPES: readonly ApiScope[] = ['invoices:write', 'invoices:read'];
 
@@ -33,6 +38,11 @@ export interface ApiKey {
   ip_allowlist: string[];
   /** Live secrets, oldest first (two during a rotation). Never the secrets themselves. */
   secrets: ApiKeySecretInfo[];
+  /**
+   * A record-trigger key for one Airtable base only: the key an extension keeps in the base's
+   * globalConfig, which every collaborator can read, triggers nothing in another base.
+   */
+  airtable_base: string | null;
 }
 
 export interface StoredSecret extends ApiKeySecretInfo {
@@ -47,6 +57,8 @@ export interface CreateKeyInput {
   scopes?: readonly string[];
   ip_allowlist?: readonly string[];
   signed_only?: boolean;
+  /** Restricts a `record-triggers:write` key (its only scope) to one Airtable base. */
+  airtable_base?: string;
   /** A given key id and secret, for the demo client that reproduces the seed's example. */
   key_id?: string;
   secret?: string;
@@ -119,7 +131,19 @@ export function parseStoredKey(hash: Record<string, string>): StoredApiKey | nul
     scopes: parseJson(stringList, hash.scopes, []).filter(isScope),
     ip_allowlist: parseJson(stringList, hash.ip_allowlist, []),
     secrets: parseJson(storedSecrets, hash.secrets, []),
+    airtable_base: hash.airtable_base || null,
   };
+}
+
+export const AIRTABLE_BASE_PATTERN = /^app[A-Za-z0-9]{14}$/;
+
+function validAirtableBase(base: string | undefined, scopes: readonly ApiScope[]): string | null {
+  if (base === undefined) return null;
+  if (!AIRTABLE_BASE_PATTERN.test(base))
+    throw invalid('an Airtable base id is "app" followed by 14 letters or digits');
+  if (scopes.length !== 1 || scopes[0] !== 'record-triggers:write')
+    throw invalid('a key bound to an Airtable base has the record-triggers:write scope only');
+  return base;
 }
 
 /** Secrets still accepted at `nowMs` (an expiry is exclusive), oldest first. */
@@ -218,7 +242,9 @@ export function createApiKeyOps(deps: StoreDeps): ApiKeyOps {
         scopes: validScopes(input.scopes ?? DEFAULT_SCOPES),
         ip_allowlist: validAllowlist(input.ip_allowlist ?? []),
         secrets: [seal(keyId, secret, at)],
+        airtable_base: null,
       };
+      key.airtable_base = validAirtableBase(input.airtable_base, key.scopes);
       const outcome = await createRecord(
         redis,
         { record: keys.apiKey(keyId), index: keys.clientKeys(clientId), activeParent: keys.client(clientId) },
@@ -233,6 +259,7 @@ export function createApiKeyOps(deps: StoreDeps): ApiKeyOps {
           scopes: JSON.stringify(key.scopes),
           ip_allowlist: JSON.stringify(key.ip_allowlist),
           secrets: JSON.stringify(key.secrets),
+          ...(key.airtable_base ? { airtable_base: key.airtable_base } : {}),
         },
       );
       if (outcome === 'exists') throw invalid(`API key "${keyId}" already exists`);

@@ -40,6 +40,8 @@ export interface AuthenticatedClient {
   /** The client's capabilities (see core's `Capability`), as the operator recorded them. */
   capabilities: string[];
   signed: boolean;
+  /** The one Airtable base this key may trigger records of; absent: any base of the client's. */
+  airtableBase?: string;
 }
 
 /** Why a request was refused: for the log only, never for the caller. */
@@ -239,6 +241,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         signed,
         capabilities: client.capabilities,
         ...(client.connection_id ? { connectionId: client.connection_id } : {}),
+        ...(key.airtable_base ? { airtableBase: key.airtable_base } : {}),
       };
     },
   };

@@ -1,5 +1,6 @@
 import { FaturadorError, isId, newId } from '@faturador/core';
 import { z } from 'zod';
+import { evalScript } from './lua.ts';
 import { createRecord, type StoreDeps, securityKeys } from './redis-keys.ts';
 
 export const MOLONI_BASE_URL = 'https://api.moloni.pt/v1/';
@@ -147,7 +148,8 @@ export function createConnectionStore(deps: StoreDeps): ConnectionStore {
     async recordResolvedCompany(connectionId, companyId) {
       if (!isId(connectionId, 'con') || !Number.isInteger(companyId) || companyId <= 0) return;
       // Only on an existing record: a connection deleted meanwhile is not brought back as a stub.
-      await redis.eval(
+      await evalScript(
+        redis,
         "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'resolved_company_id', ARGV[1]) end return 1",
         1,
         keys.connection(connectionId),

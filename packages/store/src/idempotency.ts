@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type LedgerEntry, ledgerKey, type NewLedgerEntry, serializeNewEntry } from './ledger.ts';
+import { evalScript } from './lua.ts';
 import { securityKeys } from './redis-keys.ts';
 import { newEntryIndex, requestIndexKeys } from './request-index.ts';
 
@@ -153,7 +154,8 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
         nif: entry.request.customer.vatNumber,
         customerName: entry.request.customer.name,
       });
-      const reply = (await redis.eval(
+      const reply = (await evalScript(
+        redis,
         CLAIM,
         4 + index.sets.length,
         idemKey(entry.clientId, entry.idempotencyKey),
@@ -177,7 +179,8 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
 
     /** The worker's claim of the company's guard, once it knows the company (see `companyScope`). */
     async claimScope(scope: string, reference: string, requestId: string): Promise<ScopeClaim> {
-      const [kind, value] = (await redis.eval(
+      const [kind, value] = (await evalScript(
+        redis,
         CLAIM_SCOPE,
         2,
         refKey(scope, reference),
@@ -199,7 +202,7 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
     ): Promise<void> {
       const scopes = entry.referenceScopes.length > 0 ? entry.referenceScopes : [referenceScope(entry)];
       for (const scope of scopes) {
-        await redis.eval(RELEASE, 1, refKey(scope, entry.reference), entry.requestId);
+        await evalScript(redis, RELEASE, 1, refKey(scope, entry.reference), entry.requestId);
       }
     },
 
@@ -208,7 +211,7 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
      * the request that owns it afterwards.
      */
     async reclaimReference(scope: string, reference: string, requestId: string): Promise<string> {
-      return (await redis.eval(RECLAIM, 1, refKey(scope, reference), requestId)) as string;
+      return (await evalScript(redis, RECLAIM, 1, refKey(scope, reference), requestId)) as string;
     },
 
     /** The request that holds the reference in `scope`, or null when it is free. */

@@ -58,6 +58,7 @@ export {
   type MoloniConnection,
   type MoloniConnectionWithSecrets,
 } from './connections.ts';
+export { createDestinationLock, type DestinationLock } from './destination-lock.ts';
 export { type Heartbeat, startHeartbeat } from './heartbeat.ts';
 export {
   type ClaimResult,
@@ -106,9 +107,18 @@ export {
   type LifecycleStore,
   type NewAction,
 } from './lifecycle.ts';
+export {
+  createMoloniCallLog,
+  MAX_CALLS_PER_REQUEST,
+  type MoloniCallLog,
+  moloniCallsKey,
+  type RecordedMoloniCall,
+} from './moloni-calls.ts';
 export { assertNoEviction, createRedis, type RedisMode, UnsafeRedisError } from './redis.ts';
 export { type StoreDeps, securityKeys } from './redis-keys.ts';
 export {
+  ATTENTION_REASONS,
+  type AttentionReason,
   createRequestIndex,
   type IdPage,
   InvalidCursorError,

@@ -1,5 +1,6 @@
 import type { DocumentView, InvoiceRequest, Origin, RequestState, SerializedError } from '@faturador/core';
 import type { Redis } from 'ioredis';
+import { evalScript } from './lua.ts';
 import { normalizeDocumentNumber, REQUEST_STATES, requestIndexKeys } from './request-index.ts';
 
 export type { RequestState } from '@faturador/core';
@@ -43,6 +44,8 @@ export interface LedgerEntry {
    * Always set by the ledger; optional so that entries built by hand (tests, older callers) still type.
    */
   attempts?: number;
+  /** How many attempts the issue job has in all (null before the first failed one). */
+  maxAttempts?: number | null;
   nextAttemptAt?: string | null;
   lastError?: SerializedError | null;
   /** Who retried or re-delivered the request after it was created (backoffice or CLI). */
@@ -97,6 +100,7 @@ const FIELDS = [
   'last_error',
   'actions',
   'rerun',
+  'max_attempts',
 ] as const;
 
 /** Sorted set of the requests with an incident (score: when it was found), for the operator. */
@@ -133,7 +137,9 @@ export function writerOf(workerId: string | undefined, runId: string): string {
 const RECHECK_MS = 5_000;
 
 // The insert of run ARGV[1] has its answer: it is no longer in flight; ARGV[2] says what Moloni holds.
+// ARGV[3], when set, is the id Moloni gave the document (recorded in the same step, at ARGV[4]).
 const END_WRITE = `
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'moloni_document_id', ARGV[3], 'updated_at', ARGV[4]) end
 if redis.call('HGET', KEYS[1], 'write_by') == ARGV[1] then
   redis.call('HSET', KEYS[1], 'write_by', '', 'write_until', '0')
 end
@@ -207,8 +213,18 @@ return 1
 
 function toEntry(values: Array<string | null>): LedgerEntry | null {
   const [entry, state, documentId, document, error, httpStatus, updatedAt, issuedAt, delivery] = values;
-  const [moloniWrite, scopes, reused, incident, attempts, nextAttemptAt, lastError, actions, rerun] =
-    values.slice(9);
+  const [
+    moloniWrite,
+    scopes,
+    reused,
+    incident,
+    attempts,
+    nextAttemptAt,
+    lastError,
+    actions,
+    rerun,
+    maxAttempts,
+  ] = values.slice(9);
   if (!entry || !state) return null;
   const base = JSON.parse(entry) as NewLedgerEntry & { createdAt: string };
   return {
@@ -226,6 +242,7 @@ function toEntry(values: Array<string | null>): LedgerEntry | null {
     referenceReused: reused === '1',
     incident: parseJson<LedgerIncident | null>(incident, null),
     attempts: attempts ? Number(attempts) : 0,
+    maxAttempts: maxAttempts ? Number(maxAttempts) : null,
     nextAttemptAt: nextAttemptAt || null,
     lastError: parseJson<SerializedError | null>(lastError, null),
     actions: parseJson<LedgerAction[]>(actions, []),
@@ -245,7 +262,8 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
     options: { publish?: boolean; documentNumber?: string | null; unlessState?: RequestState } = {},
   ): Promise<boolean> {
     const entryKey = key(requestId);
-    const applied = await redis.eval(
+    const applied = await evalScript(
+      redis,
       SET_STATE,
       6,
       entryKey,
@@ -299,10 +317,16 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
     /** A failed attempt that will be retried: what the caller and the backoffice see meanwhile. */
     async recordAttemptFailure(
       requestId: string,
-      attempt: { attempts: number; nextAttemptAt: string | null; error: SerializedError },
+      attempt: {
+        attempts: number;
+        maxAttempts?: number;
+        nextAttemptAt: string | null;
+        error: SerializedError;
+      },
     ): Promise<void> {
       await redis.hset(key(requestId), {
         attempts: String(attempt.attempts),
+        ...(attempt.maxAttempts ? { max_attempts: String(attempt.maxAttempts) } : {}),
         next_attempt_at: attempt.nextAttemptAt ?? '',
         last_error: JSON.stringify(attempt.error),
         updated_at: touch(),
@@ -328,13 +352,16 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
      */
     async beginWrite(requestId: string, writer: string, windowMs: number): Promise<BeginWrite> {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const previous = (await redis.hget(key(requestId), 'write_by')) ?? '';
+        // The first try assumes no earlier writer (the usual case) and saves a round trip; the
+        // script answers -1 when there was one, and the next try reads it.
+        const previous = attempt === 0 ? '' : ((await redis.hget(key(requestId), 'write_by')) ?? '');
         const workerId = previous.split('|')[0] ?? '';
         // A writer outside any worker has no heartbeat: it counts as alive for its whole window.
         const alive = workerId ? workerHeartbeatKey(prefix, workerId) : key(requestId);
         const now = Date.now();
         const reply = Number(
-          await redis.eval(
+          await evalScript(
+            redis,
             BEGIN_WRITE,
             2,
             key(requestId),
@@ -355,14 +382,20 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
     /**
      * The insert of `runId` got its answer (or an error). `holds` is what that tells about Moloni:
      * `none` after a definite refusal, `unknown` when the outcome is unknown, null to leave it.
+     * `documentId`, when Moloni answered with one, is recorded in the same step.
      */
-    async endWrite(requestId: string, runId: string, holds: 'none' | 'unknown' | null): Promise<void> {
-      await redis.eval(END_WRITE, 1, key(requestId), runId, holds ?? '');
+    async endWrite(
+      requestId: string,
+      runId: string,
+      holds: 'none' | 'unknown' | null,
+      documentId?: number,
+    ): Promise<void> {
+      await evalScript(redis, END_WRITE, 1, key(requestId), runId, holds ?? '', documentId ?? '', touch());
     },
 
     /** A search by our_reference found nothing: Moloni holds no document of this request. */
     async recordNothingInMoloni(requestId: string): Promise<void> {
-      await redis.eval(NOTHING_IN_MOLONI, 1, key(requestId), Date.now(), touch());
+      await evalScript(redis, NOTHING_IN_MOLONI, 1, key(requestId), Date.now(), touch());
     },
 
     /** Flags the request for the operator (the backoffice lists `incidents`). */
@@ -396,6 +429,7 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
         },
         { publish: true, documentNumber: document.number },
       );
+      await redis.zrem(index.attention('total_mismatch'), requestId);
       return now;
     },
 
@@ -415,6 +449,9 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
         // A failure never overwrites a request already issued (a late attempt of a lost run).
         { publish: true, unlessState: 'issued' },
       );
+      // A draft left for review: the overview lists it until the request is issued.
+      if (applied && error.code === 'TOTAL_MISMATCH')
+        await redis.zadd(index.attention('total_mismatch'), Date.parse(now), requestId);
       return applied ? now : null;
     },
 
@@ -428,7 +465,15 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
       state: LedgerEntry['delivery']['state'],
       detail: string | null,
     ): Promise<void> {
-      await redis.hset(key(requestId), { delivery: JSON.stringify({ state, detail }), updated_at: touch() });
+      const now = touch();
+      const attention = index.attention('delivery');
+      const write = redis
+        .multi()
+        .hset(key(requestId), { delivery: JSON.stringify({ state, detail }), updated_at: now });
+      // A result its destination never got stays on the overview until a delivery succeeds.
+      if (state === 'failed' || state === 'refused') write.zadd(attention, Date.parse(now), requestId);
+      else write.zrem(attention, requestId);
+      await write.exec();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SerializedError } from '@faturador/core';
 import type { Redis } from 'ioredis';
+import { evalScript } from './lua.ts';
 
 /** What can be done to a request's document after it was issued. */
 export const ACTION_KINDS = ['finalize', 'delete', 'credit_note', 'receipt', 'email'] as const;
@@ -122,7 +123,8 @@ export function createLifecycleStore({ redis, prefix, ttlSeconds }: LifecycleSto
         createdAt: now,
         updatedAt: now,
       };
-      const [kind, value] = (await redis.eval(
+      const [kind, value] = (await evalScript(
+        redis,
         CLAIM,
         4,
         idemKey(input.clientId, input.idempotencyKey),
@@ -164,14 +166,31 @@ export function createLifecycleStore({ redis, prefix, ttlSeconds }: LifecycleSto
       }),
     markFailed: (actionId: string, error: SerializedError, httpStatus: number) =>
       update(actionId, { state: 'failed', error, httpStatus }),
+    /** Records where an action stands before its outcome is known (an e-mail: `sending` before SMTP). */
+    recordOutcome: (actionId: string, outcome: Record<string, unknown>) => update(actionId, { outcome }),
     markQueued: (actionId: string) => update(actionId, { state: 'queued', error: null, httpStatus: null }),
 
-    /** One action at a time per request, across workers: what remains to credit or pay is read fresh. */
+    /**
+     * One action at a time per request, across workers: what remains to credit or pay is read fresh.
+     * The token is the action's id, so the same action run again after its worker died (a stalled
+     * job) takes its own lock back at once instead of waiting out the TTL.
+     */
     async lock(requestId: string, token: string, ttlMs: number): Promise<boolean> {
-      return (await redis.set(`${prefix}:life:lock:${requestId}`, token, 'PX', ttlMs, 'NX')) === 'OK';
+      const taken = await evalScript(
+        redis,
+        `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+         if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+         return 0`,
+        1,
+        `${prefix}:life:lock:${requestId}`,
+        token,
+        String(ttlMs),
+      );
+      return taken === 1;
     },
     async unlock(requestId: string, token: string): Promise<void> {
-      await redis.eval(
+      await evalScript(
+        redis,
         "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
         1,
         `${prefix}:life:lock:${requestId}`,

@@ -1,5 +1,6 @@
 import type { SecretBox } from '@faturador/core';
 import type { Redis } from 'ioredis';
+import { evalScript } from './lua.ts';
 
 /** What every repository of this package is built from. */
 export interface StoreDeps {
@@ -58,7 +59,8 @@ export async function createRecord(
   fields: Record<string, string>,
 ): Promise<CreateOutcome> {
   const keyList = [keys.record, keys.index, ...(keys.activeParent ? [keys.activeParent] : [])];
-  const reply = await redis.eval(
+  const reply = await evalScript(
+    redis,
     CREATE,
     keyList.length,
     ...keyList,
@@ -84,7 +86,7 @@ export async function updateRecord(
     const fields = change(exists ? current : null);
     if (!exists || fields === null || Object.keys(fields).length === 0) return exists ? current : null;
     const version = current.version ?? '';
-    const applied = await redis.eval(CAS_UPDATE, 1, key, version, ...Object.entries(fields).flat());
+    const applied = await evalScript(redis, CAS_UPDATE, 1, key, version, ...Object.entries(fields).flat());
     if (applied === 1) return { ...current, ...fields, version: String(Number(version) + 1) };
   }
   throw new Error(`too many concurrent updates of ${key}`);

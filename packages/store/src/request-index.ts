@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RequestState } from './ledger.ts';
+import { evalScript } from './lua.ts';
 
 /**
  * The index of requests, so that a list of them stays fast at millions of entries: never a SCAN.
@@ -47,8 +48,17 @@ export function requestIndexKeys(prefix: string) {
     nif: (nif: string) => `${base}:nif:${nif}`,
     number: (number: string) => `${base}:number:${hashOf(normalizeDocumentNumber(number))}`,
     names: `${base}:names`,
+    /** Requests an operator should look at, by reason (score: when they became so). */
+    attention: (reason: AttentionReason) => `${base}:attention:${reason}`,
   };
 }
+
+/**
+ * Why a request needs attention beyond its state: a draft Moloni totalled differently
+ * (TOTAL_MISMATCH), or a result its destination never got (delivery failed or refused).
+ */
+export const ATTENTION_REASONS = ['total_mismatch', 'delivery'] as const;
+export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 /** What a new request is indexed under; written by the claim script together with its entry. */
 export interface IndexedFields {
@@ -217,7 +227,8 @@ export function createRequestIndex({ redis, prefix }: { redis: Redis; prefix: st
       const word = filter.name ? (nameWords(filter.name).sort((a, b) => b.length - a.length)[0] ?? '') : '';
       if (filter.name !== undefined) {
         if (word.length < 2) return { ids: [], nextCursor: null, truncated: false };
-        const [ids, score, member, truncated] = (await redis.eval(
+        const [ids, score, member, truncated] = (await evalScript(
+          redis,
           NAME_PAGE,
           2 + sets.length,
           keys.names,
@@ -232,7 +243,8 @@ export function createRequestIndex({ redis, prefix }: { redis: Redis; prefix: st
         )) as [string[], string, string, number];
         return { ids, nextCursor: encodeCursor(score, member), truncated: truncated === 1 };
       }
-      const [ids, score, member] = (await redis.eval(
+      const [ids, score, member] = (await evalScript(
+        redis,
         PAGE,
         sets.length || 1,
         ...(sets.length ? sets : [keys.all]),
@@ -243,6 +255,16 @@ export function createRequestIndex({ redis, prefix }: { redis: Redis; prefix: st
         SCAN_BUDGET,
       )) as [string[], string, string];
       return { ids, nextCursor: encodeCursor(score, member), truncated: false };
+    },
+
+    /** How many requests need attention for a reason, and the newest of them. */
+    async attention(reason: AttentionReason, limit: number): Promise<{ count: number; ids: string[] }> {
+      const [count, ids] = ((await redis
+        .multi()
+        .zcard(keys.attention(reason))
+        .zrevrange(keys.attention(reason), 0, Math.max(0, limit - 1))
+        .exec()) ?? []) as Array<[Error | null, unknown]>;
+      return { count: Number(count?.[1] ?? 0), ids: (ids?.[1] as string[] | undefined) ?? [] };
     },
 
     /** How many requests of each state were created in [fromMs, toMs]. */

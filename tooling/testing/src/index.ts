@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { inject, onTestFinished } from 'vitest';
+import { connectTestRedis } from './redis-cluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +22,7 @@ export function randomPrefix(): string {
 
 /** A Redis connection closed when the current test ends. */
 export function testRedis(): Redis {
-  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const redis = connectTestRedis(testRedisUrl());
   onTestFinished(async () => {
     redis.disconnect();
   });
@@ -29,6 +30,7 @@ export function testRedis(): Redis {
 }
 
 export { SEED_EXAMPLE_BODY } from './fixtures.ts';
+export { clusterNodesOf, type EmbeddedCluster, startEmbeddedCluster } from './redis-cluster.ts';
 export {
   type EmbeddedRedis,
   type EmbeddedRedisOptions,

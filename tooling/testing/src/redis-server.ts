@@ -20,6 +20,8 @@ export interface EmbeddedRedisOptions {
   /** Where Redis writes its log; by default it is discarded. */
   logFile?: string;
   startTimeoutMs?: number;
+  /** Starts the server as a Redis Cluster node (`--cluster-enabled yes`). */
+  clusterNode?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -35,8 +37,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function redisArgs(port: number, dataDir: string, logFile: string | undefined): string[] {
+function redisArgs(port: number, dataDir: string, logFile: string | undefined, cluster = false): string[] {
   return [
+    ...(cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`] : []),
     '--port',
     String(port),
     '--bind',
@@ -83,8 +86,13 @@ async function waitUntilAnswers(url: string, child: ChildProcess, timeoutMs: num
   throw new Error(`redis-server did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
-function spawnServer(port: number, dataDir: string, logFile: string | undefined): ChildProcess {
-  const child = spawn('redis-server', redisArgs(port, dataDir, logFile), {
+function spawnServer(
+  port: number,
+  dataDir: string,
+  logFile: string | undefined,
+  cluster = false,
+): ChildProcess {
+  const child = spawn('redis-server', redisArgs(port, dataDir, logFile, cluster), {
     stdio: ['ignore', 'ignore', 'pipe'],
     // Its own process group: Ctrl+C in the terminal reaches the services, which still need Redis
     // to shut down cleanly, but not Redis, which is stopped last by its owner.
@@ -117,7 +125,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const port = options.port ?? (await freePort());
   const url = `redis://127.0.0.1:${port}`;
 
-  let child = spawnServer(port, dataDir, options.logFile);
+  let child = spawnServer(port, dataDir, options.logFile, options.clusterNode);
   const onSpawnError = (error: Error) => {
     if ('code' in error && error.code === 'ENOENT') {
       process.stderr.write(
@@ -135,7 +143,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     stop: () => stopChild(child),
     async restart() {
       await stopChild(child);
-      child = spawnServer(port, dataDir, options.logFile);
+      child = spawnServer(port, dataDir, options.logFile, options.clusterNode);
       child.on('error', onSpawnError);
       await waitUntilAnswers(url, child, timeoutMs);
     },

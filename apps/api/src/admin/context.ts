@@ -7,6 +7,7 @@ import type {
   ApiClientStore,
   ConnectionStore,
   Ledger,
+  MoloniCallLog,
   RequestIndex,
 } from '@faturador/store';
 import type { AppEnv } from '../context.ts';
@@ -15,6 +16,8 @@ import type { Lang } from './texts.ts';
 export interface AdminDeps {
   admins: AdminStore;
   ledger: Ledger;
+  /** Each request's Moloni calls, for its timeline of attempts. */
+  moloniCalls: MoloniCallLog;
   index: RequestIndex;
   operations: Operations;
   queues: Queues;

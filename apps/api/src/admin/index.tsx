@@ -16,7 +16,7 @@ import type { AdminDeps, AdminEnv } from './context.ts';
 import { Layout } from './layout.tsx';
 import { registerManagePages } from './manage.tsx';
 import { registerRequestPages } from './requests.tsx';
-import { type Lang, stateLabel, translator } from './texts.ts';
+import { deliveryLabel, type Lang, stateLabel, translator } from './texts.ts';
 
 export type { AdminDeps } from './context.ts';
 
@@ -56,6 +56,9 @@ function safeNext(next: unknown): string {
     ? next
     : '/admin/';
 }
+
+/** Requests listed per reason under "needs attention" (the count says how many in all). */
+const ATTENTION_SHOWN = 20;
 
 /** The backoffice, served under /admin/ by the API: server-rendered pages, one tiny live script. */
 export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
@@ -119,6 +122,13 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
       deps.queues.issue.getWorkers(),
       deps.operations.list({ state: 'failed', fromMs: now - 7 * 86_400_000 }, { limit: 200 }),
     ]);
+    const [mismatches, deliveries] = await Promise.all(
+      (['total_mismatch', 'delivery'] as const).map(async (reason) => {
+        const found = await deps.index.attention(reason, ATTENTION_SHOWN);
+        const entries = await Promise.all(found.ids.map((id) => deps.ledger.get(id)));
+        return { count: found.count, entries: entries.filter((entry) => entry !== null) };
+      }),
+    );
     const lastErrors = new Map<string, { code: string; message: string; at: string; requestId: string }>();
     for (const entry of recentFailures.entries) {
       const connection = entry.connectionId ?? '—';
@@ -168,18 +178,50 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
           </section>
         </div>
         <h2>{t('needsAttention')}</h2>
-        {attention.length === 0 ? (
+        {attention.length === 0 && !mismatches?.count && !deliveries?.count ? (
           <p>{t('none')}</p>
         ) : (
-          <ul>
-            {attention.map((item) => (
-              <li>
-                <a href={item.href}>
-                  {item.label}: {item.count}
-                </a>
-              </li>
-            ))}
-          </ul>
+          <>
+            {attention.length > 0 ? (
+              <ul>
+                {attention.map((item) => (
+                  <li>
+                    <a href={item.href}>
+                      {item.label}: {item.count}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {[
+              { id: 'attention-mismatch', title: t('totalMismatchDrafts'), found: mismatches },
+              { id: 'attention-delivery', title: t('failedDeliveries'), found: deliveries },
+            ].map(({ id, title, found }) =>
+              found?.count ? (
+                <section aria-labelledby={`${id}-title`} id={id}>
+                  <h3 id={`${id}-title`}>
+                    {title}: <span data-attention-count>{found.count}</span>
+                  </h3>
+                  <ul>
+                    {found.entries.map((entry) => (
+                      <li data-request={entry.requestId}>
+                        <a href={`/admin/requests/${entry.requestId}`}>{entry.reference}</a> ·{' '}
+                        {entry.request.customer.name} ·{' '}
+                        {id === 'attention-delivery' ? (
+                          <>
+                            {deliveryLabel(lang, entry.delivery.state)}
+                            {entry.delivery.detail ? ` — ${entry.delivery.detail}` : ''}
+                          </>
+                        ) : (
+                          <code>{entry.error?.code ?? 'TOTAL_MISMATCH'}</code>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ) : null,
+            )}
+          </>
         )}
         <h2>{t('lastErrors')}</h2>
         {lastErrors.size === 0 ? (

@@ -244,7 +244,7 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
         </Layout>,
         404,
       );
-    const job = await deps.queues.issue.getJob(id);
+    const [job, calls] = await Promise.all([deps.queues.issue.getJob(id), deps.moloniCalls.list(id)]);
     const final = entry.state === 'issued' || entry.state === 'failed';
     const canAct = roleAllows(session.role, 'operator');
     const done = c.req.query('done');
@@ -302,7 +302,7 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
             {entry.document.type} {entry.document.number ?? `(${entry.document.status})`} ·{' '}
             {entry.document.total_gross.toFixed(2)} €{' '}
             {entry.document.status === 'final' ? (
-              <a href={deps.pdfLinks.url(entry.requestId)}>{t('pdf')}</a>
+              <a href={deps.pdfLinks.url(entry.requestId, entry.document.moloni_document_id)}>{t('pdf')}</a>
             ) : null}
           </p>
         ) : (
@@ -346,6 +346,42 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
             </li>
           ) : null}
         </ol>
+        <h2 id="moloni-calls-title">{t('moloniCalls')}</h2>
+        {calls.length === 0 ? (
+          <p>{t('noCalls')}</p>
+        ) : (
+          <table id="moloni-calls" aria-labelledby="moloni-calls-title">
+            <thead>
+              <tr>
+                <th scope="col">{t('when')}</th>
+                <th scope="col">{t('attempt')}</th>
+                <th scope="col">{t('endpoint')}</th>
+                <th scope="col">{t('outcome')}</th>
+                <th scope="col">{t('httpStatus')}</th>
+                <th scope="col">{t('duration')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {calls.map((call) => (
+                <tr data-ok={call.ok ? 'true' : 'false'}>
+                  <td>
+                    <time datetime={call.at}>{call.at.replace('T', ' ').slice(0, 23)}</time>
+                  </td>
+                  <td>
+                    {call.job === 'issue' ? t('jobIssue') : t('jobLifecycle')} {call.attempt}
+                    {call.try > 1 ? `.${call.try}` : ''}
+                  </td>
+                  <td>
+                    <code>{call.endpoint}</code>
+                  </td>
+                  <td>{call.ok ? t('callOk') : <code class="error">{call.code}</code>}</td>
+                  <td>{call.status ?? '—'}</td>
+                  <td>{call.durationMs} ms</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <h2>{t('delivery')}</h2>
         <p>
           {entry.delivery.state}

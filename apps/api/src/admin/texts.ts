@@ -27,6 +27,16 @@ const TEXTS = {
   today: { pt: 'Hoje', en: 'Today' },
   last7: { pt: 'Últimos 7 dias', en: 'Last 7 days' },
   needsAttention: { pt: 'Precisa de atenção', en: 'Needs attention' },
+  totalMismatchDrafts: {
+    pt: 'Rascunhos com total diferente (TOTAL_MISMATCH)',
+    en: 'Drafts with a different total (TOTAL_MISMATCH)',
+  },
+  failedDeliveries: { pt: 'Entregas falhadas ou recusadas', en: 'Failed or refused deliveries' },
+  dl_pending: { pt: 'por entregar', en: 'pending' },
+  dl_delivered: { pt: 'entregue', en: 'delivered' },
+  dl_failed: { pt: 'falhou', en: 'failed' },
+  dl_refused: { pt: 'recusada', en: 'refused' },
+  dl_none: { pt: 'sem entrega', en: 'none' },
   queue: { pt: 'Fila e workers', en: 'Queue and workers' },
   workers: { pt: 'Workers ativos', en: 'Workers alive' },
   lastErrors: { pt: 'Último erro por ligação', en: 'Last error per connection' },
@@ -112,12 +122,28 @@ const TEXTS = {
   companyId: { pt: 'Id da empresa (opcional)', en: 'Company id (optional)' },
   testFailed: { pt: 'O teste falhou', en: 'The test failed' },
   by: { pt: 'por', en: 'by' },
+  moloniCalls: { pt: 'Chamadas ao Moloni', en: 'Moloni calls' },
+  noCalls: { pt: 'Nenhuma chamada ao Moloni registada.', en: 'No Moloni call recorded.' },
+  when: { pt: 'Quando', en: 'When' },
+  attempt: { pt: 'Tentativa', en: 'Attempt' },
+  endpoint: { pt: 'Método', en: 'Endpoint' },
+  outcome: { pt: 'Resultado', en: 'Outcome' },
+  httpStatus: { pt: 'HTTP', en: 'HTTP' },
+  duration: { pt: 'Duração', en: 'Duration' },
+  callOk: { pt: 'ok', en: 'ok' },
+  jobIssue: { pt: 'emissão', en: 'issue' },
+  jobLifecycle: { pt: 'ação', en: 'action' },
 } as const;
 
 export type TextKey = keyof typeof TEXTS;
 
 export function translator(lang: Lang): (key: TextKey) => string {
   return (key) => TEXTS[key][lang];
+}
+
+export function deliveryLabel(lang: Lang, state: string): string {
+  const key = `dl_${state}` as TextKey;
+  return key in TEXTS ? TEXTS[key][lang] : state;
 }
 
 export function stateLabel(lang: Lang, state: string): string {

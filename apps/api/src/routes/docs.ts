@@ -114,6 +114,11 @@ export function registerDocs(app: OpenAPIHono<AppEnv>, options: { publicUrl: str
         name: 'Record triggers',
         description: 'Issue the invoice of an Airtable record; the result is written back to it.',
       },
+      {
+        name: 'Airtable bases',
+        description:
+          'The one mapping of each Airtable base, saved by an admin key and checked against Airtable.',
+      },
     ],
   });
   app.get('/docs', (c) => c.html(DOCS_PAGE));

@@ -12,11 +12,14 @@ faturador keys drop-old-secret <client_id> <key_id>
 faturador keys revoke <client_id> <key_id>
 faturador keys allowlist <client_id> <key_id> <ip|cidr>... | --clear
 faturador keys signed-only <client_id> <key_id> on|off
-  scopes: invoices:write, invoices:read (the default pair), record-triggers:write`;
+  scopes: invoices:write, invoices:read (the default pair), record-triggers:write, airtable-bases:write
+faturador keys create <client_id> --scope record-triggers:write --airtable-base app…
+                      (the Airtable extension's key: it triggers records of that one base only)`;
 
 function describe(key: ApiKey): string {
   const allowlist = key.ip_allowlist.length === 0 ? 'any address' : key.ip_allowlist.join(', ');
-  return `  scopes: ${key.scopes.join(', ')}\n  allowlist: ${allowlist}\n  signed only: ${key.signed_only ? 'yes' : 'no'}`;
+  const base = key.airtable_base ? `\n  airtable base: ${key.airtable_base} only` : '';
+  return `  scopes: ${key.scopes.join(', ')}\n  allowlist: ${allowlist}\n  signed only: ${key.signed_only ? 'yes' : 'no'}${base}`;
 }
 
 /** The one time a secret is printed. */
@@ -77,6 +80,7 @@ async function create(deps: CliDeps, args: string[]): Promise<CommandOutput> {
         'signed-only': { type: 'boolean', default: false },
         'key-id': { type: 'string' },
         secret: { type: 'string' },
+        'airtable-base': { type: 'string' },
       },
     }),
   );
@@ -88,6 +92,7 @@ async function create(deps: CliDeps, args: string[]): Promise<CommandOutput> {
     ...(values.allow ? { ip_allowlist: values.allow } : {}),
     ...(values['key-id'] ? { key_id: values['key-id'] } : {}),
     ...(values.secret ? { secret: values.secret } : {}),
+    ...(values['airtable-base'] ? { airtable_base: values['airtable-base'] } : {}),
   });
   return revealSecret(`Created API key ${issued.key.key_id} for client ${clientId}.`, issued);
 }

@@ -9,6 +9,7 @@ faturador requests list [--state queued|issuing|issued|failed] [--client <id>] [
                         [--type <document type>] [--from <date>] [--to <date>] [--reference <ref>]
                         [--nif <nif>] [--number <document number>] [--name <prefix>] [--limit N] [--cursor C]
 faturador requests retry <request_id>   (a failed request again, under its own key; reconciles first)
+faturador requests redeliver <request_id>   (its result again to its Slack thread or Airtable record)
 faturador requests incidents           (requests an operator must look at, newest first)`;
 
 function parseMaybeJson(value: string): unknown {
@@ -131,6 +132,18 @@ async function retry(deps: CliDeps, args: string[]): Promise<CommandOutput> {
   };
 }
 
+async function redeliver(deps: CliDeps, args: string[]): Promise<CommandOutput> {
+  const parsed = parsing(() => parseArgs({ args, strict: true, allowPositionals: true, options: {} }));
+  const [requestId = ''] = positionals(parsed.positionals, ['request_id'], 'requests redeliver');
+  if (!isId(requestId, 'req'))
+    throw new UsageError(`"${requestId.slice(0, 80)}" is not a request id (req_ + 16 hex)`);
+  const entry = await deps.operations().redeliver(requestId, 'cli');
+  return {
+    text: `The result of ${requestId} goes to its ${entry.origin.kind === 'slack' ? 'Slack thread' : 'Airtable record'} again (a fresh PDF link with it).`,
+    data: { request_id: requestId, delivery: entry.delivery.state },
+  };
+}
+
 export async function requestsCommand(
   deps: CliDeps,
   action: string | undefined,
@@ -140,5 +153,6 @@ export async function requestsCommand(
   if (action === 'incidents') return incidents(deps);
   if (action === 'list') return list(deps, args);
   if (action === 'retry') return retry(deps, args);
+  if (action === 'redeliver') return redeliver(deps, args);
   throw new UsageError(`unknown command: requests ${action ?? ''}`.trim());
 }

@@ -6,8 +6,10 @@
  *
  * It starts the fake Airtable Web API, registers a bookings base pointing at it (the worker then
  * writes results there), seeds two bookings, and triggers them like the extension or an
- * automation would: one is issued and gets its number, one has a bad NIF and gets the error.
- * A second trigger of the issued record is refused. Env (each defaults to the running stack's):
+ * automation would: one is issued and gets its number (and its request id and Moloni id), one has a
+ * bad NIF and gets the error. A second trigger of the issued record is refused. Then the issued one
+ * is cancelled as the extension does it: a credit note through the billing API with the request id
+ * the record holds, and the credit note's number and "Anulado" written back. Env (each defaults to the running stack's):
  * REDIS_URL, FATURADOR_API_URL,
  * FATURADOR_MASTER_KEY (default: .data/master.key, as npm start writes it), FATURADOR_PREFIX,
  * FATURADOR_DEMO_CLIENT_ID (the API client to issue as), or a ready trigger key in
@@ -26,7 +28,11 @@ import {
   BOOKING_FIELDS as F,
   startFakeAirtable,
 } from '@faturador/airtable-sandbox';
-import { createAirtableBaseSettingsStore } from '@faturador/airtable-web';
+import {
+  actionOutcomeFields,
+  createAirtableBaseSettingsStore,
+  createAirtableClientFactory,
+} from '@faturador/airtable-web';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
 import { createApiClientStore, createRedis } from '@faturador/store';
 import { request } from 'undici';
@@ -103,9 +109,22 @@ async function main(): Promise<void> {
     tokens: { [BOOKINGS_PAT]: { bases: [BOOKINGS_BASE_ID] } },
   });
   say(`fake Airtable ${fake.apiUrl}`);
-  await settings.save(
-    bookingSettings({ api_url: fake.apiUrl, client_id: key.clientId, amount_mode: 'net_of_commission' }),
-  );
+  const base = bookingSettings({
+    api_url: fake.apiUrl,
+    client_id: key.clientId,
+    amount_mode: 'net_of_commission',
+  });
+  await settings.save({
+    ...base,
+    fields: {
+      ...base.fields,
+      request_id: F.requestId,
+      document_id: F.documentId,
+      credit_note_number: F.creditNote,
+      receipt_number: F.receipt,
+      open_amount: F.openAmount,
+    },
+  });
   say(`base          ${BOOKINGS_BASE_ID} → table ${BOOKINGS_TABLE_ID}, net of commission, VAT by location`);
 
   const trigger = async (recordId: string) => {
@@ -141,12 +160,67 @@ async function main(): Promise<void> {
     say(`\nPOST  ${BAD_NIF} (bad NIF)`);
     const bad = await trigger(BAD_NIF);
     say(`  → ${bad.status} ${JSON.stringify(bad.body)}`);
+    // The worker's deliver step writes the refusal to the record, as it writes every result.
+    const badDeadline = Date.now() + 10_000;
+    while (!record(BAD_NIF)[F.error] && Date.now() < badDeadline) await sleep(100);
     say(`  record: ${JSON.stringify(record(BAD_NIF), null, 2).replace(/\n/g, '\n  ')}`);
 
-    const ok = Boolean(record(ISSUED)[F.number]) && again.status === 409 && bad.status === 400;
+    // Cancelling, as the extension does with the billing key its user keeps in the browser.
+    const requestId = String(record(ISSUED)[F.requestId] ?? '');
+    say(`\nPOST /api/v1/invoices/${requestId}/credit-notes  (${ISSUED}, reason "Reserva cancelada")`);
+    const billing = await clients.createKey(key.clientId, { scopes: ['invoices:write'] });
+    let credited = false;
+    try {
+      const response = await request(
+        `${config.FATURADOR_API_URL}/api/v1/invoices/${requestId}/credit-notes`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': `airtable:${ISSUED}:nc:demo`,
+            'x-client-id': key.clientId,
+            'x-api-key': billing.key.key_id,
+            'x-api-secret': billing.secret,
+          },
+          body: JSON.stringify({ reason: 'Reserva cancelada' }),
+        },
+      );
+      const answer = (await response.body.json()) as {
+        document?: { number?: string | null };
+        fully_credited?: boolean | null;
+      };
+      say(`  → ${response.statusCode} ${JSON.stringify(answer)}`);
+      if (response.statusCode === 201) {
+        const stored = await settings.get(BOOKINGS_BASE_ID);
+        if (stored) {
+          const fields = actionOutcomeFields(stored, {
+            kind: 'credited',
+            number: answer.document?.number ?? null,
+            fullyCredited: answer.fully_credited === true,
+          });
+          await createAirtableClientFactory({ settings })(BOOKINGS_BASE_ID).updateRecords(
+            BOOKINGS_TABLE_ID,
+            [{ id: ISSUED, fields }],
+            { typecast: stored.typecast },
+          );
+          credited = record(ISSUED)[F.status] === 'Anulado' && Boolean(record(ISSUED)[F.creditNote]);
+        }
+      }
+      say(`  record: ${JSON.stringify(record(ISSUED), null, 2).replace(/\n/g, '\n  ')}`);
+    } finally {
+      await clients.revokeKey(key.clientId, billing.key.key_id);
+    }
+
+    const ok =
+      Boolean(record(ISSUED)[F.number]) &&
+      Boolean(requestId) &&
+      again.status === 409 &&
+      bad.status === 400 &&
+      Boolean(record(BAD_NIF)[F.error]) &&
+      credited;
     say(
       ok
-        ? '\nDemo OK: issued once, number written back, refusals in words.'
+        ? '\nDemo OK: issued once, number and request id written back, refusals in words, cancelled by a credit note.'
         : '\nDemo did not go as expected.',
     );
     process.exitCode = ok ? 0 : 1;

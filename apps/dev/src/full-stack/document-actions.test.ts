@@ -1,6 +1,7 @@
 // The actions on issued documents through the API, the worker and the sandbox.
 import { randomUUID } from 'node:crypto';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_BODY, type Stack, startStack } from '../stack.ts';
 
@@ -76,6 +77,48 @@ describe('POST /api/v1/invoices/{request_id}/credit-notes', () => {
     expect(unknown.status).toBe(404);
     expect(creditNotes().filter((d) => d.our_reference.startsWith('ACT-NC-2/'))).toHaveLength(0);
   });
+
+  it('credits by price no more than what remains of a line, even split over items of one line', async () => {
+    const requestId = await issue('ACT-NC-PRICE', {
+      items: [{ product: 'consultoria', gross_price: 10, vat_rate: 23, quantity: 2 }],
+    });
+    const path = `/api/v1/invoices/${requestId}/credit-notes`;
+    const partial = await stack.post(
+      path,
+      { reason: 'Desconto', items: [{ line: 1, quantity: 1, gross_price: 4 }] },
+      key(),
+    );
+    expect(partial).toMatchObject({ status: 201, body: { document: { total: 4 }, fully_credited: false } });
+    const split = await stack.post(
+      path,
+      {
+        reason: 'Duas vezes',
+        items: [
+          { line: 1, quantity: 1, gross_price: 4 },
+          { line: 1, quantity: 1, gross_price: 4 },
+        ],
+      },
+      key(),
+    );
+    expect(split.status).toBe(409);
+    expect(split.body.error).toMatchObject({
+      code: 'CREDIT_EXCEEDS_REMAINING',
+      details: { line: 1, remaining_quantity: 0, quantity: 1 },
+    });
+    const dearer = await stack.post(
+      path,
+      { reason: 'Mais caro', items: [{ line: 1, gross_price: 10.01 }] },
+      key(),
+    );
+    expect(dearer.body.error).toMatchObject({
+      code: 'CREDIT_EXCEEDS_REMAINING',
+      details: { gross_price: 10 },
+    });
+    const rest = await stack.post(path, { reason: 'O resto', items: [{ line: 1 }] }, key());
+    expect(rest).toMatchObject({ status: 201, body: { document: { total: 10 }, fully_credited: true } });
+    expect(creditNotes().filter((d) => d.our_reference.startsWith('ACT-NC-PRICE/'))).toHaveLength(2);
+    expect((await stack.get(`/api/v1/invoices/${requestId}`)).body).toMatchObject({ credited_amount: 14 });
+  });
 });
 
 describe('receipts and finalize', () => {
@@ -112,5 +155,43 @@ describe('receipts and finalize', () => {
     expect(status.body.document).toMatchObject({ status: 'final', number: finalized.body.document.number });
     const again = await stack.post(`/api/v1/invoices/${requestId}/finalize`, undefined, key());
     expect(again.body.error.code).toBe('DOCUMENT_FINAL');
+  });
+});
+
+describe('from the Airtable extension (a browser frame)', () => {
+  it('credit notes and receipts answer the preflight of the extension origin, with Idempotency-Key allowed', async () => {
+    const requestId = await issue('ACT-CORS-1');
+    const origin = 'https://blkabc123def456gh.airtableblocks.com';
+    for (const action of ['credit-notes', 'receipts']) {
+      const preflight = await request(`${stack.url}/api/v1/invoices/${requestId}/${action}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,idempotency-key,x-client-id,x-api-key,x-api-secret',
+        },
+      });
+      await preflight.body.text();
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+      expect(String(preflight.headers['access-control-allow-headers']).toLowerCase()).toContain(
+        'idempotency-key',
+      );
+    }
+    const elsewhere = await request(`${stack.url}/api/v1/invoices/${requestId}/credit-notes`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    await elsewhere.body.text();
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+
+    // The answer itself is readable by the frame.
+    const credited = await stack.post(
+      `/api/v1/invoices/${requestId}/credit-notes`,
+      { reason: 'Reserva cancelada' },
+      { ...key(), origin },
+    );
+    expect(credited.status).toBe(201);
+    expect(credited.headers['access-control-allow-origin']).toBe(origin);
   });
 });

@@ -88,9 +88,12 @@ describe("the seed's error table, produced for real", () => {
     expect(response.body.error.details.candidates).toHaveLength(2);
   });
 
+  // A customer this worker has not resolved yet, so its lookup (where the fault is) is made.
+  const newCustomer = (name: string) => ({ customer: { ...SEED_BODY.customer, name } });
+
   it('502 MOLONI_BAD_GATEWAY after retries when a proxy keeps answering HTML', async () => {
     stack.sandbox.sandbox.faults.add({ kind: 'status', status: 502, endpoint: 'customers/getByVat' });
-    const response = await stack.post('/api/v1/invoices/', body('BGW-1'), key());
+    const response = await stack.post('/api/v1/invoices/', body('BGW-1', newCustomer('Gateway Lda')), key());
     expect(response.status).toBe(502);
     expect(response.body.error.code).toBe('MOLONI_BAD_GATEWAY');
   });
@@ -98,11 +101,19 @@ describe("the seed's error table, produced for real", () => {
   it('503 MOLONI_UNAVAILABLE, and a retry with the same key re-runs it once Moloni is back', async () => {
     stack.sandbox.sandbox.faults.add({ kind: 'status', status: 503, endpoint: 'customers/getByVat' });
     const headers = key();
-    const response = await stack.post('/api/v1/invoices/', body('UNAV-1'), headers);
+    const response = await stack.post(
+      '/api/v1/invoices/',
+      body('UNAV-1', newCustomer('Indisponível Lda')),
+      headers,
+    );
     expect(response.status).toBe(503);
     expect(response.body.error.code).toBe('MOLONI_UNAVAILABLE');
     stack.sandbox.sandbox.faults.clear();
-    const retry = await stack.post('/api/v1/invoices/', body('UNAV-1'), headers);
+    const retry = await stack.post(
+      '/api/v1/invoices/',
+      body('UNAV-1', newCustomer('Indisponível Lda')),
+      headers,
+    );
     expect(retry.status).toBe(201);
     expect(retry.body.request_id).toBe(response.body.request_id);
     expect(documentsWithReference(stack, 'UNAV-1')).toBe(1);

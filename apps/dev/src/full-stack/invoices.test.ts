@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rotatePdfLinkKey } from '@faturador/issuing';
 import { CASH_PAYMENT_METHOD_ID } from '@faturador/moloni-sandbox';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,11 +72,47 @@ describe('POST /api/v1/invoices/', () => {
     });
   });
 
-  it('rejects a tampered PDF link', async () => {
+  it('rejects a tampered PDF link; a browser gets a Portuguese page, a program the envelope', async () => {
     const response = await stack.post('/api/v1/invoices/', withReference('PDF-TAMPER'), key());
     const link = new URL(response.body.document.pdf_url);
-    link.searchParams.set('expires', String(Number(link.searchParams.get('expires')) + 60));
-    expect((await stack.get(link.pathname + link.search)).status).toBe(401);
+    link.searchParams.set('document', String(Number(link.searchParams.get('document')) + 1));
+    const tampered = await stack.get(link.pathname + link.search);
+    expect(tampered.status).toBe(401);
+    expect(tampered.body.error.code).toBe('AUTH_ERROR');
+    const page = await stack.get(link.pathname + link.search, { accept: 'text/html,application/xhtml+xml' });
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const html = Buffer.from(page.body).toString();
+    expect(html).toContain('<html lang="pt-PT">');
+    expect(html).toContain('Esta ligação não é válida');
+    expect(html).not.toContain('AUTH_ERROR');
+  });
+
+  it('a PDF link lasts: no expiry, a fresh Moloni PDF each time, revoked only by rotating the key', async () => {
+    const response = await stack.post('/api/v1/invoices/', withReference('PDF-LASTS'), key());
+    const link = new URL(response.body.document.pdf_url);
+    expect(link.searchParams.has('expires')).toBe(false);
+    expect(link.searchParams.get('document')).toBe(String(response.body.document.moloni_document_id));
+    const { stats } = stack.sandbox.sandbox;
+    const before = stats.count('documents/getPDFLink');
+    for (let i = 0; i < 2; i++) {
+      const pdf = await stack.get(link.pathname + link.search);
+      expect(pdf.status).toBe(200);
+      expect(Buffer.from(pdf.body).subarray(0, 5).toString()).toBe('%PDF-');
+    }
+    expect(stats.count('documents/getPDFLink') - before).toBe(2);
+
+    const generation = await rotatePdfLinkKey(stack.api.runtime.redis, stack.env.FATURADOR_PREFIX ?? '');
+    expect(generation).toBeGreaterThan(1);
+    const revoked = await stack.get(link.pathname + link.search, { accept: 'text/html' });
+    expect(revoked.status).toBe(401);
+    expect(Buffer.from(revoked.body).toString()).toContain('Esta ligação não é válida');
+    // The same request answered again carries a link of the new key, which opens.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    const status = await stack.get(`/api/v1/invoices/${response.body.request_id}`);
+    const fresh = new URL(status.body.document.pdf_url);
+    expect(fresh.searchParams.get('g')).toBe(String(generation));
+    expect((await stack.get(fresh.pathname + fresh.search)).status).toBe(200);
   });
 
   it('issues drafts, invoices and simplified invoices', async () => {

@@ -137,6 +137,27 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     }
   });
 
+  it('while Moloni does not answer, one interim line in the thread says so, then becomes the result', async () => {
+    const { faults } = stack.sandbox.sandbox;
+    faults.add({ kind: 'status', status: 503, endpoint: 'invoiceReceipts/insert', times: 1 });
+    // The second attempt is slow, so the interim line is surely there before the result.
+    faults.add({ kind: 'latency', ms: 1_500, endpoint: 'invoiceReceipts/insert', skip: 1, times: 1 });
+    const outcome = await fatura('509999999 17,00 manutenção');
+    expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
+    expect(outcome.replies).toHaveLength(1);
+    const [reply] = outcome.replies as FakeMessage[];
+    // One message, edited in place: first the interim line, then the result.
+    expect(reply?.history.map((version) => version.text)).toEqual([
+      '⏳ o Moloni não responde, nova tentativa (2/2)',
+    ]);
+    expect(reply?.text).toMatch(/^✅ Fatura emitida: FR M\/\d+/);
+    const posts = dev.fakeSlack
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args.thread_ts === outcome.parent?.ts);
+    expect(posts).toHaveLength(1);
+    expect(documentsWithReference(stack, referenceOf(outcome.parent))).toBe(1);
+  });
+
   it('after Moloni was down, "Tentar novamente" issues with the same key, once', async () => {
     stack.sandbox.sandbox.faults.add({ kind: 'status', status: 503, endpoint: 'invoiceReceipts/insert' });
     const failed = await fatura('509999999 20,00 formação');

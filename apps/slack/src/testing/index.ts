@@ -2,3 +2,4 @@
 export * from './clicks.ts';
 export * from './fake-billing.ts';
 export * from './stack.ts';
+export * from './views.ts';

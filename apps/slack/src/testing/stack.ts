@@ -1,5 +1,5 @@
 import { parseInvoiceRequest, type SerializedError } from '@faturador/core';
-import { type FakeSlack, startFakeSlack } from '@faturador/slack-sandbox';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '@faturador/slack-sandbox';
 import { deliverToSlack } from '@faturador/slack-web';
 import type { LedgerEntry } from '@faturador/store';
 import { pino } from 'pino';
@@ -80,8 +80,12 @@ export function ledgerEntryFor(
   };
 }
 
-export async function startSlackStack(overrides: Partial<SlackAppConfig> = {}): Promise<SlackStack> {
-  const slack = await startFakeSlack({ token: BOT_TOKEN });
+export async function startSlackStack(
+  overrides: Partial<SlackAppConfig> = {},
+  /** The workspace the fake Slack plays: its conversations, the bot's scopes. */
+  workspace: Omit<FakeSlackOptions, 'token'> = {},
+): Promise<SlackStack> {
+  const slack = await startFakeSlack({ ...workspace, token: BOT_TOKEN });
   const billing = await startFakeBilling();
   const config: SlackAppConfig = {
     botToken: BOT_TOKEN,

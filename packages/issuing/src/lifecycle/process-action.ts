@@ -19,10 +19,13 @@ import type {
 import { openAmountCents } from '@faturador/moloni';
 import type { ActionDocument, LedgerEntry, LifecycleAction, LifecycleStore } from '@faturador/store';
 import { toDocumentView } from '../process-issue.ts';
+import { emailDocument, type Mailer } from './email.ts';
 
 /** What lifecycle jobs need of a Moloni account (the Moloni client provides it). */
 export interface LifecycleMoloni {
   completeDocument(documentId: number, request: InvoiceRequest): Promise<IssuedDocument>;
+  /** The PDF of a closed document (what an e-mail attaches). */
+  downloadPdf(documentId: number): Promise<Uint8Array>;
   readonly lifecycle: LifecycleService;
 }
 
@@ -33,6 +36,8 @@ export interface ActionDeps {
   };
   actions: LifecycleStore;
   moloniFor: (connectionId: string | null) => Promise<LifecycleMoloni>;
+  /** How e-mails leave (SMTP); null when the installation has none configured. */
+  mailer?: Mailer | null;
   now?: () => Date;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -46,6 +51,8 @@ export interface ActionAttempt {
 export type ActionOutcome =
   | { kind: 'done' }
   | { kind: 'retry'; error: FaturadorError }
+  /** Another action on the request runs: try again at `untilMs`, without spending an attempt. */
+  | { kind: 'wait'; untilMs: number }
   | { kind: 'failed'; error: FaturadorError };
 
 interface Done {
@@ -54,6 +61,7 @@ interface Done {
 }
 
 const LOCK_TTL_MS = 60_000;
+const LOCK_WAIT_MS = 250;
 
 function asFaturadorError(error: unknown): FaturadorError {
   if (isFaturadorError(error)) return error;
@@ -105,6 +113,8 @@ function finalDocumentOf(entry: LedgerEntry) {
   return document;
 }
 
+const roundQty = (value: number) => Math.round(value * 1e6) / 1e6;
+
 /** The lines to credit: every line left by default, or the chosen lines (1-based), checked against what remains. */
 export function creditLines(
   original: DetailedDocument,
@@ -121,6 +131,8 @@ export function creditLines(
     }
     return unrelated.map((line) => ({ line, qty: Number(line.qty), price: Number(line.price) }));
   }
+  // Units asked so far per original line: two items naming one line share what remains of it.
+  const asked = new Map<number, number>();
   return input.items.map((item, index) => {
     const id = products[item.line - 1]?.document_product_id;
     const line = id === undefined ? undefined : left.get(id);
@@ -133,15 +145,17 @@ export function creditLines(
         },
       );
     }
-    const remaining = line ? Number(line.qty) : 0;
+    const before = asked.get(id) ?? 0;
+    const remaining = line ? Math.max(0, roundQty(Number(line.qty) - before)) : 0;
     const qty = item.quantity ?? remaining;
     if (!line || qty > remaining + 1e-9 || qty <= 0) {
       throw new FaturadorError(
         'CREDIT_EXCEEDS_REMAINING',
-        `Line ${item.line} has ${remaining} unit(s) left to credit; ${qty} were asked.`,
+        `Line ${item.line} has ${remaining} unit(s) left to credit${before ? ' after the items before' : ''}; ${qty} were asked.`,
         { line: item.line, remaining_quantity: remaining, quantity: qty },
       );
     }
+    asked.set(id, before + qty);
     let price = Number(line.price);
     if (item.grossPriceCents !== undefined) {
       const vat = (line.taxes ?? []).reduce((sum, tax) => sum + Number(tax.value ?? 0), 0);
@@ -156,6 +170,16 @@ export function creditLines(
       price = Number(
         (item.grossPriceCents / 100 / (1 + vat / 100) / (1 - Number(line.discount ?? 0) / 100)).toFixed(10),
       );
+      // The net price is rounded to 10 decimals: never let that rounding credit a cent more per line
+      // than the units were sold at.
+      const credited = roundToCents(qty * price * (1 - Number(line.discount ?? 0) / 100) * (1 + vat / 100));
+      if (credited > Math.round(qty * originalGross)) {
+        throw new FaturadorError(
+          'CREDIT_EXCEEDS_REMAINING',
+          `Line ${item.line}: ${qty} unit(s) at ${(item.grossPriceCents / 100).toFixed(2)} exceed what remains of it.`,
+          { line: item.line, gross_price: originalGross / 100 },
+        );
+      }
     }
     return { line, qty, price };
   });
@@ -345,6 +369,15 @@ async function run(
       return finalize(entry, moloni, deps);
     case 'delete':
       return deleteDraft(entry, moloni, ambiguous);
+    case 'email': {
+      const outcome = await emailDocument(action, entry, finalDocumentOf(entry), {
+        actions: deps.actions,
+        mailer: deps.mailer ?? null,
+        downloadPdf: (documentId) => moloni.downloadPdf(documentId),
+        ...(deps.now ? { now: deps.now } : {}),
+      });
+      return { document: null, outcome };
+    }
     default:
       throw new FaturadorError('INTERNAL_ERROR', `Action ${action.kind} is not processed by this worker.`);
   }
@@ -363,11 +396,9 @@ export async function processAction(attempt: ActionAttempt, deps: ActionDeps): P
   }
   const token = action.actionId;
   if (!(await deps.actions.lock(action.requestId, token, LOCK_TTL_MS))) {
-    // Another action on this request runs: what remains to credit or pay is read after it.
-    return {
-      kind: 'retry',
-      error: new FaturadorError('SERVICE_UNAVAILABLE', 'Another action on this request is running.'),
-    };
+    // Another action on this request runs: what remains to credit or pay is read after it. Waiting
+    // is not an attempt, or a long one (or a dead worker's lock) could use up this job's attempts.
+    return { kind: 'wait', untilMs: (deps.now?.() ?? new Date()).getTime() + LOCK_WAIT_MS };
   }
   const ambiguous =
     attempt.attemptsMade > 0 || action.state === 'running' || action.moloniDocumentId !== null;
@@ -384,4 +415,29 @@ export async function processAction(attempt: ActionAttempt, deps: ActionDeps): P
   } finally {
     await deps.actions.unlock(action.requestId, token);
   }
+}
+
+/**
+ * The queue gave up on an action's job without running it (its worker stopped too many times):
+ * record it failed rather than leave it running for ever. What Moloni or the mail server may hold is
+ * said as unknown; nothing is retried by itself (a new credit note or receipt reads what remains
+ * from Moloni first, so it can never take more than is left).
+ */
+export async function abandonAction(actionId: string, reason: string, deps: Pick<ActionDeps, 'actions'>) {
+  const action = await deps.actions.get(actionId);
+  if (!action || action.state === 'done' || action.state === 'failed') return;
+  const sending = action.outcome?.email_state === 'sending';
+  const error =
+    action.kind === 'email'
+      ? new FaturadorError(
+          sending ? 'EMAIL_IN_DOUBT' : 'EMAIL_UNAVAILABLE',
+          `The e-mail was interrupted (${reason}).`,
+          { in_doubt: sending, reason },
+        )
+      : new FaturadorError('MOLONI_TIMEOUT', `The action was interrupted (${reason}).`, {
+          outcome: 'unknown',
+          reason,
+        });
+  if (sending) await deps.actions.recordOutcome(actionId, { ...action.outcome, email_state: 'in_doubt' });
+  await deps.actions.markFailed(actionId, error.toJSON(), error.status);
 }

@@ -1,12 +1,10 @@
 // The API side of an action on an issued document: the same Idempotency-Key rules as issuing, one
 // BullMQ job per action, and an answer within the synchronous budget.
 import {
-  type DocumentActionBody,
-  type ErrorEnvelope,
-  errorEnvelope,
   FaturadorError,
   newId,
   parseCreditInput,
+  parseEmailInput,
   parseReceiptInput,
   validationError,
 } from '@faturador/core';
@@ -15,6 +13,7 @@ import {
   type ActionKind,
   fingerprint,
   type Ledger,
+  type LedgerEntry,
   type LifecycleAction,
   type LifecycleStore,
 } from '@faturador/store';
@@ -31,65 +30,49 @@ export interface ActionSubmission {
   requestId: string;
   clientId: string;
   idempotencyKey: string;
-  kind: Exclude<ActionKind, 'email'>;
+  kind: ActionKind;
   body: unknown;
 }
 
-export interface ActionAnswer {
-  status: number;
-  body: DocumentActionBody | ErrorEnvelope;
-}
+/**
+ * How far an action got; refusals are thrown as FaturadorError. The transport decides what each
+ * looks like (the API's answers.ts).
+ */
+export type ActionResult =
+  /** Done or failed: what every caller with this key gets, now and on every retry. */
+  | { kind: 'settled'; action: LifecycleAction; entry: LedgerEntry }
+  /** An e-mail: it is sent in the background, and its outcome appears on the request. */
+  | { kind: 'accepted'; action: LifecycleAction }
+  /** The synchronous budget ran out: the action goes on; the same key later gets its result. */
+  | { kind: 'in-progress'; action: LifecycleAction };
 
-function inputOf(kind: ActionSubmission['kind'], body: unknown): Record<string, unknown> {
+function inputOf(kind: ActionKind, body: unknown, entry: LedgerEntry): Record<string, unknown> {
+  if (kind === 'email') {
+    // The PDF of a draft does not exist: only a final document can be sent.
+    if (entry.state !== 'issued' || entry.document?.status !== 'final') {
+      throw new FaturadorError(
+        'DOCUMENT_NOT_FINAL',
+        `Request ${entry.requestId} has no final document to send.`,
+        {
+          state: entry.state,
+          status: entry.document?.status ?? null,
+        },
+      );
+    }
+    const to = parseEmailInput(body).to ?? entry.request.customer.email;
+    if (!to) {
+      throw validationError([
+        { path: 'to', reason: 'is required: the request has no customer e-mail to send the document to' },
+      ]);
+    }
+    return { to };
+  }
   if (kind === 'credit_note') return { ...parseCreditInput(body) };
   if (kind === 'receipt') return { ...parseReceiptInput(body) };
   const empty =
     body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0);
   if (!empty) throw validationError([{ path: 'body', reason: 'must be empty' }]);
   return {};
-}
-
-function documentType(action: LifecycleAction, entry: { document: { type: string } | null }) {
-  if (action.kind === 'credit_note') return 'credit_note' as const;
-  if (action.kind === 'receipt') return 'receipt' as const;
-  return (entry.document?.type ?? 'invoice_receipt') as 'invoice_receipt' | 'invoice' | 'simplified_invoice';
-}
-
-/** The answer every caller of this action gets, the first time and on every retry. */
-export function actionAnswer(
-  action: LifecycleAction,
-  entry: { document: { type: string } | null },
-): ActionAnswer {
-  if (action.state === 'failed' || action.error) {
-    const error = action.error ?? {
-      code: 'INTERNAL_ERROR' as const,
-      message: 'The action failed.',
-      details: null,
-    };
-    return { status: action.httpStatus ?? 500, body: errorEnvelope(action.requestId, error) };
-  }
-  const outcome = action.outcome ?? {};
-  return {
-    status: action.kind === 'delete' ? 200 : 201,
-    body: {
-      success: true,
-      request_id: action.requestId,
-      action_id: action.actionId,
-      action: action.kind,
-      reference: action.reference,
-      document: action.document
-        ? {
-            type: documentType(action, entry),
-            moloni_document_id: action.document.moloniDocumentId,
-            number: action.document.number,
-            total: action.document.totalCents / 100,
-            created_at: action.document.createdAt,
-          }
-        : null,
-      open_amount: typeof outcome.open_amount === 'number' ? outcome.open_amount : null,
-      fully_credited: typeof outcome.fully_credited === 'boolean' ? outcome.fully_credited : null,
-    },
-  };
 }
 
 const settled = (action: LifecycleAction | null) => action?.state === 'done' || action?.state === 'failed';
@@ -107,11 +90,10 @@ export function createActionSubmitter(deps: ActionSubmitDeps) {
   }
 
   return {
-    async submit(input: ActionSubmission): Promise<ActionAnswer> {
-      const refuse = (error: FaturadorError): ActionAnswer => ({
-        status: error.status,
-        body: errorEnvelope(input.requestId, error),
-      });
+    async submit(input: ActionSubmission): Promise<ActionResult> {
+      const refuse = (error: FaturadorError): never => {
+        throw error;
+      };
       const entry = await deps.ledger.get(input.requestId);
       // Another client's request is reported as absent, not as forbidden: ids are not an oracle.
       if (!entry || entry.clientId !== input.clientId) {
@@ -127,13 +109,7 @@ export function createActionSubmitter(deps: ActionSubmitDeps) {
           ]),
         );
       }
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = inputOf(input.kind, input.body);
-      } catch (error) {
-        if (error instanceof FaturadorError) return refuse(error);
-        throw error;
-      }
+      const parsed = inputOf(input.kind, input.body, entry);
       const claim = await deps.actions.claim({
         actionId: newId('act'),
         requestId: entry.requestId,
@@ -165,17 +141,10 @@ export function createActionSubmitter(deps: ActionSubmitDeps) {
         // BullMQ ignores an add whose jobId exists: re-adding repairs a lost enqueue.
         await enqueue(deps.queues, 'lifecycle', { actionId: action.actionId }, { jobId: action.actionId });
       }
+      if (action.kind === 'email') return { kind: 'accepted', action };
       const result = await wait(action.actionId);
-      if (!result || !settled(result)) {
-        return refuse(
-          new FaturadorError(
-            'MOLONI_TIMEOUT',
-            'The action is still running. Retry with the same Idempotency-Key to get the final result.',
-            { action_id: action.actionId, retry_with_same_idempotency_key: true },
-          ),
-        );
-      }
-      return actionAnswer(result, entry);
+      if (!result || !settled(result)) return { kind: 'in-progress', action: result ?? action };
+      return { kind: 'settled', action: result, entry };
     },
   };
 }

@@ -1,4 +1,10 @@
-import { creditBodySchema, documentActionSchema, receiptBodySchema } from '@faturador/core';
+import {
+  creditBodySchema,
+  documentActionSchema,
+  emailAcceptedSchema,
+  emailBodySchema,
+  receiptBodySchema,
+} from '@faturador/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { API_SECURITY, errorResponse, jsonResponse } from '../invoices/schema.ts';
 
@@ -129,6 +135,39 @@ export const receiptRoute = createRoute({
     409: errorResponse(
       'DOCUMENT_ALREADY_PAID (an FR or FS, or nothing open), AMOUNT_EXCEEDS_OPEN, DOCUMENT_NOT_FINAL, IDEMPOTENCY_CONFLICT.',
     ),
+    ...common,
+  },
+});
+
+export const emailRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/invoices/{request_id}/email',
+  operationId: 'emailInvoice',
+  tags: ['Invoices'],
+  security: API_SECURITY,
+  summary: "E-mail the final document's PDF to the customer",
+  description:
+    "Queues one e-mail with the PDF Moloni serves for the document, to `to` or to the customer's e-mail of the " +
+    'request. The outcome (to whom, when, its Message-ID, or the error) shows under `related_documents` of ' +
+    "`GET /api/v1/invoices/{request_id}`. An e-mail whose sending ended without the mail server's answer is " +
+    '`in_doubt` and never re-sent by itself; a new Idempotency-Key sends another one.',
+  request: {
+    params,
+    headers,
+    body: jsonBody(
+      emailBodySchema.meta({
+        id: 'EmailRequest',
+        description: "Where to send it; default: the customer's e-mail.",
+        example: { to: 'financeiro@cliente.pt' },
+      }),
+      "Optional; `{}` sends to the customer's e-mail.",
+      false,
+    ),
+  },
+  responses: {
+    202: jsonResponse('The e-mail is queued (or, for a repeated key, where it stands).', emailAcceptedSchema),
+    400: errorResponse('VALIDATION_ERROR: not an e-mail address, or no `to` and no customer e-mail.'),
+    409: errorResponse('DOCUMENT_NOT_FINAL (a draft, deleted or not issued), IDEMPOTENCY_CONFLICT.'),
     ...common,
   },
 });

@@ -1,14 +1,16 @@
+import type { RelatedFields } from '@faturador/core';
 import { FaturadorError, isId } from '@faturador/core';
-import type { Submitter } from '@faturador/issuing';
-import { type PdfLinkSigner, statusAnswer } from '@faturador/issuing';
-import type { Authenticator, Ledger } from '@faturador/store';
+import type { PdfLinkSigner, Submitter } from '@faturador/issuing';
+import type { Authenticator, Ledger, LedgerEntry } from '@faturador/store';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { statusAnswer, submissionAnswer } from '../../answers.ts';
 import type { AppEnv } from '../../context.ts';
 import { sendError } from '../../errors.ts';
 import { authenticate } from '../../middleware/auth.ts';
 import { adoptRequestId } from '../../middleware/request-context.ts';
 import { openapiRoute } from '../../openapi.ts';
+import { pdfErrorPage, wantsHtml } from './pdf-page.ts';
 import { createInvoiceRoute, getInvoiceRoute, getPdfRoute } from './schema.ts';
 
 export interface InvoiceRouteDeps {
@@ -16,8 +18,12 @@ export interface InvoiceRouteDeps {
   submitter: Submitter;
   ledger: Ledger;
   pdfLinks: PdfLinkSigner;
+  /** Where callers reach the API: the status links of 202 and 504 answers. */
+  publicUrl: string;
   /** The Moloni PDF link of a document, asked on demand (Moloni's links are not stored). */
   pdfOf: (connectionId: string | null, documentId: number) => Promise<Uint8Array<ArrayBuffer>>;
+  /** Credit notes, receipts, e-mails and open amount of one request (issuing's lifecycle/related.ts). */
+  related?: (entry: LedgerEntry) => Promise<RelatedFields>;
 }
 
 function wantsAsync(prefer: string | undefined): boolean {
@@ -47,7 +53,7 @@ export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRou
         });
       }
       const client = c.get('client');
-      const answer = await deps.submitter.submit({
+      const submission = await deps.submitter.submit({
         requestId: c.get('requestId'),
         clientId: client.clientId,
         connectionId: client.connectionId ?? null,
@@ -56,6 +62,7 @@ export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRou
         body,
         wait: wantsAsync(c.req.header('prefer')) ? 'async' : 'sync',
       });
+      const answer = submissionAnswer(submission, deps.pdfLinks, deps.publicUrl);
       adoptRequestId(c, (answer.body as { request_id: string }).request_id);
       c.get('logger').info({ status: answer.status }, 'invoice request answered');
       return c.json(answer.body, answer.status as ContentfulStatusCode);
@@ -73,22 +80,48 @@ export function registerInvoiceRoutes(app: OpenAPIHono<AppEnv>, deps: InvoiceRou
       if (!entry)
         return sendError(c, new FaturadorError('NOT_FOUND', `No request ${requestId} for this client.`));
       const answer = statusAnswer(entry, deps.pdfLinks);
-      return c.json(answer.body, 200);
+      return c.json({ ...(answer.body as object), ...(await deps.related?.(entry)) }, 200);
     },
   );
 
   openapiRoute(app, getPdfRoute, async (c) => {
     const requestId = c.req.param('request_id') ?? '';
-    if (!deps.pdfLinks.verify(requestId, c.req.query('expires'), c.req.query('signature'))) {
-      return sendError(c, new FaturadorError('AUTH_ERROR', 'This PDF link is invalid or has expired.'));
+    const refuse = (error: FaturadorError) => {
+      if (!wantsHtml(c.req.header('accept'))) return sendError(c, error);
+      c.header('X-Request-Id', c.get('requestId'));
+      c.header('Cache-Control', 'no-store');
+      return c.html(pdfErrorPage(error.code), error.status as 401 | 404 | 502);
+    };
+    const check = await deps.pdfLinks.verify(requestId, {
+      document: c.req.query('document'),
+      g: c.req.query('g'),
+      signature: c.req.query('signature'),
+      expires: c.req.query('expires'),
+    });
+    if (!check.ok) {
+      const why = { invalid: 'is invalid', revoked: 'was revoked', expired: 'has expired' }[check.reason];
+      return refuse(new FaturadorError('AUTH_ERROR', `This PDF link ${why}.`));
     }
     const entry = await deps.ledger.get(requestId);
-    if (entry?.document?.status !== 'final' || !entry.document) {
-      return sendError(c, new FaturadorError('NOT_FOUND', 'There is no final document for this request.'));
+    const document = entry?.document;
+    // Bound to one document: a draft deleted, or a request that now names another document, fails.
+    if (
+      !entry ||
+      !document ||
+      document.status !== 'final' ||
+      (check.documentId !== null && check.documentId !== document.moloni_document_id)
+    ) {
+      return refuse(new FaturadorError('NOT_FOUND', 'There is no final document for this link.'));
     }
     // The Moloni client downloads the file behind getPDFLink's landing page and checks it is a PDF.
-    const bytes = await deps.pdfOf(entry.connectionId, entry.document.moloni_document_id);
-    const name = (entry.document.number ?? requestId).replace(/[^A-Za-z0-9_-]+/g, '_');
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = await deps.pdfOf(entry.connectionId, document.moloni_document_id);
+    } catch (error) {
+      if (error instanceof FaturadorError) return refuse(error);
+      throw error;
+    }
+    const name = (document.number ?? requestId).replace(/[^A-Za-z0-9_-]+/g, '_');
     return c.body(bytes, 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="${name}.pdf"`,

@@ -1,7 +1,8 @@
 import { invoiceListBodySchema, REQUEST_STATES } from '@faturador/core';
-import { type Operations, type PdfLinkSigner, parseListQuery, statusAnswer } from '@faturador/issuing';
+import { type Operations, type PdfLinkSigner, parseListQuery } from '@faturador/issuing';
 import type { Authenticator } from '@faturador/store';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { statusAnswer } from '../../answers.ts';
 import type { AppEnv } from '../../context.ts';
 import { authenticate } from '../../middleware/auth.ts';
 import { openapiRoute } from '../../openapi.ts';

@@ -33,6 +33,20 @@ export const errorResponse = (description: string, headers: Record<string, objec
   content: { 'application/json': { schema: errorEnvelopeSchema } },
 });
 
+/** The PDF route's errors: the envelope for programs, a short Portuguese page for browsers. */
+const withHtmlPage = (response: ReturnType<typeof errorResponse>) => ({
+  ...response,
+  content: {
+    ...response.content,
+    'text/html': {
+      schema: z.string().meta({
+        description: 'A short page in Portuguese (with an English line) saying what went wrong.',
+        example: '<!doctype html><html lang="pt-PT">…<h1>Esta ligação não é válida</h1>…</html>',
+      }),
+    },
+  },
+});
+
 export const jsonResponse = (description: string, schema: z.ZodType) => ({
   description,
   headers: requestIdHeader,
@@ -143,19 +157,28 @@ export const getPdfRoute = createRoute({
   tags: ['Invoices'],
   // The signed link is the credential: it is handed out in `pdf_url`, and opens in a browser.
   security: [],
-  summary: "The document's PDF, fetched from Moloni on demand (signed, expiring link)",
-  description: 'Follow `document.pdf_url` of an answer; the link expires and is signed for one request.',
+  summary: "The document's PDF, fetched from Moloni on demand (a signed link bound to the document)",
+  description:
+    'Follow `document.pdf_url` of an answer. The link is signed for one document and does not expire: it is what Slack threads and Airtable records keep. Rotating the link key (`npm run cli -- pdf-links rotate`) revokes every link; a deleted or replaced document fails on its own. A browser (`Accept: text/html`) gets a short Portuguese page instead of the JSON error.',
   request: {
     params: requestIdParam,
     // Optional for the validator: a link without them is a bad link (401), not a bad request.
     query: z.object({
-      expires: z
+      document: z
         .string()
         .optional()
-        .meta({ description: 'Unix seconds after which the link stops working.', example: '1779117441' }),
+        .meta({ description: "Moloni's id of the document the link was signed for.", example: '974989624' }),
+      g: z
+        .string()
+        .optional()
+        .meta({ description: 'The generation of the link key that signed it.', example: '1' }),
       signature: z.string().optional().meta({
-        description: 'HMAC-SHA256 (base64url) of the request id and `expires`, made by the API.',
+        description: 'HMAC-SHA256 (base64url) of the request id and the document id, made by the API.',
         example: 'x3cQm1o7Zk2bP9sV4fT8wYj6rN0aHdLuE5gC1iKpQzA',
+      }),
+      expires: z.string().optional().meta({
+        description: 'Links made before document-bound links: Unix seconds after which they stop working.',
+        example: '1779117441',
       }),
     }),
   },
@@ -166,8 +189,8 @@ export const getPdfRoute = createRoute({
         'application/pdf': { schema: z.string().meta({ format: 'binary', description: 'The PDF file.' }) },
       },
     },
-    401: errorResponse('AUTH_ERROR: bad or expired link.'),
-    404: errorResponse('NOT_FOUND: no final document for this request.'),
-    502: errorResponse('MOLONI_BAD_GATEWAY: Moloni did not return the PDF.'),
+    401: withHtmlPage(errorResponse('AUTH_ERROR: a bad or revoked link.')),
+    404: withHtmlPage(errorResponse('NOT_FOUND: no final document for this link.')),
+    502: withHtmlPage(errorResponse('MOLONI_BAD_GATEWAY: Moloni did not return the PDF.')),
   },
 });

@@ -1,16 +1,17 @@
-import { errorEnvelope, FaturadorError, formatPath, newId } from '@faturador/core';
+import { FaturadorError, formatPath } from '@faturador/core';
+import type { PdfLinkSigner, RecordTrigger } from '@faturador/issuing';
 import { hasScope } from '@faturador/store';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { submissionAnswer } from '../../answers.ts';
 import type { AppEnv } from '../../context.ts';
+import { adoptRequestId } from '../../middleware/request-context.ts';
 import { createOpenApiApp, openapiRoute } from '../../openapi.ts';
 import { AIRTABLE_TRIGGER_PATH, airtableTriggerBodySchema, airtableTriggerRoute } from './schema.ts';
-import { type RecordTriggerDeps, type TriggerLogger, triggerRecord } from './trigger.ts';
 
 export { AIRTABLE_TRIGGER_PATH } from './schema.ts';
-export { recordIdempotencyKey, type SubmitFn, type TriggerLogger } from './trigger.ts';
 
 /**
  * Frames an extension runs in: `https://<id>.airtableblocks.com`, `devblock--….airtableblocks.com`
@@ -21,7 +22,11 @@ export const DEFAULT_TRIGGER_ORIGINS: ReadonlyArray<string | RegExp> = [
   'https://localhost:9000',
 ];
 
-export interface AirtableTriggerDeps extends RecordTriggerDeps {
+export interface AirtableTriggerDeps {
+  /** The service layer's record trigger (packages/issuing): reads, maps and submits the record. */
+  trigger: RecordTrigger;
+  pdfLinks: PdfLinkSigner;
+  publicUrl: string;
   /**
    * The API's authentication for scope `record-triggers:write`. Applied after CORS, so that a
    * preflight (which carries no credentials) is answered and errors are readable by the extension.
@@ -52,15 +57,6 @@ export function airtableTriggerCors(origins: ReadonlyArray<string | RegExp> = DE
   });
 }
 
-function fail(c: Context<AppEnv>, error: FaturadorError, retryAfterSeconds?: number) {
-  const requestId = c.get('requestId');
-  c.header('X-Request-Id', requestId);
-  if (retryAfterSeconds !== undefined) c.header('Retry-After', String(retryAfterSeconds));
-  return c.json(errorEnvelope(requestId, error), error.status as ContentfulStatusCode);
-}
-
-const silent: TriggerLogger = { warn: () => {}, info: () => {} };
-
 /**
  * `POST /api/v1/record-triggers/airtable` (+ its CORS preflight). Mount with
  * `app.route('/', airtableTriggerRoutes(deps))`; the app's request-context middleware provides
@@ -76,7 +72,7 @@ export function airtableTriggerRoutes(deps: AirtableTriggerDeps): OpenAPIHono<Ap
     const client = c.get('client');
     // A key of the billing API (invoices:write) must not trigger records, nor the reverse.
     if (!client || !hasScope(client, 'record-triggers:write')) {
-      return fail(c, new FaturadorError('AUTH_ERROR', 'Invalid credentials.'));
+      throw new FaturadorError('AUTH_ERROR', 'Invalid credentials.');
     }
     await next();
   };
@@ -89,12 +85,9 @@ export function airtableTriggerRoutes(deps: AirtableTriggerDeps): OpenAPIHono<Ap
     try {
       json = await c.req.json();
     } catch {
-      return fail(
-        c,
-        new FaturadorError('VALIDATION_ERROR', 'body is invalid: it is not valid JSON.', {
-          issues: [{ path: 'body', reason: 'is not valid JSON' }],
-        }),
-      );
+      throw new FaturadorError('VALIDATION_ERROR', 'body is invalid: it is not valid JSON.', {
+        issues: [{ path: 'body', reason: 'is not valid JSON' }],
+      });
     }
     const parsed = airtableTriggerBodySchema.safeParse(json);
     if (!parsed.success) {
@@ -103,32 +96,33 @@ export function airtableTriggerRoutes(deps: AirtableTriggerDeps): OpenAPIHono<Ap
         reason: issue.code === 'unrecognized_keys' ? 'has unknown fields' : issue.message,
       }));
       const [first] = issues;
-      return fail(
-        c,
-        new FaturadorError(
-          'VALIDATION_ERROR',
-          `${first?.path ?? 'body'} is invalid: ${first?.reason ?? 'bad trigger'}.`,
-          {
-            issues,
-          },
-        ),
+      throw new FaturadorError(
+        'VALIDATION_ERROR',
+        `${first?.path ?? 'body'} is invalid: ${first?.reason ?? 'bad trigger'}.`,
+        { issues },
       );
     }
-    const answer = await triggerRecord(
-      {
-        requestId: c.get('requestId') ?? newId('req'),
-        clientId: client.clientId,
-        connectionId: client.connectionId ?? null,
-        origin: { kind: 'airtable', ...parsed.data },
-        wait,
-      },
-      deps,
-      c.get('logger') ?? silent,
+    // A key bound to one base (the extension's, readable by every collaborator) triggers only it.
+    if (client.airtableBase && client.airtableBase !== parsed.data.base_id) {
+      throw new FaturadorError(
+        'NOT_FOUND',
+        `Airtable base ${parsed.data.base_id} is not set up for this key.`,
+      );
+    }
+    const submission = await deps.trigger.trigger({
+      requestId: c.get('requestId'),
+      clientId: client.clientId,
+      connectionId: client.connectionId ?? null,
+      origin: { kind: 'airtable', ...parsed.data },
+      wait,
+    });
+    const answer = submissionAnswer(submission, deps.pdfLinks, deps.publicUrl);
+    adoptRequestId(c, submission.entry.requestId);
+    c.get('logger').info(
+      { record: parsed.data.record_id, status: answer.status },
+      'airtable record trigger answered',
     );
-    if (answer.kind === 'error') return fail(c, answer.error, answer.retryAfterSeconds);
-    const requestId = (answer.body as { request_id?: string }).request_id;
-    if (requestId) c.header('X-Request-Id', requestId);
-    return c.json(answer.body as object, answer.status as ContentfulStatusCode);
+    return c.json(answer.body, answer.status as ContentfulStatusCode);
   });
   return app;
 }

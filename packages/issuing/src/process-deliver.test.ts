@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { type AirtableOrigin, newId, parseInvoiceRequest } from '@faturador/core';
+import { createDestinationLock, fingerprint } from '@faturador/store';
+import { randomPrefix, SEED_EXAMPLE_BODY, testRedisUrl } from '@faturador/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeliverDeps, type Notice, processDeliver } from './process-deliver.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+
+/**
+ * The deliver step is a destination's only writer. These tests run it on a real ledger and lock,
+ * with deliverers that record what they would have written, in order.
+ */
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await createRuntime({
+    redisUrl: testRedisUrl(),
+    masterKey: randomBytes(32).toString('hex'),
+    prefix: randomPrefix(),
+    mode: 'worker',
+  });
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+
+const origin = (record_id: string): AirtableOrigin => ({
+  kind: 'airtable',
+  base_id: 'appBase0000000001',
+  table_id: 'tblTable000000001',
+  record_id,
+});
+
+async function claim(record: string): Promise<string> {
+  const body = { ...SEED_EXAMPLE_BODY, reference: `AT-${record}` };
+  const parsed = parseInvoiceRequest(body);
+  if (!parsed.ok) throw parsed.error;
+  const result = await runtime.idempotency.claim({
+    requestId: newId('req'),
+    clientId: 'ops',
+    idempotencyKey: randomBytes(8).toString('hex'),
+    fingerprint: fingerprint(body),
+    reference: body.reference,
+    request: parsed.value,
+    origin: origin(record),
+    connectionId: null,
+  });
+  if (result.kind !== 'claimed') throw new Error(`claim: ${result.kind}`);
+  return result.requestId;
+}
+
+const DOCUMENT = {
+  type: 'invoice_receipt',
+  status: 'final',
+  moloni_document_id: 1,
+  number: 'FR M/1',
+  series: 'M',
+  total_gross: 10,
+  currency: 'EUR',
+  pdf_url: null,
+  created_at: '2026-12-02T10:00:00Z',
+} as const;
+
+function harness(options: { slowNoticeMs?: number; guard?: (clientId: string) => string | null } = {}) {
+  const written: string[] = [];
+  const deps: DeliverDeps = {
+    ledger: runtime.ledger,
+    lock: createDestinationLock(runtime.redis, runtime.prefix, { waitMs: 5_000 }),
+    guard: async (target) => options.guard?.(target.clientId) ?? null,
+    deliverers: {
+      airtable: async (entry) => void written.push(`result:${entry.state}`),
+    },
+    notices: {
+      airtable: async (_target, notice: Notice) => {
+        // The notice read the ledger before this pause; a result may land meanwhile.
+        if (options.slowNoticeMs) await new Promise((resolve) => setTimeout(resolve, options.slowNoticeMs));
+        written.push(notice.kind === 'issuing' ? 'issuing' : `refused:${notice.error.code}`);
+      },
+    },
+  };
+  return { deps, written };
+}
+
+describe('processDeliver', () => {
+  it('writes "issuing" while the request runs, then the result; the ledger records the delivery', async () => {
+    const { deps, written } = harness();
+    const requestId = await claim('recDeliver0000001');
+    expect(await processDeliver({ requestId, progress: true }, false, deps)).toEqual({ kind: 'done' });
+    await runtime.ledger.markIssued(requestId, DOCUMENT);
+    expect(await processDeliver({ requestId }, false, deps)).toEqual({ kind: 'done' });
+    expect(written).toEqual(['issuing', 'result:issued']);
+    expect((await runtime.ledger.get(requestId))?.delivery.state).toBe('delivered');
+  });
+
+  it('a notice that comes after the result writes nothing: the record keeps the result', async () => {
+    const { deps, written } = harness();
+    const requestId = await claim('recDeliver0000002');
+    await runtime.ledger.markIssued(requestId, DOCUMENT);
+    await processDeliver({ requestId }, false, deps);
+    await processDeliver({ requestId, progress: true }, false, deps);
+    expect(written).toEqual(['result:issued']);
+  });
+
+  it('a notice and the result racing for one record: the result is always written last', async () => {
+    const { deps, written } = harness({ slowNoticeMs: 150 });
+    const requestId = await claim('recDeliver0000003');
+    const notice = processDeliver({ requestId, progress: true }, false, deps);
+    // The result lands while the notice is being written; its delivery waits for the lock.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await runtime.ledger.markIssued(requestId, DOCUMENT);
+    const result = processDeliver({ requestId }, false, deps);
+    await Promise.all([notice, result]);
+    expect(written).toEqual(['issuing', 'result:issued']);
+  });
+
+  it("a trigger's refusal goes to its record, unless the record's base is another client's", async () => {
+    const { deps, written } = harness({ guard: (clientId) => (clientId === 'ops' ? null : 'not yours') });
+    const refusal = (clientId: string) => ({
+      refusal: {
+        clientId,
+        origin: origin('recDeliver0000004'),
+        error: { code: 'VALIDATION_ERROR', message: 'O registo não tem NIF.' },
+      },
+    });
+    expect(await processDeliver(refusal('ops'), false, deps)).toEqual({ kind: 'done' });
+    expect((await processDeliver(refusal('intruder'), false, deps)).kind).toBe('refused');
+    expect(written).toEqual(['refused:VALIDATION_ERROR']);
+  });
+
+  it('a destination held by another delivery is retried later, not written out of turn', async () => {
+    const { deps } = harness();
+    const requestId = await claim('recDeliver0000005');
+    await runtime.ledger.markIssued(requestId, DOCUMENT);
+    const held = createDestinationLock(runtime.redis, runtime.prefix, { waitMs: 0 });
+    const busy = { ...deps, lock: createDestinationLock(runtime.redis, runtime.prefix, { waitMs: 50 }) };
+    const outcome = await held.withLock(
+      `airtable:appBase0000000001:tblTable000000001:recDeliver0000005`,
+      () => processDeliver({ requestId }, false, busy),
+    );
+    expect(outcome?.value.kind).toBe('retry');
+    expect((await runtime.ledger.get(requestId))?.delivery.state).not.toBe('delivered');
+  });
+});
