@@ -1,5 +1,6 @@
 import { FaturadorError } from '@faturador/core';
 import {
+  type ActionSubmitter,
   createActionSubmitter,
   createIntegrations,
   createRecordTrigger,
@@ -87,6 +88,12 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
     secretBox: runtime.secretBox,
     onRejected: (reason, context) => config.logger.warn({ reason, ...context }, 'authentication refused'),
   });
+  const actions = createActionSubmitter({
+    ledger: runtime.ledger,
+    actions: runtime.actions,
+    queues: runtime.queues,
+    syncBudgetMs: config.syncBudgetMs,
+  });
   const app = createApp({
     logger: config.logger,
     redis: runtime.redis,
@@ -105,12 +112,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
       (app: OpenAPIHono<AppEnv>) =>
         registerDocumentActionRoutes(app, {
           authenticator,
-          actions: createActionSubmitter({
-            ledger: runtime.ledger,
-            actions: runtime.actions,
-            queues: runtime.queues,
-            syncBudgetMs: config.syncBudgetMs,
-          }),
+          actions,
           ...(browserOrigins ? { corsOrigins: browserOrigins } : {}),
           publicUrl: config.publicUrl,
         }),
@@ -138,7 +140,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
           settings: airtableSettings,
           ...(browserOrigins ? { corsOrigins: browserOrigins } : {}),
         }),
-      (app: OpenAPIHono<AppEnv>) => mountAdmin(app, runtime, pdfLinks),
+      (app: OpenAPIHono<AppEnv>) => mountAdmin(app, runtime, pdfLinks, actions),
       ...(config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
     ],
     metrics: createApiMetrics(runtime.queues),
@@ -155,7 +157,12 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
 }
 
 /** The backoffice at /admin/, on the same runtime as the API (one service layer for both). */
-function mountAdmin(app: OpenAPIHono<AppEnv>, runtime: Runtime, pdfLinks: PdfLinkSigner): void {
+function mountAdmin(
+  app: OpenAPIHono<AppEnv>,
+  runtime: Runtime,
+  pdfLinks: PdfLinkSigner,
+  actions: ActionSubmitter,
+): void {
   const storeDeps = { redis: runtime.redis, prefix: runtime.prefix, secretBox: runtime.secretBox };
   const connections = createConnectionStore(storeDeps);
   const admin = createAdminApp({
@@ -164,6 +171,8 @@ function mountAdmin(app: OpenAPIHono<AppEnv>, runtime: Runtime, pdfLinks: PdfLin
     moloniCalls: runtime.moloniCalls,
     index: runtime.requestIndex,
     operations: runtime.operations,
+    actions,
+    lifecycle: runtime.actions,
     queues: runtime.queues,
     clients: createApiClientStore(storeDeps),
     connections,

@@ -34,6 +34,8 @@ export interface LifecycleAction {
   outcome: Record<string, unknown> | null;
   error: SerializedError | null;
   httpStatus: number | null;
+  /** Who asked: `client:<id>` (the API), `admin:<e-mail>` (the backoffice), `slack:<user>`… */
+  by?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -53,6 +55,7 @@ export interface NewAction {
   /** `NC` or `RC`: the action gets `<baseReference>/<code><n>`, n counted per request and code. */
   referenceCode: 'NC' | 'RC' | null;
   baseReference: string;
+  by?: string;
 }
 
 const hashOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
@@ -120,6 +123,7 @@ export function createLifecycleStore({ redis, prefix, ttlSeconds }: LifecycleSto
         outcome: null,
         error: null,
         httpStatus: null,
+        ...(input.by ? { by: input.by } : {}),
         createdAt: now,
         updatedAt: now,
       };

@@ -1,4 +1,4 @@
-import type { Operations, PdfLinkSigner } from '@faturador/issuing';
+import type { ActionSubmitter, Operations, PdfLinkSigner } from '@faturador/issuing';
 import type { Queues } from '@faturador/jobs';
 import type { ConnectionReport } from '@faturador/moloni';
 import type {
@@ -7,6 +7,7 @@ import type {
   ApiClientStore,
   ConnectionStore,
   Ledger,
+  LifecycleStore,
   MoloniCallLog,
   RequestIndex,
 } from '@faturador/store';
@@ -20,6 +21,10 @@ export interface AdminDeps {
   moloniCalls: MoloniCallLog;
   index: RequestIndex;
   operations: Operations;
+  /** Finalize, delete, credit, receipt and e-mail: the API's own submitter. */
+  actions: ActionSubmitter;
+  /** Each request's actions (credit notes, receipts, e-mails…), for its page. */
+  lifecycle: Pick<LifecycleStore, 'list'>;
   queues: Queues;
   clients: ApiClientStore;
   connections: ConnectionStore;

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { REQUEST_STATES } from '@faturador/store';
+import { ATTENTION_REASONS, REQUEST_STATES } from '@faturador/store';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -13,7 +13,9 @@ import {
   sameToken,
 } from './auth.ts';
 import type { AdminDeps, AdminEnv } from './context.ts';
-import { Layout } from './layout.tsx';
+import { registerDocumentActionPages } from './document-actions.tsx';
+import { Layout, LiveScript } from './layout.tsx';
+import { liveStream } from './live.ts';
 import { registerManagePages } from './manage.tsx';
 import { registerRequestPages } from './requests.tsx';
 import { deliveryLabel, type Lang, stateLabel, translator } from './texts.ts';
@@ -141,113 +143,135 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
     ].filter((item) => item.count > 0);
     return c.html(
       <Layout lang={lang} title={t('overview')} session={c.get('session')} path="/admin/">
-        <div class="cards">
-          {[
-            [t('today'), today],
-            [t('last7'), week],
-          ].map(([label, counts]) => (
-            <section class="card" aria-label={String(label)}>
-              <h2>{String(label)}</h2>
+        <div id="live" data-events="/admin/events">
+          <div class="cards">
+            {[
+              [t('today'), today],
+              [t('last7'), week],
+            ].map(([label, counts]) => (
+              <section class="card" aria-label={String(label)}>
+                <h2>{String(label)}</h2>
+                <dl>
+                  {REQUEST_STATES.map((state) => (
+                    <>
+                      <dt>
+                        <a href={`/admin/requests?state=${state}`}>{stateLabel(lang, state)}</a>
+                      </dt>
+                      <dd data-count={state}>{(counts as Record<string, number>)[state] ?? 0}</dd>
+                    </>
+                  ))}
+                </dl>
+              </section>
+            ))}
+            <section class="card">
+              <h2>{t('queue')}</h2>
               <dl>
-                {REQUEST_STATES.map((state) => (
-                  <>
-                    <dt>
-                      <a href={`/admin/requests?state=${state}`}>{stateLabel(lang, state)}</a>
-                    </dt>
-                    <dd data-count={state}>{(counts as Record<string, number>)[state] ?? 0}</dd>
-                  </>
-                ))}
+                <dt>issue</dt>
+                <dd>
+                  {issueCounts.waiting ?? 0} / {issueCounts.active ?? 0} / {issueCounts.delayed ?? 0} (waiting
+                  / active / delayed)
+                </dd>
+                <dt>deliver</dt>
+                <dd>
+                  {deliverCounts.waiting ?? 0} / {deliverCounts.active ?? 0} / {deliverCounts.delayed ?? 0}
+                </dd>
+                <dt>{t('workers')}</dt>
+                <dd data-workers={workers.length}>{workers.length}</dd>
               </dl>
             </section>
-          ))}
-          <section class="card">
-            <h2>{t('queue')}</h2>
-            <dl>
-              <dt>issue</dt>
-              <dd>
-                {issueCounts.waiting ?? 0} / {issueCounts.active ?? 0} / {issueCounts.delayed ?? 0} (waiting /
-                active / delayed)
-              </dd>
-              <dt>deliver</dt>
-              <dd>
-                {deliverCounts.waiting ?? 0} / {deliverCounts.active ?? 0} / {deliverCounts.delayed ?? 0}
-              </dd>
-              <dt>{t('workers')}</dt>
-              <dd data-workers={workers.length}>{workers.length}</dd>
-            </dl>
-          </section>
-        </div>
-        <h2>{t('needsAttention')}</h2>
-        {attention.length === 0 && !mismatches?.count && !deliveries?.count ? (
-          <p>{t('none')}</p>
-        ) : (
-          <>
-            {attention.length > 0 ? (
-              <ul>
-                {attention.map((item) => (
-                  <li>
-                    <a href={item.href}>
-                      {item.label}: {item.count}
-                    </a>
-                  </li>
+          </div>
+          <h2>{t('needsAttention')}</h2>
+          {attention.length === 0 && !mismatches?.count && !deliveries?.count ? (
+            <p>{t('none')}</p>
+          ) : (
+            <>
+              {attention.length > 0 ? (
+                <ul>
+                  {attention.map((item) => (
+                    <li>
+                      <a href={item.href}>
+                        {item.label}: {item.count}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {[
+                { id: 'attention-mismatch', title: t('totalMismatchDrafts'), found: mismatches },
+                { id: 'attention-delivery', title: t('failedDeliveries'), found: deliveries },
+              ].map(({ id, title, found }) =>
+                found?.count ? (
+                  <section aria-labelledby={`${id}-title`} id={id}>
+                    <h3 id={`${id}-title`}>
+                      {title}: <span data-attention-count>{found.count}</span>
+                    </h3>
+                    <ul>
+                      {found.entries.map((entry) => (
+                        <li data-request={entry.requestId}>
+                          <a href={`/admin/requests/${entry.requestId}`}>{entry.reference}</a> ·{' '}
+                          {entry.request.customer.name} ·{' '}
+                          {id === 'attention-delivery' ? (
+                            <>
+                              {deliveryLabel(lang, entry.delivery.state)}
+                              {entry.delivery.detail ? ` — ${entry.delivery.detail}` : ''}
+                            </>
+                          ) : (
+                            <code>{entry.error?.code ?? 'TOTAL_MISMATCH'}</code>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                ) : null,
+              )}
+            </>
+          )}
+          <h2>{t('lastErrors')}</h2>
+          {lastErrors.size === 0 ? (
+            <p>{t('none')}</p>
+          ) : (
+            <table>
+              <tbody>
+                {[...lastErrors].map(([connection, error]) => (
+                  <tr>
+                    <th scope="row">{connection}</th>
+                    <td>
+                      <code>{error.code}</code> {error.message}
+                    </td>
+                    <td>
+                      <a href={`/admin/requests/${error.requestId}`}>{error.at}</a>
+                    </td>
+                  </tr>
                 ))}
-              </ul>
-            ) : null}
-            {[
-              { id: 'attention-mismatch', title: t('totalMismatchDrafts'), found: mismatches },
-              { id: 'attention-delivery', title: t('failedDeliveries'), found: deliveries },
-            ].map(({ id, title, found }) =>
-              found?.count ? (
-                <section aria-labelledby={`${id}-title`} id={id}>
-                  <h3 id={`${id}-title`}>
-                    {title}: <span data-attention-count>{found.count}</span>
-                  </h3>
-                  <ul>
-                    {found.entries.map((entry) => (
-                      <li data-request={entry.requestId}>
-                        <a href={`/admin/requests/${entry.requestId}`}>{entry.reference}</a> ·{' '}
-                        {entry.request.customer.name} ·{' '}
-                        {id === 'attention-delivery' ? (
-                          <>
-                            {deliveryLabel(lang, entry.delivery.state)}
-                            {entry.delivery.detail ? ` — ${entry.delivery.detail}` : ''}
-                          </>
-                        ) : (
-                          <code>{entry.error?.code ?? 'TOTAL_MISMATCH'}</code>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
-                </section>
-              ) : null,
-            )}
-          </>
-        )}
-        <h2>{t('lastErrors')}</h2>
-        {lastErrors.size === 0 ? (
-          <p>{t('none')}</p>
-        ) : (
-          <table>
-            <tbody>
-              {[...lastErrors].map(([connection, error]) => (
-                <tr>
-                  <th scope="row">{connection}</th>
-                  <td>
-                    <code>{error.code}</code> {error.message}
-                  </td>
-                  <td>
-                    <a href={`/admin/requests/${error.requestId}`}>{error.at}</a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <LiveScript />
       </Layout>,
     );
   });
 
+  // The overview, live: its counts, queues and attention lists, read again every half second.
+  app.get('/events', async (c) => {
+    const markOf = async () => {
+      const now = Date.now();
+      const midnight = new Date(new Date(now).toISOString().slice(0, 10)).getTime();
+      const marks = await Promise.all([
+        deps.index.countByState(midnight, now),
+        deps.index.countByState(now - 7 * 86_400_000, now),
+        deps.queues.issue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+        deps.queues.deliver.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+        deps.queues.issue.getWorkers().then((workers) => workers.length),
+        ...ATTENTION_REASONS.map((reason) => deps.index.attention(reason, 1).then((found) => found.count)),
+      ]);
+      return JSON.stringify(marks);
+    };
+    return liveStream(c, await markOf(), markOf);
+  });
+
   registerRequestPages(app, deps);
+  registerDocumentActionPages(app, deps);
   registerManagePages(app, deps);
   return app;
 }

@@ -107,3 +107,24 @@ export function Csrf(props: { session: AdminSession }) {
 export function StateBadge(props: { state: string; label: string }) {
   return <span class={`state state-${props.state}`}>{props.label}</span>;
 }
+
+/**
+ * Keeps `#live` current: on each `change` from the URL in its `data-events`, the page is read
+ * again and only that part is replaced (the filters being typed stay as they are). A fixed
+ * script, nothing from the request in it: safe to leave unescaped.
+ */
+const LIVE_SCRIPT = `(() => {
+  const live = document.getElementById('live');
+  if (!live || !window.EventSource) return;
+  new EventSource(live.dataset.events).addEventListener('change', async () => {
+    const answer = await fetch(location.href, { headers: { accept: 'text/html' } });
+    if (!answer.ok) return;
+    const page = new DOMParser().parseFromString(await answer.text(), 'text/html');
+    const next = page.getElementById('live');
+    if (next) live.replaceChildren(...next.childNodes);
+  });
+})();`;
+
+export function LiveScript() {
+  return <script dangerouslySetInnerHTML={{ __html: LIVE_SCRIPT }} />;
+}

@@ -3,10 +3,11 @@ import { isFaturadorError, isId } from '@faturador/core';
 import { parseListQuery } from '@faturador/issuing';
 import { type LedgerEntry, type RequestFilter, roleAllows } from '@faturador/store';
 import type { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { requireRole } from './auth.ts';
 import type { AdminDeps, AdminEnv } from './context.ts';
-import { Csrf, Layout, StateBadge } from './layout.tsx';
+import { DocumentLife } from './document-actions.tsx';
+import { Csrf, Layout, LiveScript, StateBadge } from './layout.tsx';
+import { liveStream } from './live.ts';
 import { stateLabel, translator } from './texts.ts';
 
 const QUERY_FIELDS = ['state', 'client', 'origin', 'type', 'from', 'to', 'q'] as const;
@@ -45,6 +46,21 @@ function csvCell(value: string): string {
 }
 
 export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void {
+  // The list's first page, live: a `change` when any of its rows (or which rows) changes.
+  app.get('/requests/events', async (c) => {
+    const query = Object.fromEntries(QUERY_FIELDS.map((name) => [name, c.req.query(name) || undefined]));
+    const markOf = async () => {
+      try {
+        const page = await findPage(deps, query);
+        return page.entries.map((entry) => `${entry.requestId}:${entry.state}:${entry.updatedAt}`).join(' ');
+      } catch (error) {
+        if (isFaturadorError(error)) return null;
+        throw error;
+      }
+    };
+    return liveStream(c, (await markOf()) ?? '', markOf);
+  });
+
   app.get('/requests', async (c) => {
     const lang = c.get('lang');
     const t = translator(lang);
@@ -126,62 +142,65 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
           <button type="submit">{t('filter')}</button>
           <a href={`/admin/requests.csv?${params}`}>{t('csv')}</a>
         </form>
-        {problem ? (
-          <p class="error" role="alert">
-            {problem}
-          </p>
-        ) : null}
-        {page.truncated ? <p class="notice">{t('truncated')}</p> : null}
-        {page.entries.length === 0 ? (
-          <p>{t('noRequests')}</p>
-        ) : (
-          <table>
-            <caption class="skip">{t('requests')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('created')}</th>
-                <th scope="col">{t('state')}</th>
-                <th scope="col">{t('reference')}</th>
-                <th scope="col">{t('customer')}</th>
-                <th scope="col">{t('total')}</th>
-                <th scope="col">{t('number')}</th>
-                <th scope="col">{t('client')}</th>
-                <th scope="col">{t('origin')}</th>
-                <th scope="col">{t('error')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.entries.map((entry) => (
-                <tr data-request={entry.requestId}>
-                  <td>
-                    <a href={`/admin/requests/${entry.requestId}`}>
-                      {entry.createdAt.slice(0, 19).replace('T', ' ')}
-                    </a>
-                  </td>
-                  <td>
-                    <StateBadge state={entry.state} label={stateLabel(lang, entry.state)} />
-                  </td>
-                  <td>{entry.reference}</td>
-                  <td>
-                    {entry.request.customer.name} ({entry.request.customer.vatNumber})
-                  </td>
-                  <td>{totalOf(entry)}</td>
-                  <td>{entry.document?.number ?? ''}</td>
-                  <td>{entry.clientId}</td>
-                  <td>{entry.origin.kind}</td>
-                  <td>{entry.error?.code ?? entry.lastError?.code ?? ''}</td>
+        <div id="live" data-events={`/admin/requests/events?${params}`}>
+          {problem ? (
+            <p class="error" role="alert">
+              {problem}
+            </p>
+          ) : null}
+          {page.truncated ? <p class="notice">{t('truncated')}</p> : null}
+          {page.entries.length === 0 ? (
+            <p>{t('noRequests')}</p>
+          ) : (
+            <table>
+              <caption class="skip">{t('requests')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('created')}</th>
+                  <th scope="col">{t('state')}</th>
+                  <th scope="col">{t('reference')}</th>
+                  <th scope="col">{t('customer')}</th>
+                  <th scope="col">{t('total')}</th>
+                  <th scope="col">{t('number')}</th>
+                  <th scope="col">{t('client')}</th>
+                  <th scope="col">{t('origin')}</th>
+                  <th scope="col">{t('error')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {page.nextCursor ? (
-          <p>
-            <a rel="next" href={`/admin/requests?${nextParams}`}>
-              {t('next')} →
-            </a>
-          </p>
-        ) : null}
+              </thead>
+              <tbody>
+                {page.entries.map((entry) => (
+                  <tr data-request={entry.requestId}>
+                    <td>
+                      <a href={`/admin/requests/${entry.requestId}`}>
+                        {entry.createdAt.slice(0, 19).replace('T', ' ')}
+                      </a>
+                    </td>
+                    <td>
+                      <StateBadge state={entry.state} label={stateLabel(lang, entry.state)} />
+                    </td>
+                    <td>{entry.reference}</td>
+                    <td>
+                      {entry.request.customer.name} ({entry.request.customer.vatNumber})
+                    </td>
+                    <td>{totalOf(entry)}</td>
+                    <td>{entry.document?.number ?? ''}</td>
+                    <td>{entry.clientId}</td>
+                    <td>{entry.origin.kind}</td>
+                    <td>{entry.error?.code ?? entry.lastError?.code ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {page.nextCursor ? (
+            <p>
+              <a rel="next" href={`/admin/requests?${nextParams}`}>
+                {t('next')} →
+              </a>
+            </p>
+          ) : null}
+        </div>
+        <LiveScript />
       </Layout>,
     );
   });
@@ -244,7 +263,11 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
         </Layout>,
         404,
       );
-    const [job, calls] = await Promise.all([deps.queues.issue.getJob(id), deps.moloniCalls.list(id)]);
+    const [job, calls, actions] = await Promise.all([
+      deps.queues.issue.getJob(id),
+      deps.moloniCalls.list(id),
+      deps.lifecycle.list(id),
+    ]);
     const final = entry.state === 'issued' || entry.state === 'failed';
     const canAct = roleAllows(session.role, 'operator');
     const done = c.req.query('done');
@@ -263,6 +286,11 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
         {done === 'redeliver' ? (
           <p class="notice" role="status">
             {t('redelivered')}
+          </p>
+        ) : null}
+        {done && done !== 'retry' && done !== 'redeliver' ? (
+          <p class="notice" role="status">
+            {t('doneAction')}
           </p>
         ) : null}
         <dl>
@@ -291,11 +319,9 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
             </>
           ) : null}
         </dl>
-        {final ? null : (
-          <p>
-            {t('liveHint')} <a href={`/admin/requests/${id}`}>{t('refresh')}</a>
-          </p>
-        )}
+        <p>
+          {t('liveHint')} <a href={`/admin/requests/${id}`}>{t('refresh')}</a>
+        </p>
         <h2>{t('document')}</h2>
         {entry.document ? (
           <p>
@@ -308,6 +334,7 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
         ) : (
           <p>{t('none')}</p>
         )}
+        <DocumentLife entry={entry} actions={actions} lang={lang} session={session} />
         <h2>{t('timeline')}</h2>
         <ol>
           <li>
@@ -406,35 +433,31 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
         ) : null}
         <h2>{t('body')}</h2>
         <pre>{JSON.stringify({ request: entry.request, origin: entry.origin }, null, 2)}</pre>
-        {final ? null : (
-          <script
-            // A fixed script, nothing from the request in it: safe to leave unescaped.
-            dangerouslySetInnerHTML={{
-              __html: `new EventSource(location.pathname + '/events').addEventListener('change', () => location.replace(location.pathname));`,
-            }}
-          />
-        )}
+        <script
+          // A fixed script, nothing from the request in it: safe to leave unescaped.
+          dangerouslySetInnerHTML={{
+            __html: `new EventSource(location.pathname + '/events').addEventListener('change', () => location.replace(location.pathname));`,
+          }}
+        />
       </Layout>,
     );
   });
 
-  // Server-sent events: one `change` when the request's state or update time moves on.
+  // Server-sent events: one `change` when the request or one of its actions moves on.
   app.get('/requests/:id/events', async (c) => {
     const id = c.req.param('id');
-    const first = await deps.ledger.get(id);
-    if (!first) return c.text('not found', 404);
-    return streamSSE(c, async (stream) => {
-      let seen = `${first.state} ${first.updatedAt}`;
-      for (let tick = 0; tick < 600 && !stream.aborted; tick++) {
-        await stream.sleep(500);
-        const now = await deps.ledger.get(id);
-        const mark = `${now?.state} ${now?.updatedAt}`;
-        if (mark !== seen) {
-          seen = mark;
-          await stream.writeSSE({ event: 'change', data: now?.state ?? '' });
-        }
-      }
-    });
+    const markOf = async () => {
+      const [entry, actions] = await Promise.all([deps.ledger.get(id), deps.lifecycle.list(id)]);
+      if (!entry) return null;
+      return [
+        entry.state,
+        entry.updatedAt,
+        ...actions.map((a) => `${a.actionId}:${a.state}:${a.updatedAt}`),
+      ].join(' ');
+    };
+    const first = await markOf();
+    if (first === null) return c.text('not found', 404);
+    return liveStream(c, first, markOf);
   });
 
   for (const action of ['retry', 'redeliver'] as const) {

@@ -32,6 +32,8 @@ export interface ActionSubmission {
   idempotencyKey: string;
   kind: ActionKind;
   body: unknown;
+  /** Who asked, recorded on the action (default: the client itself). */
+  by?: string;
 }
 
 /**
@@ -124,6 +126,7 @@ export function createActionSubmitter(deps: ActionSubmitDeps) {
         }),
         referenceCode: input.kind === 'credit_note' ? 'NC' : input.kind === 'receipt' ? 'RC' : null,
         baseReference: entry.reference,
+        by: input.by ?? `client:${input.clientId}`,
       });
       if (claim.kind === 'existing' && !claim.sameBody) {
         return refuse(
