@@ -1,6 +1,5 @@
 import { FaturadorError } from '@faturador/core';
 import {
-  type ActionSubmitter,
   createActionSubmitter,
   createIntegrations,
   createRecordTrigger,
@@ -8,7 +7,6 @@ import {
   createResultWaiter,
   createRuntime,
   createSubmitter,
-  type PdfLinkSigner,
   type Runtime,
   type RuntimeConfig,
 } from '@faturador/issuing';
@@ -22,7 +20,7 @@ import {
 } from '@faturador/store';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
-import { createAdminApp } from './admin/index.tsx';
+import { type AdminDeps, createAdminApp } from './admin/index.tsx';
 import { createApp } from './app.ts';
 import type { AppEnv } from './context.ts';
 import { createApiMetrics } from './metrics.ts';
@@ -140,7 +138,8 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
           settings: airtableSettings,
           ...(browserOrigins ? { corsOrigins: browserOrigins } : {}),
         }),
-      (app: OpenAPIHono<AppEnv>) => mountAdmin(app, runtime, pdfLinks, actions),
+      (app: OpenAPIHono<AppEnv>) =>
+        mountAdmin(app, runtime, { pdfLinks, actions, airtableBases: airtableSettings }),
       ...(config.mount ?? []).map((mount) => (app: OpenAPIHono<AppEnv>) => mount(app, runtime, submitter)),
     ],
     metrics: createApiMetrics(runtime.queues),
@@ -160,8 +159,7 @@ export async function buildApi(config: ApiConfig): Promise<Api> {
 function mountAdmin(
   app: OpenAPIHono<AppEnv>,
   runtime: Runtime,
-  pdfLinks: PdfLinkSigner,
-  actions: ActionSubmitter,
+  shared: Pick<AdminDeps, 'pdfLinks' | 'actions' | 'airtableBases'>,
 ): void {
   const storeDeps = { redis: runtime.redis, prefix: runtime.prefix, secretBox: runtime.secretBox };
   const connections = createConnectionStore(storeDeps);
@@ -171,12 +169,11 @@ function mountAdmin(
     moloniCalls: runtime.moloniCalls,
     index: runtime.requestIndex,
     operations: runtime.operations,
-    actions,
+    ...shared,
     lifecycle: runtime.actions,
     queues: runtime.queues,
     clients: createApiClientStore(storeDeps),
     connections,
-    pdfLinks,
     async checkConnection(connectionId) {
       const connection = await connections.getConnection(connectionId);
       if (!connection) throw new FaturadorError('NOT_FOUND', `No Moloni connection ${connectionId}.`);

@@ -1,3 +1,4 @@
+import type { AirtableBaseSettingsStore } from '@faturador/airtable-web';
 import type { ActionSubmitter, Operations, PdfLinkSigner } from '@faturador/issuing';
 import type { Queues } from '@faturador/jobs';
 import type { ConnectionReport } from '@faturador/moloni';
@@ -27,6 +28,8 @@ export interface AdminDeps {
   lifecycle: Pick<LifecycleStore, 'list'>;
   queues: Queues;
   clients: ApiClientStore;
+  /** The bases the API writes results to; their tokens are opened only to check access. */
+  airtableBases: Pick<AirtableBaseSettingsStore, 'list' | 'get' | 'access'>;
   connections: ConnectionStore;
   pdfLinks: PdfLinkSigner;
   /** Inserts and deletes a draft with the connection, as `faturador connections check` does. */

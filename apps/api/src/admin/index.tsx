@@ -14,6 +14,7 @@ import {
 } from './auth.ts';
 import type { AdminDeps, AdminEnv } from './context.ts';
 import { registerDocumentActionPages } from './document-actions.tsx';
+import { registerIntegrationPages } from './integrations.tsx';
 import { Layout, LiveScript } from './layout.tsx';
 import { liveStream } from './live.ts';
 import { registerManagePages } from './manage.tsx';
@@ -273,5 +274,6 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   registerRequestPages(app, deps);
   registerDocumentActionPages(app, deps);
   registerManagePages(app, deps);
+  registerIntegrationPages(app, deps);
   return app;
 }

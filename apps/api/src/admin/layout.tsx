@@ -72,6 +72,12 @@ export function Layout(props: LayoutProps) {
                 <li>
                   <a href="/admin/connections">{t('connections')}</a>
                 </li>
+                <li>
+                  <a href="/admin/airtable">{t('airtableBases')}</a>
+                </li>
+                <li>
+                  <a href="/admin/slack">{t('slackWorkspaces')}</a>
+                </li>
               </ul>
             </nav>
           ) : null}

@@ -8,7 +8,7 @@ import type { AdminDeps, AdminEnv } from './context.ts';
 import { DocumentLife } from './document-actions.tsx';
 import { Csrf, Layout, LiveScript, StateBadge } from './layout.tsx';
 import { liveStream } from './live.ts';
-import { stateLabel, translator } from './texts.ts';
+import { deliveryLabel, stateLabel, translator } from './texts.ts';
 
 const QUERY_FIELDS = ['state', 'client', 'origin', 'type', 'from', 'to', 'q'] as const;
 
@@ -411,7 +411,7 @@ export function registerRequestPages(app: Hono<AdminEnv>, deps: AdminDeps): void
         )}
         <h2>{t('delivery')}</h2>
         <p>
-          {entry.delivery.state}
+          {deliveryLabel(lang, entry.delivery.state)}
           {entry.delivery.detail ? ` — ${entry.delivery.detail}` : ''}
         </p>
         {canAct && (entry.state === 'failed' || (final && entry.origin.kind !== 'api')) ? (

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createAdminStore } from '@faturador/store';
+import {
+  BOOKINGS_BASE_ID,
+  BOOKINGS_PAT,
+  bookingSettings,
+  bookingsBaseSeed,
+  type FakeAirtable,
+  startFakeAirtable,
+} from '@faturador/airtable-sandbox';
+import { createAirtableBaseSettingsStore } from '@faturador/airtable-web';
+import { createAdminStore, createApiClientStore } from '@faturador/store';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +21,9 @@ import { launchChromium, screenshotDir } from './browser.ts';
 let stack: Stack;
 let browser: BrowserContext;
 let page: Page;
+let airtable: FakeAirtable;
+const tokens: Record<string, { bases: string[] }> = { [BOOKINGS_PAT]: { bases: [BOOKINGS_BASE_ID] } };
+const ADMIN = { email: 'admin@example.pt', password: 'admin-password-0001' };
 const OPERATOR = { email: 'operador@example.pt', password: 'operator-password-0001' };
 const VIEWER = { email: 'leitor@example.pt', password: 'viewer-password-0001' };
 const run = randomUUID().slice(0, 6);
@@ -21,6 +33,13 @@ beforeAll(async () => {
   const admins = createAdminStore({ redis: stack.api.runtime.redis, prefix: stack.api.runtime.prefix });
   await admins.create({ ...OPERATOR, role: 'operator' });
   await admins.create({ ...VIEWER, role: 'viewer' });
+  await admins.create({ ...ADMIN, role: 'admin' });
+  airtable = await startFakeAirtable({ bases: [bookingsBaseSeed([])], tokens });
+  const { runtime } = stack.api;
+  await createApiClientStore(runtime).createClient({ client_id: 'bookings_ops', name: 'Bookings ops' });
+  await createAirtableBaseSettingsStore(runtime).save(
+    bookingSettings({ api_url: airtable.apiUrl, client_id: 'bookings_ops' }),
+  );
   browser = await launchChromium();
   page = browser.pages()[0] ?? (await browser.newPage());
 }, 120_000);
@@ -28,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  await airtable?.close();
 });
 
 const shot = (name: string) =>
@@ -172,5 +192,32 @@ describe('document actions in the backoffice', () => {
     await expect(page.locator('#live tbody').textContent()).resolves.toContain(`DOC-${run}-LIVE`);
     // What the user was typing in the filters stays.
     await expect(page.getByLabel('Pesquisar').inputValue()).resolves.toBe(`DOC-${run}-LIVE`);
+  });
+});
+
+describe('where results go', () => {
+  it('lists the Airtable bases without their token, and checks one against Airtable', async () => {
+    await signIn(ADMIN, '/admin/airtable');
+    const base = page.locator(`#bases tr[data-base="${BOOKINGS_BASE_ID}"]`);
+    await expect(base.textContent()).resolves.toContain('bookings_ops');
+    expect(await page.content()).not.toContain(BOOKINGS_PAT);
+    await base.getByRole('button', { name: 'Testar o acesso' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('O token lê a tabela');
+    await shot('airtable-bases');
+    // The token is revoked in Airtable: the same button says so, by code.
+    delete tokens[BOOKINGS_PAT];
+    await page.locator(`#bases tr[data-base="${BOOKINGS_BASE_ID}"]`).getByRole('button').click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('CONNECTION_NOT_CONFIGURED');
+    tokens[BOOKINGS_PAT] = { bases: [BOOKINGS_BASE_ID] };
+  });
+
+  it('shows which clients may deliver to which Slack workspace, and its recent requests', async () => {
+    await signIn(OPERATOR, '/admin/slack');
+    await expect(page.locator('#workspaces tr[data-team="T0FAKE"]').textContent()).resolves.toContain(
+      stack.slackBot.clientId,
+    );
+    // An operator sees the base list but cannot check a base (that opens its token).
+    await page.goto(`${stack.url}/admin/airtable`);
+    await expect(page.getByRole('button', { name: 'Testar o acesso' }).count()).resolves.toBe(0);
   });
 });
