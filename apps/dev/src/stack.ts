@@ -43,7 +43,7 @@ export interface StackOptions {
    */
   deliverers?:
     | WorkerOptions['deliverers']
-    | ((runtime: Runtime) => Pick<WorkerOptions, 'deliverers' | 'notices'>);
+    | ((runtime: Runtime) => Pick<WorkerOptions, 'deliverers' | 'notices' | 'actionDeliverers'>);
   /**
    * Check every answer of `/api/…` against the API's own `/openapi.json` (default on): a
    * mismatch makes the next `post`/`get` and `close` throw.

@@ -1,6 +1,12 @@
-import { deliverNoticeToAirtable, deliverToAirtable } from '@faturador/airtable-web';
-import { createIntegrations, type Deliverer, type NoticeDeliverer, type Runtime } from '@faturador/issuing';
-import { deliverSlackProgress, deliverToSlack } from '@faturador/slack-web';
+import { deliverActionToAirtable, deliverNoticeToAirtable, deliverToAirtable } from '@faturador/airtable-web';
+import {
+  type ActionDeliverer,
+  createIntegrations,
+  type Deliverer,
+  type NoticeDeliverer,
+  type Runtime,
+} from '@faturador/issuing';
+import { deliverActionToSlack, deliverSlackProgress, deliverToSlack } from '@faturador/slack-web';
 import type { LedgerEntry } from '@faturador/store';
 import type { WorkerEnv } from './env.ts';
 
@@ -15,6 +21,8 @@ export interface Deliverers {
    * the request is being retried (its "A emitir" is the bot's own parent message).
    */
   notices: Partial<Record<'slack' | 'airtable', NoticeDeliverer>>;
+  /** What became of a document after issuing (a credit note, a receipt…), told where it came from. */
+  actionDeliverers: Partial<Record<'slack' | 'airtable', ActionDeliverer>>;
 }
 
 export function buildDeliverers(env: WorkerEnv, runtime: Runtime): Deliverers {
@@ -28,6 +36,10 @@ export function buildDeliverers(env: WorkerEnv, runtime: Runtime): Deliverers {
     entry.document?.status === 'final' ? links.url(entry.requestId, entry.document.moloni_document_id) : null;
   const deliverers: Partial<Record<'slack' | 'airtable', Deliverer>> = {
     airtable: (entry) => deliverToAirtable(entry, { settings, airtable, pdfUrl }),
+  };
+  const actionDeliverers: Deliverers['actionDeliverers'] = {
+    airtable: (entry, action, history) =>
+      deliverActionToAirtable(entry, action, history.related, { settings, airtable, pdfUrl }),
   };
   const notices: Deliverers['notices'] = {
     airtable: (target, notice) =>
@@ -46,9 +58,14 @@ export function buildDeliverers(env: WorkerEnv, runtime: Runtime): Deliverers {
       ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
     };
     deliverers.slack = (entry) => deliverToSlack(entry, { ...slack, pdfUrl: pdfUrl(entry) });
+    actionDeliverers.slack = (entry, action, history) =>
+      deliverActionToSlack(entry, action, history, {
+        ...slack,
+        pdfUrl: (documentId) => links.url(entry.requestId, documentId),
+      });
     notices.slack = async (_target, notice) => {
       if (notice.kind === 'issuing') await deliverSlackProgress(notice.entry, slack);
     };
   }
-  return { deliverers, notices };
+  return { deliverers, notices, actionDeliverers };
 }

@@ -1,5 +1,6 @@
 import { isFaturadorError } from '@faturador/core';
 import {
+  type ActionDeliverer,
   abandonAction,
   abandonIssue,
   type Deliverer,
@@ -24,6 +25,8 @@ export interface WorkerOptions {
   deliverers: Partial<Record<'slack' | 'airtable' | 'api', Deliverer>>;
   /** What destinations show before a result (an Airtable record's "A emitir", a trigger's refusal). */
   notices?: Partial<Record<'slack' | 'airtable' | 'api', NoticeDeliverer>>;
+  /** The outcome of an action after issuing, to the request's own thread or record. */
+  actionDeliverers?: Partial<Record<'slack' | 'airtable' | 'api', ActionDeliverer>>;
   /** How e-mails with documents leave (SMTP); without one they fail with EMAIL_NOT_CONFIGURED. */
   mailer?: Mailer | null;
   /**
@@ -142,6 +145,8 @@ export function startWorkers(options: WorkerOptions): Workers {
         ledger: runtime.ledger,
         deliverers: options.deliverers,
         notices: options.notices ?? {},
+        actionDeliverers: options.actionDeliverers ?? {},
+        actions: runtime.actions,
         guard,
         lock: destinationLock,
         logger: logger.child({ jobId: job.id, queue: 'deliver' }),
@@ -182,6 +187,21 @@ export function startWorkers(options: WorkerOptions): Workers {
       );
   });
 
+  // An action's outcome goes where its request came from, whoever asked for it. The job id makes
+  // it one delivery per action, however many times a settled action's job runs again.
+  const tellOutcome = async (actionId: string) => {
+    const action = await runtime.actions.get(actionId);
+    if (!action || (action.state !== 'done' && action.state !== 'failed')) return;
+    const entry = await runtime.ledger.get(action.requestId);
+    if (!entry || !options.actionDeliverers?.[entry.origin.kind]) return;
+    await enqueue(
+      runtime.queues,
+      'deliver',
+      { requestId: action.requestId, actionId },
+      { jobId: `${actionId}.outcome` },
+    );
+  };
+
   const lifecycle = new Worker(
     QUEUE_NAMES.lifecycle,
     async (job: Job, token?: string) => {
@@ -213,6 +233,7 @@ export function startWorkers(options: WorkerOptions): Workers {
             run,
           )
         : await run();
+      if (outcome.kind === 'done' || outcome.kind === 'failed') await tellOutcome(job.data.actionId);
       if (outcome.kind === 'retry') throw outcome.error;
       if (outcome.kind === 'wait') {
         await job.moveToDelayed(outcome.untilMs, token);
@@ -235,9 +256,11 @@ export function startWorkers(options: WorkerOptions): Workers {
   lifecycle.on('failed', (job, error) => {
     // As for issue jobs: an action BullMQ gave up on must not stay `running`.
     if (!job || error.message !== STALLED_TOO_OFTEN) return;
-    abandonAction(job.data.actionId, 'its worker stopped too many times', runtime).catch((failure) =>
-      logger.error({ err: failure, jobId: job.id }, 'could not record an abandoned action'),
-    );
+    abandonAction(job.data.actionId, 'its worker stopped too many times', runtime)
+      .then(() => tellOutcome(job.data.actionId))
+      .catch((failure) =>
+        logger.error({ err: failure, jobId: job.id }, 'could not record an abandoned action'),
+      );
   });
 
   for (const [name, worker] of [

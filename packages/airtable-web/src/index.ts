@@ -53,6 +53,7 @@ export { matchLocation, parseRate, parseZone, resolveTax, type TaxChoice } from 
 export {
   airtableDestinationRefusal,
   type DeliverToAirtableDeps,
+  deliverActionToAirtable,
   deliverNoticeToAirtable,
   deliverToAirtable,
   outcomeFields,

@@ -1,5 +1,12 @@
-import { DeliveryError, type DocumentView, deliveryRefused, type SerializedError } from '@faturador/core';
-import type { LedgerEntry } from '@faturador/store';
+import {
+  DeliveryError,
+  type DocumentView,
+  deliveryRefused,
+  type RelatedFields,
+  type SerializedError,
+} from '@faturador/core';
+import type { LedgerEntry, LifecycleAction } from '@faturador/store';
+import { type ActionOutcome, actionOutcomeFields } from './action-fields.ts';
 import { AirtableApiError, type AirtableClientFactory } from './client.ts';
 import { describeErrorInPortuguese } from './messages.ts';
 import type { AirtableBaseSettingsStore } from './settings.ts';
@@ -151,6 +158,14 @@ async function writeOutcome(
   outcome: (settings: AirtableBaseSettings) => RecordOutcome,
   deps: Omit<DeliverToAirtableDeps, 'pdfUrl'>,
 ): Promise<void> {
+  await writeFields(target, (settings) => outcomeFields(settings, outcome(settings)), deps);
+}
+
+async function writeFields(
+  target: Pick<LedgerEntry, 'clientId' | 'origin'>,
+  fieldsOf: (settings: AirtableBaseSettings) => Record<string, unknown>,
+  deps: Omit<DeliverToAirtableDeps, 'pdfUrl'>,
+): Promise<void> {
   const { origin } = target;
   if (origin.kind !== 'airtable') {
     throw new DeliveryError('This delivery did not come from Airtable.', { retryable: false });
@@ -164,7 +179,8 @@ async function writeOutcome(
   // The base's token belongs to the client that set the base up: nobody else's result goes there.
   const refusal = airtableDestinationRefusal(target, settings);
   if (refusal) throw deliveryRefused(refusal);
-  const fields = outcomeFields(settings, outcome(settings));
+  const fields = fieldsOf(settings);
+  if (Object.keys(fields).length === 0) return;
   try {
     await deps
       .airtable(origin.base_id)
@@ -198,4 +214,42 @@ export async function deliverNoticeToAirtable(
     () => (notice.kind === 'issuing' ? { kind: 'issuing' } : { kind: 'failed', error: notice.error }),
     deps,
   );
+}
+
+/**
+ * The `deliver` job of an action on an Airtable request's document, whoever asked for it: a
+ * finalized draft writes its number and PDF as an issue does; a credit note or a receipt writes
+ * the fields the settings map for them (and "Anulado"/"Pago" once nothing is left); a failure
+ * writes its reason to the error field. An e-mail or a deleted draft has no field to show it.
+ */
+export async function deliverActionToAirtable(
+  entry: LedgerEntry,
+  action: LifecycleAction,
+  related: Pick<RelatedFields, 'open_amount' | 'credited_amount'>,
+  deps: DeliverToAirtableDeps,
+): Promise<void> {
+  if (action.state === 'failed') {
+    const error = action.error ?? { code: 'INTERNAL_ERROR', message: 'The action failed.' };
+    await writeFields(
+      entry,
+      (settings) => {
+        const ref = settings.fields.error;
+        return ref === undefined ? {} : { [ref]: describeErrorInPortuguese(error, entry.requestId) };
+      },
+      deps,
+    );
+    return;
+  }
+  if (action.kind === 'finalize') return deliverToAirtable(entry, deps);
+  if (action.kind !== 'credit_note' && action.kind !== 'receipt') return;
+  const total = Math.round((entry.document?.total_gross ?? 0) * 100);
+  const outcome: ActionOutcome =
+    action.kind === 'credit_note'
+      ? {
+          kind: 'credited',
+          number: action.document?.number ?? null,
+          fullyCredited: Math.round((related.credited_amount ?? 0) * 100) >= total,
+        }
+      : { kind: 'paid', number: action.document?.number ?? null, openAmount: related.open_amount };
+  await writeFields(entry, (settings) => actionOutcomeFields(settings, outcome), deps);
 }

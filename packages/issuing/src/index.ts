@@ -43,6 +43,8 @@ export {
 } from './pdf-links.ts';
 export type { FoundDocument, IssuedDocument, MoloniAccount, MoloniPort, MoloniResolver } from './ports.ts';
 export {
+  type ActionDeliverer,
+  type ActionHistory,
   type DeliverDeps,
   type Deliverer,
   type DeliverOutcome,

@@ -1,9 +1,33 @@
-import { type AirtableOrigin, DeliveryError, type Origin, type SerializedError } from '@faturador/core';
+import {
+  type AirtableOrigin,
+  DeliveryError,
+  type Origin,
+  type RelatedFields,
+  type SerializedError,
+} from '@faturador/core';
 import type { JobData } from '@faturador/jobs';
-import type { DestinationLock, Ledger, LedgerEntry } from '@faturador/store';
+import type { DestinationLock, Ledger, LedgerEntry, LifecycleAction, LifecycleStore } from '@faturador/store';
+import { relatedFields } from './lifecycle/related.ts';
 
 /** Takes a final result to where its request came from. One function per origin kind. */
 export type Deliverer = (entry: LedgerEntry) => Promise<void>;
+
+/**
+ * Takes the outcome of an action on a request's document (done or failed) to where the request
+ * came from, whoever asked for it (the API, the backoffice, the thread itself), with what the
+ * document now is (credited, paid…).
+ */
+export type ActionDeliverer = (
+  entry: LedgerEntry,
+  action: LifecycleAction,
+  history: ActionHistory,
+) => Promise<void>;
+
+/** Every action of the request (this one included) and what they add up to. */
+export interface ActionHistory {
+  actions: readonly LifecycleAction[];
+  related: RelatedFields;
+}
 
 /** Who a delivery is for and where it goes: a request's, or a refused trigger's (no request). */
 export interface DeliveryTarget {
@@ -33,6 +57,9 @@ export interface DeliverDeps {
   deliverers: Partial<Record<LedgerEntry['origin']['kind'], Deliverer>>;
   /** Destinations that show notices (an Airtable record's "A emitir…"); others get results only. */
   notices?: Partial<Record<LedgerEntry['origin']['kind'], NoticeDeliverer>>;
+  /** Outcomes of actions after issuing, per origin kind; an origin without one is not told. */
+  actionDeliverers?: Partial<Record<LedgerEntry['origin']['kind'], ActionDeliverer>>;
+  actions?: Pick<LifecycleStore, 'get' | 'list' | 'setDelivery'>;
   guard: DestinationGuard;
   /** One writer at a time per destination, so the newest state is always the last one written. */
   lock: DestinationLock;
@@ -101,6 +128,7 @@ export async function processDeliver(
   const locked = await deps.lock.withLock(destinationKey(first, first.requestId), async () => {
     // Read again under the lock: what is written is the newest state of the request.
     const entry = (await deps.ledger.get(job.requestId)) ?? first;
+    if ('actionId' in job) return deliverAction(entry, job.actionId, lastAttempt, deps);
     return job.progress ? deliverProgress(entry, lastAttempt, deps) : deliverResult(entry, lastAttempt, deps);
   });
   return locked ? locked.value : busy();
@@ -135,6 +163,52 @@ async function deliverResult(
     if (error.refused) return refuse(entry, error.message, deps);
     if (error.retryable && !lastAttempt) return { kind: 'retry', error };
     await deps.ledger.setDelivery(entry.requestId, 'failed', error.message);
+    return { kind: 'failed', error };
+  }
+}
+
+async function deliverAction(
+  entry: LedgerEntry,
+  actionId: string,
+  lastAttempt: boolean,
+  deps: DeliverDeps,
+): Promise<DeliverOutcome> {
+  const store = deps.actions;
+  const action = await store?.get(actionId);
+  if (!store || !action || action.requestId !== entry.requestId) {
+    return {
+      kind: 'failed',
+      error: new DeliveryError(`No action ${actionId} of ${entry.requestId} to deliver.`, {
+        retryable: false,
+      }),
+    };
+  }
+  if (action.state !== 'done' && action.state !== 'failed') {
+    return {
+      kind: 'failed',
+      error: new DeliveryError(`Action ${actionId} has no outcome yet.`, { retryable: false }),
+    };
+  }
+  if (action.delivery?.state === 'delivered' || action.delivery?.state === 'refused') return { kind: 'done' };
+  const deliver = deps.actionDeliverers?.[entry.origin.kind];
+  if (!deliver) return { kind: 'done' };
+  const refusal = await deps.guard(entry);
+  const refused = async (reason: string): Promise<DeliverOutcome> => {
+    logRefusal(entry, reason, deps, entry.requestId);
+    await store.setDelivery(actionId, 'refused', reason);
+    return { kind: 'refused', error: new DeliveryError(reason, { retryable: false, refused: true }) };
+  };
+  if (refusal !== null) return refused(refusal);
+  try {
+    const actions = await store.list(entry.requestId);
+    await deliver(entry, action, { actions, related: relatedFields(entry, actions) });
+    await store.setDelivery(actionId, 'delivered', null);
+    return { kind: 'done' };
+  } catch (thrown) {
+    const error = asDeliveryError(thrown);
+    if (error.refused) return refused(error.message);
+    if (error.retryable && !lastAttempt) return { kind: 'retry', error };
+    await store.setDelivery(actionId, 'failed', error.message);
     return { kind: 'failed', error };
   }
 }

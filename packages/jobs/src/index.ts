@@ -23,6 +23,8 @@ export const jobSchemas = {
   deliver: z.union([
     /** The request's result (or, with `progress`, that it is being issued) to where it came from. */
     z.strictObject({ requestId: requestIdSchema, progress: z.literal(true).optional() }),
+    /** The outcome of an action on the request's document (a credit note, a receipt…) to the same place. */
+    z.strictObject({ requestId: requestIdSchema, actionId: z.string().regex(/^act_[0-9a-f]{16}$/) }),
     /** A trigger refused before any request existed: the refusal goes to the record that asked. */
     z.strictObject({
       refusal: z.strictObject({

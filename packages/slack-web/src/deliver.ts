@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { SlackMessage } from './blocks.ts';
 import { canonicalInvoiceBody } from './canonical.ts';
 import type { Locale } from './i18n.ts';
-import { failedParent, failedReply, issuedParent, issuedReply } from './messages.ts';
+import { failedParent, failedReply, type IssuedInput, issuedParent, issuedReply } from './messages.ts';
 import { interimKey, readInterimTs } from './progress.ts';
 import { callSlack, SlackCallError, type SlackCallOptions } from './web-api.ts';
 
@@ -57,28 +57,38 @@ interface Messages {
   parent: SlackMessage;
 }
 
+/** What the issued reply and parent show of a request's document. */
+export function issuedInputOf(
+  entry: LedgerEntry,
+  origin: SlackOrigin,
+  options: Pick<DeliverToSlackOptions, 'locale' | 'pdfUrl'>,
+): IssuedInput | null {
+  if (entry.state !== 'issued' || !entry.document) return null;
+  return {
+    requestId: entry.requestId,
+    reference: entry.reference,
+    document: entry.document,
+    customerName: entry.request.customer.name,
+    customerNif: entry.request.customer.finalConsumer ? null : entry.request.customer.vatNumber,
+    userId: origin.user_id,
+    pdfUrl: options.pdfUrl,
+    locale: origin.locale ?? options.locale ?? 'pt',
+  };
+}
+
 function messagesFor(entry: LedgerEntry, origin: SlackOrigin, options: DeliverToSlackOptions): Messages {
   const locale = origin.locale ?? options.locale ?? 'pt';
   const userId = origin.user_id;
-  if (entry.state === 'issued' && entry.document) {
-    const input = {
-      requestId: entry.requestId,
-      reference: entry.reference,
-      document: entry.document,
-      customerName: entry.request.customer.name,
-      customerNif: entry.request.customer.finalConsumer ? null : entry.request.customer.vatNumber,
-      userId,
-      pdfUrl: options.pdfUrl,
-      locale,
-    };
+  const input = issuedInputOf(entry, origin, options);
+  if (input) {
     return {
-      outcome: `issued:${entry.document.moloni_document_id}:${entry.document.number ?? 'draft'}`,
+      outcome: `issued:${input.document.moloni_document_id}:${input.document.number ?? 'draft'}`,
       reply: issuedReply(input),
       parent: issuedParent(input),
     };
   }
   const error = entry.error ?? { code: 'INTERNAL_ERROR', message: 'The request failed.', details: null };
-  const input = {
+  const failed = {
     requestId: entry.requestId,
     reference: entry.reference,
     error,
@@ -93,7 +103,7 @@ function messagesFor(entry: LedgerEntry, origin: SlackOrigin, options: DeliverTo
     userId,
     locale,
   };
-  return { outcome: `failed:${error.code}`, reply: failedReply(input), parent: failedParent(input) };
+  return { outcome: `failed:${error.code}`, reply: failedReply(failed), parent: failedParent(failed) };
 }
 
 const workspaces = new Map<string, Promise<string>>();
@@ -124,6 +134,29 @@ export async function workspaceOf(call: SlackCallOptions): Promise<string> {
 }
 
 /**
+ * How to call Slack for a request's thread, once the bot token is known to belong to the
+ * workspace the request names: a thread of another workspace is not this bot's to reach.
+ */
+export async function slackCallFor(
+  entry: LedgerEntry,
+  origin: SlackOrigin,
+  options: Pick<DeliverToSlackOptions, 'token' | 'apiUrl' | 'dispatcher'>,
+): Promise<SlackCallOptions> {
+  const call: SlackCallOptions = {
+    token: options.token,
+    apiUrl: options.apiUrl,
+    dispatcher: options.dispatcher,
+  };
+  const botTeam = await workspaceOf(call);
+  if (!origin.team_id || origin.team_id !== botTeam) {
+    throw deliveryRefused(
+      `Request ${entry.requestId} names Slack workspace ${origin.team_id ?? '(none)'}, not the bot's.`,
+    );
+  }
+  return call;
+}
+
+/**
  * Takes a final result to its Slack thread: the reply (document or error) under the parent
  * message, then the parent edited to ✅/❌. Throws `DeliveryError`: retryable (with
  * `retryAfterMs` when Slack said how long to wait) for rate limits, Slack 5xx and the network;
@@ -142,18 +175,7 @@ export async function deliverToSlack(entry: LedgerEntry, options: DeliverToSlack
       },
     );
   }
-  const call: SlackCallOptions = {
-    token: options.token,
-    apiUrl: options.apiUrl,
-    dispatcher: options.dispatcher,
-  };
-  // The token posts as the bot of one workspace: a thread of another is not this result's to reach.
-  const botTeam = await workspaceOf(call);
-  if (!origin.team_id || origin.team_id !== botTeam) {
-    throw deliveryRefused(
-      `Request ${entry.requestId} names Slack workspace ${origin.team_id ?? '(none)'}, not the bot's.`,
-    );
-  }
+  const call = await slackCallFor(entry, origin, options);
   const messages = messagesFor(entry, origin, options);
   const progress = options.redis ? deliveryProgressKey(options.prefix ?? 'faturador', entry.requestId) : null;
 

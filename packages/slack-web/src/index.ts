@@ -1,4 +1,10 @@
 export {
+  actionReply,
+  type DeliverActionToSlackOptions,
+  deliverActionToSlack,
+  parentAfterActions,
+} from './action-delivery.ts';
+export {
   type ActionsBlock,
   type Button,
   type ContextBlock,

@@ -34,6 +34,8 @@ export interface LifecycleAction {
   outcome: Record<string, unknown> | null;
   error: SerializedError | null;
   httpStatus: number | null;
+  /** Whether its outcome reached the request's thread or record (absent until it is tried). */
+  delivery?: { state: 'delivered' | 'failed' | 'refused' | 'none'; detail: string | null };
   /** Who asked: `client:<id>` (the API), `admin:<e-mail>` (the backoffice), `slack:<user>`… */
   by?: string;
   createdAt: string;
@@ -172,6 +174,11 @@ export function createLifecycleStore({ redis, prefix, ttlSeconds }: LifecycleSto
       update(actionId, { state: 'failed', error, httpStatus }),
     /** Records where an action stands before its outcome is known (an e-mail: `sending` before SMTP). */
     recordOutcome: (actionId: string, outcome: Record<string, unknown>) => update(actionId, { outcome }),
+    setDelivery: (
+      actionId: string,
+      state: NonNullable<LifecycleAction['delivery']>['state'],
+      detail: string | null,
+    ) => update(actionId, { delivery: { state, detail } }),
     markQueued: (actionId: string) => update(actionId, { state: 'queued', error: null, httpStatus: null }),
 
     /**
