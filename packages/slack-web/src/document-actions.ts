@@ -11,7 +11,7 @@ export const CREDIT_ACTION_ID = 'doc_credit';
 export const RECEIPT_ACTION_ID = 'doc_receipt';
 export const EMAIL_ACTION_ID = 'doc_email';
 
-export const DOCUMENT_ACTION_IDS = [
+const DOCUMENT_ACTION_IDS = [
   FINALIZE_ACTION_ID,
   CREDIT_ACTION_ID,
   RECEIPT_ACTION_ID,

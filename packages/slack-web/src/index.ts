@@ -22,7 +22,6 @@ export {
 export { type DeliverToSlackOptions, deliverToSlack, deliveryProgressKey, offersRetry } from './deliver.ts';
 export {
   CREDIT_ACTION_ID,
-  DOCUMENT_ACTION_IDS,
   type DocumentActionId,
   decodeDocumentActionValue,
   documentActionsBlock,
