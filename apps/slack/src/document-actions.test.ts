@@ -391,3 +391,23 @@ describe('a slow API', () => {
     expect(refusal.text).toContain(explainError('DOCUMENT_NOT_FINAL', 'pt').title);
   });
 });
+
+describe('in English', () => {
+  it('labels the buttons, the form and the refusals in English', async () => {
+    stack = await startSlackStack({ locale: 'en' });
+    const issued = await issue();
+    expect(buttonOf(issued.reply, 'doc_email')?.text?.text).toBe('✉️ Send by e-mail');
+    const view = await openForm(issued, 'doc_email', { customerEmail: 'ana@cliente.pt' });
+    expect(view.view.title).toMatchObject({ text: 'Send by e-mail' });
+    stack.billing.scriptAction({
+      kind: 'error',
+      code: 'DOCUMENT_NOT_FINAL',
+      status: 409,
+      message: 'The document is still a draft.',
+    });
+    await submit(view);
+    const told = await stack.slack.waitFor(() => ephemeralsTo(USER)[0]);
+    expect(told.text).toContain(explainError('DOCUMENT_NOT_FINAL', 'en').title);
+    expect(told.text).toContain('*What to do:*');
+  });
+});

@@ -35,11 +35,12 @@ export interface DocumentActionDeps {
   logger: Logger;
   seen: SeenStore;
   config: Pick<SlackAppConfig, 'allowedChannels' | 'allowedUsers' | 'locale'>;
-  /** How long a submission waits for the API before the form closes: Slack gives 3 s in all. */
-  answerBudgetMs?: number;
-  /** How long a click waits for GET before the form opens unfilled: the trigger_id lasts 3 s. */
-  lookupBudgetMs?: number;
 }
+
+/** How long a submission waits for the API before the form closes: Slack gives 3 s in all. */
+const ANSWER_BUDGET_MS = 2_000;
+/** How long a click waits for GET before the form opens unfilled: the trigger_id lasts 3 s. */
+const LOOKUP_BUDGET_MS = 1_500;
 
 const BUTTONS: Record<DocumentActionKind, string> = {
   finalize: FINALIZE_ACTION_ID,
@@ -99,7 +100,7 @@ function refusalText(outcome: Outcome<unknown>, locale: Locale): string {
 const digest = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-/** Submissions the API refused field by field, so that sending the same values again shows the same. */
+/** How many refused submissions are remembered (oldest forgotten first). */
 const MAX_REFUSED = 1_000;
 
 /**
@@ -111,8 +112,7 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
   const { billing, logger, config } = deps;
   const locale = config.locale;
   const t = documentTexts(locale);
-  const answerBudgetMs = deps.answerBudgetMs ?? 2_000;
-  const lookupBudgetMs = deps.lookupBudgetMs ?? 1_500;
+  // Submissions the API refused field by field, so that the same values again show the same.
   const refused = new Map<string, Record<string, string>>();
 
   function teller(client: WebClient, where: { channel: string; threadTs: string; user: string }) {
@@ -129,7 +129,7 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
 
   /** What GET tells of the request to prefill the form; null when it does not answer in time. */
   async function lookup(requestId: string): Promise<Outcome<InvoiceStatusBody> | null> {
-    return within(settle(billing.getInvoice(requestId)), lookupBudgetMs);
+    return within(settle(billing.getInvoice(requestId)), LOOKUP_BUDGET_MS);
   }
 
   type Send = (requestId: string, idempotencyKey: string) => Promise<ApiResult<unknown>>;
@@ -209,7 +209,7 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
         return errors ? ack({ response_action: 'errors', errors }) : ack();
       }
       const call = settle(prepared.send(metadata.requestId, `slack-view:${view.id}`));
-      const early = await within(call, answerBudgetMs);
+      const early = await within(call, ANSWER_BUDGET_MS);
       const issues = issuesOf(early);
       const errors = issues ? documentErrors(kind, issues, locale) : null;
       if (errors) {
