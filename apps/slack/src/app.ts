@@ -6,6 +6,7 @@ import { createRedis } from '@faturador/store';
 import { App, type BlockButtonAction, type CustomRoute } from '@slack/bolt';
 import { mayIssue } from './access.ts';
 import { createMemorySeen, createRedisSeen, type SeenStore } from './dedupe.ts';
+import { registerDocumentActions } from './document-actions.ts';
 import type { SlackAppConfig } from './env.ts';
 import { createIssuer } from './issue.ts';
 import { boltLogger, createLogger, type Logger } from './logger.ts';
@@ -241,6 +242,9 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
       });
     },
   );
+
+  // Finalizar, Anular, Registar pagamento, Enviar por e-mail under an issued document.
+  registerDocumentActions(app, { billing, logger, seen, config });
 
   // A link button still sends an action; acknowledging it keeps Slack from showing a warning.
   app.action(PDF_ACTION_ID, async ({ ack }) => ack());

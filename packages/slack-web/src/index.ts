@@ -27,6 +27,17 @@ export {
 } from './canonical.ts';
 export { type DeliverToSlackOptions, deliverToSlack, deliveryProgressKey, offersRetry } from './deliver.ts';
 export {
+  CREDIT_ACTION_ID,
+  type DocumentActionId,
+  decodeDocumentActionValue,
+  documentActionsBlock,
+  documentActionsFor,
+  EMAIL_ACTION_ID,
+  encodeDocumentActionValue,
+  FINALIZE_ACTION_ID,
+  RECEIPT_ACTION_ID,
+} from './document-actions.ts';
+export {
   type Explanation,
   explain,
   formatMoney,

@@ -1,6 +1,7 @@
 import type { DocumentView } from '@faturador/core';
 import { type Button, type MessageBlock, mrkdwn, plain, type SlackMessage } from './blocks.ts';
 import { encodeRetryValue, type RetryPayload } from './canonical.ts';
+import { documentActionsBlock } from './document-actions.ts';
 import { explain, formatMoney, type Locale, strings } from './i18n.ts';
 
 /** Action ids the bot listens to. */
@@ -83,7 +84,7 @@ export function issuedParent(input: IssuedInput): SlackMessage {
   return parentMessage(text);
 }
 
-/** The thread reply of an issued document: number, total, customer, PDF. */
+/** The thread reply of an issued document: number, total, customer, PDF and the lifecycle buttons. */
 export function issuedReply(input: IssuedInput): SlackMessage {
   const t = strings(input.locale);
   const { document } = input;
@@ -108,12 +109,17 @@ export function issuedReply(input: IssuedInput): SlackMessage {
     },
   ];
   const pdfUrl = input.pdfUrl === undefined ? document.pdf_url : input.pdfUrl;
+  // The PDF first, then what can be done with the document (finalize, cancel, settle, e-mail).
+  const actions = documentActionsBlock(document, input.requestId, input.locale);
   if (isHttpUrl(pdfUrl)) {
-    blocks.push({
-      type: 'actions',
-      elements: [{ type: 'button', text: plain(`📄 ${t.openPdf}`), action_id: PDF_ACTION_ID, url: pdfUrl }],
+    actions.elements.unshift({
+      type: 'button',
+      text: plain(`📄 ${t.openPdf}`),
+      action_id: PDF_ACTION_ID,
+      url: pdfUrl,
     });
   }
+  blocks.push(actions);
   blocks.push({
     type: 'context',
     elements: [mrkdwn(`${t.requestId}: \`${escapeMrkdwn(input.requestId)}\``)],

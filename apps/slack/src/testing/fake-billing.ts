@@ -1,12 +1,23 @@
 import type { AddressInfo } from 'node:net';
-import type { DocumentView, ErrorCode, InvoiceRequestBody, SlackOrigin } from '@faturador/core';
+import {
+  type DocumentView,
+  type ErrorCode,
+  FaturadorError,
+  type InvoiceRequestBody,
+  parseCreditInput,
+  parseEmailInput,
+  parseReceiptInput,
+  type SlackOrigin,
+  type StatusBody,
+} from '@faturador/core';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 
 /**
  * A small stand-in for the billing API, for the bot's tests: it authenticates like the real one
  * (plain credentials), keeps Idempotency-Keys (same key + same body → the same answer; another
- * body → 409), records every request, and answers what a test scripts. It does not depend on
+ * body → 409), records every request, and answers what a test scripts. Besides issuing, it
+ * answers GET of a request it was told about (`know`) and the lifecycle calls on it. It does not depend on
  * the real API, which another package builds.
  */
 export const FAKE_CLIENT = {
@@ -39,9 +50,46 @@ export interface Accepted {
   origin: SlackOrigin | undefined;
 }
 
+/** The calls on an issued document, by the API's own names. */
+export type DocumentAction = 'finalize' | 'credit_note' | 'receipt' | 'email';
+
+export interface ActionRequest {
+  requestId: string;
+  action: DocumentAction;
+  idempotencyKey: string | null;
+  /** The JSON body; undefined when none was sent (finalize). */
+  body: unknown;
+  /** Answered from what the key stored, as a duplicate: nothing was done again. */
+  replayed: boolean;
+}
+
+/** A request the fake knows, as GET tells it, plus the customer's e-mail the API keeps for `email`. */
+export interface KnownInvoice {
+  status: StatusBody;
+  customerEmail?: string;
+}
+
+export type ScriptedAction =
+  | { kind: 'ok' }
+  | {
+      kind: 'error';
+      code: ErrorCode;
+      status: number;
+      message: string;
+      details?: Record<string, unknown> | null;
+    };
+
 export interface FakeBilling {
   url: string;
   requests: BillingRequest[];
+  /** The lifecycle calls (finalize, credit notes, receipts, e-mail), replays included. */
+  actions: ActionRequest[];
+  /** The request ids GET was asked about. */
+  lookups: string[];
+  /** What GET answers for this request id (404 for any other), and where `email` sends by default. */
+  know(invoice: KnownInvoice): void;
+  /** What new (not replayed) lifecycle calls get; `ok` by default. */
+  scriptAction(next: ScriptedAction): void;
   /** What new (not replayed) requests get; `accept` (202) by default. */
   script(next: Scripted): void;
   /** Called after a 202, like the worker picking up the job. */
@@ -51,6 +99,43 @@ export interface FakeBilling {
   /** Requests wait (after being recorded) until the returned function is called. */
   hold(): () => void;
   close(): Promise<void>;
+}
+
+/** What GET answers for an issued request: a final FR of 10 € unless told otherwise. */
+export function invoiceStatus(
+  requestId: string,
+  document: Partial<DocumentView> = {},
+  related: Pick<StatusBody, 'open_amount' | 'credited_amount'> = {},
+): StatusBody {
+  const now = new Date().toISOString();
+  return {
+    success: true,
+    request_id: requestId,
+    reference: `SLACK-C0FATURAS-${requestId}`,
+    state: 'issued',
+    document: {
+      type: 'invoice_receipt',
+      status: 'final',
+      moloni_document_id: 4242,
+      number: 'FR M/77',
+      series: 'M',
+      total_gross: 10,
+      currency: 'EUR',
+      pdf_url: `http://billing.test/pdf/${requestId}`,
+      created_at: now,
+      ...document,
+    },
+    error: null,
+    created_at: now,
+    updated_at: now,
+    attempts: 1,
+    next_attempt_at: null,
+    last_error: null,
+    related_documents: [],
+    open_amount: null,
+    credited_amount: 0,
+    ...related,
+  };
 }
 
 function canonical(value: unknown): string {
@@ -70,17 +155,159 @@ export async function startFakeBilling(): Promise<FakeBilling> {
   let accepted: (accepted: Accepted) => Promise<void> | void = () => {};
   let counter = 0;
   let held: Promise<void> | null = null;
+  const actions: ActionRequest[] = [];
+  const lookups: string[] = [];
+  const known = new Map<string, KnownInvoice>();
+  const actionKeys = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  let scriptedAction: ScriptedAction = { kind: 'ok' };
+  let actionCounter = 0;
   const app = new Hono();
+
+  const isAuthorized = (c: Context) =>
+    c.req.header('x-client-id') === FAKE_CLIENT.clientId &&
+    c.req.header('x-api-key') === FAKE_CLIENT.apiKey &&
+    c.req.header('x-api-secret') === FAKE_CLIENT.apiSecret;
+
+  const envelope = (
+    requestId: string,
+    code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> | null = null,
+  ) => ({ success: false, request_id: requestId, error: { code, message, details } });
+
+  app.get('/api/v1/invoices/:id', (c) => {
+    const requestId = c.req.param('id');
+    lookups.push(requestId);
+    if (!isAuthorized(c)) return c.json(envelope(requestId, 'AUTH_ERROR', 'Invalid credentials.'), 401);
+    const invoice = known.get(requestId);
+    if (!invoice) return c.json(envelope(requestId, 'NOT_FOUND', `No request ${requestId}.`), 404);
+    return c.json(invoice.status, 200);
+  });
+
+  /** The body checked with core's parsers, as the API does before it claims the key. */
+  function check(action: DocumentAction, body: unknown, invoice: KnownInvoice): string | null {
+    if (action === 'credit_note') parseCreditInput(body);
+    if (action === 'receipt') parseReceiptInput(body);
+    if (action !== 'email') return null;
+    const to = parseEmailInput(body).to ?? invoice.customerEmail;
+    if (!to) {
+      throw new FaturadorError('VALIDATION_ERROR', 'to is invalid: is required.', {
+        issues: [
+          { path: 'to', reason: 'is required: the request has no customer e-mail to send the document to' },
+        ],
+      });
+    }
+    return to;
+  }
+
+  function actionAnswer(action: DocumentAction, requestId: string, to: string | null, origin: string) {
+    const actionId = `act_${(++actionCounter).toString(16).padStart(16, '0')}`;
+    if (action === 'email') {
+      return {
+        status: 202,
+        body: {
+          success: true,
+          request_id: requestId,
+          action_id: actionId,
+          action,
+          to,
+          state: 'queued',
+          error: null,
+          status_url: `${origin}/api/v1/invoices/${requestId}`,
+        },
+      };
+    }
+    const document = known.get(requestId)?.status.document;
+    return {
+      status: action === 'finalize' ? 200 : 201,
+      body: {
+        success: true,
+        request_id: requestId,
+        action_id: actionId,
+        action,
+        reference: action === 'finalize' ? null : `REF/${action === 'credit_note' ? 'NC' : 'RC'}1`,
+        document: {
+          type: action === 'finalize' ? (document?.type ?? 'invoice') : action,
+          moloni_document_id: 5000 + actionCounter,
+          number: action === 'finalize' ? 'FT M/9' : action === 'credit_note' ? 'NC M/1' : 'RC M/1',
+          total: document?.total_gross ?? 10,
+          created_at: new Date().toISOString(),
+        },
+        open_amount: action === 'receipt' ? 0 : null,
+        fully_credited: action === 'credit_note' ? true : null,
+      },
+    };
+  }
+
+  const ACTION_PATHS: Array<[string, DocumentAction]> = [
+    ['finalize', 'finalize'],
+    ['credit-notes', 'credit_note'],
+    ['receipts', 'receipt'],
+    ['email', 'email'],
+  ];
+  for (const [path, action] of ACTION_PATHS) {
+    app.post(`/api/v1/invoices/:id/${path}`, async (c) => {
+      const requestId = c.req.param('id');
+      const text = await c.req.text();
+      const body: unknown = text === '' ? undefined : JSON.parse(text);
+      const idempotencyKey = c.req.header('idempotency-key') ?? null;
+      const record: ActionRequest = { requestId, action, idempotencyKey, body, replayed: false };
+      actions.push(record);
+      if (held) await held;
+      if (!isAuthorized(c)) return c.json(envelope(requestId, 'AUTH_ERROR', 'Invalid credentials.'), 401);
+      const invoice = known.get(requestId);
+      if (!invoice) return c.json(envelope(requestId, 'NOT_FOUND', `No request ${requestId}.`), 404);
+      if (!idempotencyKey) {
+        return c.json(envelope(requestId, 'VALIDATION_ERROR', 'Idempotency-Key is required.'), 400);
+      }
+      // Refusals of the body are not kept under the key (the API checks before it claims one):
+      // the corrected body may come with the same key.
+      let to: string | null;
+      try {
+        to = check(action, body, invoice);
+      } catch (error) {
+        if (!(error instanceof FaturadorError)) throw error;
+        return c.json(envelope(requestId, error.code, error.message, error.details), 400);
+      }
+      const fingerprint = canonical({ requestId, action, body: body ?? null });
+      const previous = actionKeys.get(idempotencyKey);
+      if (previous) {
+        if (previous.fingerprint !== fingerprint) {
+          return c.json(
+            envelope(
+              requestId,
+              'IDEMPOTENCY_CONFLICT',
+              'This Idempotency-Key was already used with a different body.',
+            ),
+            409,
+          );
+        }
+        record.replayed = true;
+        return c.json(previous.body as object, previous.status as 200);
+      }
+      const answer =
+        scriptedAction.kind === 'error'
+          ? {
+              status: scriptedAction.status,
+              body: envelope(
+                requestId,
+                scriptedAction.code,
+                scriptedAction.message,
+                scriptedAction.details ?? null,
+              ),
+            }
+          : actionAnswer(action, requestId, to, new URL(c.req.url).origin);
+      actionKeys.set(idempotencyKey, { fingerprint, ...answer });
+      return c.json(answer.body as object, answer.status as 200);
+    });
+  }
 
   app.post('/api/v1/invoices/', async (c) => {
     const body = (await c.req.json()) as BillingRequest['body'];
     const idempotencyKey = c.req.header('idempotency-key') ?? null;
     requests.push({ idempotencyKey, prefer: c.req.header('prefer') ?? null, body });
     if (held) await held;
-    const authorized =
-      c.req.header('x-client-id') === FAKE_CLIENT.clientId &&
-      c.req.header('x-api-key') === FAKE_CLIENT.apiKey &&
-      c.req.header('x-api-secret') === FAKE_CLIENT.apiSecret;
+    const authorized = isAuthorized(c);
     const requestId = `req_${(++counter).toString(16).padStart(16, '0')}`;
     c.header('x-request-id', requestId);
     const fail = (
@@ -162,6 +389,14 @@ export async function startFakeBilling(): Promise<FakeBilling> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    actions,
+    lookups,
+    know: (invoice) => {
+      known.set(invoice.status.request_id, invoice);
+    },
+    scriptAction: (next) => {
+      scriptedAction = next;
+    },
     script: (next) => {
       scripted = next;
     },

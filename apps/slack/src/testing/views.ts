@@ -9,6 +9,7 @@ interface InputBlock {
     options?: Array<{ value: string; text: unknown }>;
     initial_option?: { value: string; text: unknown };
     initial_value?: string;
+    initial_date?: string;
   };
 }
 
@@ -37,6 +38,10 @@ export function submitView(
     if (element.type === 'static_select' || element.type === 'radio_buttons') {
       const option = element.options?.find((o) => o.value === given) ?? element.initial_option;
       values[block.block_id] = { value: { type: element.type, selected_option: option ?? null } };
+    } else if (element.type === 'datepicker') {
+      values[block.block_id] = {
+        value: { type: element.type, selected_date: given ?? element.initial_date ?? null },
+      };
     } else {
       values[block.block_id] = {
         value: { type: element.type, value: given ?? element.initial_value ?? null },
