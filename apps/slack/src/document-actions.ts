@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { explainError, lisbonDate, type ValidationIssue } from '@faturador/core';
-import { type ApiResult, BillingApiError, type BillingClient, type InvoiceStatusBody } from '@faturador/sdk';
+import {
+  type ActionOptions,
+  type ApiResult,
+  BillingApiError,
+  type BillingClient,
+  type InvoiceStatusBody,
+} from '@faturador/sdk';
 import {
   CREDIT_ACTION_ID,
   decodeDocumentActionValue,
@@ -132,25 +138,24 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
     return within(settle(billing.getInvoice(requestId)), LOOKUP_BUDGET_MS);
   }
 
-  type Send = (requestId: string, idempotencyKey: string) => Promise<ApiResult<unknown>>;
+  type Send = (requestId: string, options: ActionOptions) => Promise<ApiResult<unknown>>;
   type Prepared = { ok: true; body: unknown; send: Send } | { ok: false; errors: Record<string, string> };
 
   /** The form's values as the call to make, or the fields to fix. */
   function prepare(kind: DocumentActionKind, values: ViewOutput['state']['values']): Prepared {
-    const key = (idempotencyKey: string) => ({ idempotencyKey });
     if (kind === 'credit') {
       const read = readCredit(values, locale);
-      return read.ok ? { ...read, send: (id, k) => billing.creditInvoice(id, read.body, key(k)) } : read;
+      return read.ok ? { ...read, send: (id, o) => billing.creditInvoice(id, read.body, o) } : read;
     }
     if (kind === 'receipt') {
       const read = readReceipt(values, locale);
-      return read.ok ? { ...read, send: (id, k) => billing.recordPayment(id, read.body, key(k)) } : read;
+      return read.ok ? { ...read, send: (id, o) => billing.recordPayment(id, read.body, o) } : read;
     }
     if (kind === 'email') {
       const read = readEmail(values, locale);
-      return read.ok ? { ...read, send: (id, k) => billing.emailInvoice(id, read.body, key(k)) } : read;
+      return read.ok ? { ...read, send: (id, o) => billing.emailInvoice(id, read.body, o) } : read;
     }
-    return { ok: true, body: {}, send: (id, k) => billing.finalizeInvoice(id, key(k)) };
+    return { ok: true, body: {}, send: (id, o) => billing.finalizeInvoice(id, o) };
   }
 
   function rememberRefused(key: string, errors: Record<string, string>): void {
@@ -208,7 +213,13 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
         const errors = refused.get(seenKey);
         return errors ? ack({ response_action: 'errors', errors }) : ack();
       }
-      const call = settle(prepared.send(metadata.requestId, `slack-view:${view.id}`));
+      // The clicker is named as who asked: the thread's reply and the backoffice say so.
+      const call = settle(
+        prepared.send(metadata.requestId, {
+          idempotencyKey: `slack-view:${view.id}`,
+          actingSlackUser: body.user.id,
+        }),
+      );
       const early = await within(call, ANSWER_BUDGET_MS);
       const issues = issuesOf(early);
       const errors = issues ? documentErrors(kind, issues, locale) : null;

@@ -10,6 +10,7 @@ import { signedHeaders } from '@faturador/store/signing';
 import { type Dispatcher, request } from 'undici';
 import type {
   AcceptedBody,
+  ActionOptions,
   AirtableRecordRef,
   ApiResult,
   BillingClient,
@@ -215,35 +216,35 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     finalizeInvoice(requestId, action) {
       assertKey(action.idempotencyKey);
       return call<DocumentActionBody>('POST', `${invoicePath(requestId)}/finalize`, undefined, {
-        'idempotency-key': action.idempotencyKey,
+        ...actionHeaders(action),
       });
     },
 
     deleteDraft(requestId, action) {
       assertKey(action.idempotencyKey);
       return call<DocumentActionBody>('DELETE', invoicePath(requestId), undefined, {
-        'idempotency-key': action.idempotencyKey,
+        ...actionHeaders(action),
       });
     },
 
     creditInvoice(requestId, body, action) {
       assertKey(action.idempotencyKey);
       return call<DocumentActionBody>('POST', `${invoicePath(requestId)}/credit-notes`, body, {
-        'idempotency-key': action.idempotencyKey,
+        ...actionHeaders(action),
       });
     },
 
     recordPayment(requestId, body, action) {
       assertKey(action.idempotencyKey);
       return call<DocumentActionBody>('POST', `${invoicePath(requestId)}/receipts`, body, {
-        'idempotency-key': action.idempotencyKey,
+        ...actionHeaders(action),
       });
     },
 
     emailInvoice(requestId, body, action) {
       assertKey(action.idempotencyKey);
       return call<EmailAcceptedBody>('POST', `${invoicePath(requestId)}/email`, body, {
-        'idempotency-key': action.idempotencyKey,
+        ...actionHeaders(action),
       });
     },
 
@@ -291,4 +292,11 @@ function assertKey(key: string): void {
   if (!isValidIdempotencyKey(key)) {
     throw new TypeError('idempotencyKey must be a UUID or 8–128 characters of A-Z a-z 0-9 _ - : .');
   }
+}
+
+function actionHeaders(action: ActionOptions): Record<string, string> {
+  return {
+    'idempotency-key': action.idempotencyKey,
+    ...(action.actingSlackUser ? { 'x-acting-slack-user': action.actingSlackUser } : {}),
+  };
 }

@@ -6,6 +6,7 @@ export {
 } from './client.ts';
 export {
   type AcceptedBody,
+  type ActionOptions,
   type ActionResult,
   type AirtableRecordRef,
   type ApiResult,

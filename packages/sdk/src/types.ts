@@ -71,30 +71,37 @@ export type ActionResult = ApiResult<DocumentActionBody>;
 /** The answer of `POST …/email`: 202, where the e-mail stands (its outcome shows on the request). */
 export type EmailResult = ApiResult<EmailAcceptedBody>;
 
+/** Options of every call after issuing. */
+export interface ActionOptions {
+  /** Required by the API, as for issuing. */
+  idempotencyKey: string;
+  /**
+   * The Slack user (`U…`) a Slack bot acts for: recorded as who asked (the API honours it only for
+   * clients allowed to deliver to a Slack workspace).
+   */
+  actingSlackUser?: string;
+}
+
 export interface BillingClient {
   issueInvoice(body: InvoiceRequestBody, options: IssueOptions): Promise<BillingResult>;
   /** `POST …/finalize`: closes a draft after checking its total. */
-  finalizeInvoice(requestId: string, options: { idempotencyKey: string }): Promise<ActionResult>;
+  finalizeInvoice(requestId: string, options: ActionOptions): Promise<ActionResult>;
   /** `DELETE /api/v1/invoices/{id}`: deletes a draft (a final document needs a credit note). */
-  deleteDraft(requestId: string, options: { idempotencyKey: string }): Promise<ActionResult>;
+  deleteDraft(requestId: string, options: ActionOptions): Promise<ActionResult>;
   /** `POST …/credit-notes`: in full by default, or by line. */
   creditInvoice(
     requestId: string,
     body: { reason: string; items?: Array<{ line: number; quantity?: number; gross_price?: number }> },
-    options: { idempotencyKey: string },
+    options: ActionOptions,
   ): Promise<ActionResult>;
   /** `POST …/receipts`: records a payment of an FT (the whole open amount by default). */
   recordPayment(
     requestId: string,
     body: { amount?: number; payment_method?: string; date?: string },
-    options: { idempotencyKey: string },
+    options: ActionOptions,
   ): Promise<ActionResult>;
   /** `POST …/email`: e-mails the final document's PDF, to `to` or to the customer's e-mail. */
-  emailInvoice(
-    requestId: string,
-    body: { to?: string },
-    options: { idempotencyKey: string },
-  ): Promise<EmailResult>;
+  emailInvoice(requestId: string, body: { to?: string }, options: ActionOptions): Promise<EmailResult>;
   getInvoice(requestId: string): Promise<StatusResult>;
   /** `GET /api/v1/invoices/`: one page of this client's own requests, newest first. */
   listInvoices(query?: ListInvoicesQuery): Promise<ApiResult<InvoiceListBody>>;

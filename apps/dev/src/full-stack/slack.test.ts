@@ -1,6 +1,6 @@
 import { seedCustomer } from '@faturador/moloni-sandbox';
 import { createSlackApp } from '@faturador/slack';
-import { clickRetry, retryButton } from '@faturador/slack/testing';
+import { buttonOf, clickButton, clickRetry, retryButton, submitView } from '@faturador/slack/testing';
 import type { FakeMessage } from '@faturador/slack-sandbox';
 import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import { pino } from 'pino';
@@ -196,5 +196,99 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
       state: 'issued',
       document: { number: expect.stringMatching(/^FR M\//) },
     });
+  });
+});
+
+describe('after issuing, from the thread', () => {
+  let clicks = 0;
+  const click = (message: FakeMessage, actionId: string) =>
+    clickButton(message, actionId, {
+      url: dev.botUrl,
+      signingSecret: dev.signingSecret,
+      teamId: dev.fakeSlack.teamId,
+      user: USER,
+      responseUrl: dev.fakeSlack.responseUrl(`life-${++clicks}`),
+      triggerId: dev.fakeSlack.triggerId(),
+    });
+  const submit = (view: Parameters<typeof submitView>[0], fields: Record<string, string>) =>
+    submitView(view, fields, {
+      url: dev.botUrl,
+      signingSecret: dev.signingSecret,
+      teamId: dev.fakeSlack.teamId,
+      user: USER,
+    });
+  async function openForm(message: FakeMessage, actionId: string) {
+    const before = dev.fakeSlack.views.length;
+    expect((await click(message, actionId)).status).toBe(200);
+    return dev.fakeSlack.waitFor(() => dev.fakeSlack.views[before], 10_000);
+  }
+  const parentNow = (ts: string | undefined) =>
+    dev.fakeSlack.messages.find((message) => message.channel === CHANNEL && message.ts === ts);
+  const threadWith = (parent: FakeMessage | null, text: string) =>
+    dev.fakeSlack.waitFor(
+      () => dev.fakeSlack.thread(CHANNEL, parent?.ts ?? '').find((m) => m.text.includes(text)),
+      15_000,
+    );
+
+  it('Anular: one credit note, told in the thread with who asked, and the parent says so; the same form again does nothing', async () => {
+    const outcome = await fatura('509999999 12.00 anular depois');
+    const reply = outcome.replies[0];
+    if (!reply) throw new Error('no reply');
+    const form = await openForm(reply, 'doc_credit');
+    expect((await submit(form, { credit_reason: 'NIF errado' })).status).toBe(200);
+    const told = await threadWith(outcome.parent, 'Nota de crédito emitida');
+    expect(told.text).toMatch(/NC M\/\d+ · 12,00\s€/);
+    expect(JSON.stringify(told.blocks)).toContain(`<@${USER}>`);
+    await dev.fakeSlack.waitFor(() => parentNow(outcome.parent?.ts)?.text.includes('anulada por NC'), 10_000);
+    expect(documentsWithReference(stack, `${referenceOf(outcome.parent)}/NC1`)).toBe(1);
+    // Slack delivers the same submission again (a retry): one credit note, one reply.
+    expect((await submit(form, { credit_reason: 'NIF errado' })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const credits = dev.fakeSlack
+      .thread(CHANNEL, outcome.parent?.ts ?? '')
+      .filter((m) => m.text.includes('Nota de crédito'));
+    expect(credits).toHaveLength(1);
+    expect(documentsWithReference(stack, `${referenceOf(outcome.parent)}/NC2`)).toBe(0);
+  });
+
+  it('Finalizar on a draft: the thread gets the number, the parent too', async () => {
+    const outcome = await fatura('509999999 8.00 rascunho estado=rascunho');
+    const reply = outcome.replies[0];
+    if (!reply) throw new Error('no reply');
+    const form = await openForm(reply, 'doc_finalize');
+    expect((await submit(form, {})).status).toBe(200);
+    const told = await threadWith(outcome.parent, 'Fatura emitida');
+    expect(JSON.stringify(told.blocks)).toMatch(/FR M\/\d+/);
+    await dev.fakeSlack.waitFor(
+      () => /^✅ FR M\/\d+ emitida/.test(parentNow(outcome.parent?.ts)?.text ?? ''),
+      10_000,
+    );
+  });
+
+  it('a credit note asked from elsewhere (the API) is told in the thread too; a refusal reaches only the clicker', async () => {
+    const outcome = await fatura('509999999 5.00 anular pela api');
+    const reply = outcome.replies[0];
+    if (!reply) throw new Error('no reply');
+    const requestId = JSON.parse(buttonOf(reply, 'doc_credit')?.value ?? '{}').r as string;
+    const response = await fetch(`${stack.url}/api/v1/invoices/${requestId}/credit-notes`, {
+      method: 'POST',
+      headers: {
+        ...stack.slackBotHeaders,
+        'content-type': 'application/json',
+        'idempotency-key': `api-${requestId}`,
+      },
+      body: JSON.stringify({ reason: 'Cancelado pelo sistema' }),
+    });
+    expect(response.status).toBe(201);
+    const told = await threadWith(outcome.parent, 'Nota de crédito emitida');
+    expect(JSON.stringify(told.blocks)).toContain('Pedido por API');
+    // Everything is credited: Anular again is refused, and only the clicker hears why.
+    const form = await openForm(reply, 'doc_credit');
+    const ephemerals = dev.fakeSlack.ephemerals.length;
+    expect((await submit(form, { credit_reason: 'outra vez' })).status).toBe(200);
+    const refusal = await dev.fakeSlack.waitFor(() => dev.fakeSlack.ephemerals[ephemerals], 10_000);
+    expect(refusal.user).toBe(USER);
+    expect(refusal.text).toContain('❌');
+    expect(documentsWithReference(stack, `${referenceOf(outcome.parent)}/NC2`)).toBe(0);
   });
 });

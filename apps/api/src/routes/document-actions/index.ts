@@ -1,4 +1,4 @@
-import { errorEnvelope, FaturadorError, isId } from '@faturador/core';
+import { errorEnvelope, FaturadorError, isId, slackTeamsOf } from '@faturador/core';
 import type { ActionSubmission, ActionSubmitter } from '@faturador/issuing';
 import type { Authenticator } from '@faturador/store';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -21,6 +21,18 @@ export interface DocumentActionDeps {
    * cancels and records payments from its frame (the record-trigger endpoint's origins by default).
    */
   corsOrigins?: ReadonlyArray<string | RegExp>;
+}
+
+/**
+ * Who asked, for the action's record: the client, or the Slack user a Slack-capable client (the
+ * bot) says it acts for. Only a label of the audit trail: it decides nothing about the document.
+ */
+function byOf(c: Context<AppEnv>): string {
+  const client = c.get('client');
+  const user = c.req.header('x-acting-slack-user') ?? '';
+  if (/^[UW][A-Z0-9]{2,30}$/.test(user) && slackTeamsOf(client.capabilities).length > 0)
+    return `slack:${user}`;
+  return `client:${client.clientId}`;
 }
 
 async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
@@ -50,6 +62,7 @@ export function registerDocumentActionRoutes(app: OpenAPIHono<AppEnv>, deps: Doc
         idempotencyKey: c.req.header('idempotency-key') ?? '',
         kind,
         body: await bodyOf(c),
+        by: byOf(c),
       });
       answer = actionAnswer(result, deps.publicUrl);
     } catch (error) {
