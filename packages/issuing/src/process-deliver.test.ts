@@ -139,4 +139,94 @@ describe('processDeliver', () => {
     expect(outcome?.value.kind).toBe('retry');
     expect((await runtime.ledger.get(requestId))?.delivery.state).not.toBe('delivered');
   });
+
+  describe('the outcome of an action after issuing', () => {
+    async function settledAction(requestId: string, state: 'done' | 'failed' | 'running') {
+      const claimed = await runtime.actions.claim({
+        actionId: newId('act'),
+        requestId,
+        clientId: 'ops',
+        kind: 'credit_note',
+        input: { reason: 'NIF errado' },
+        idempotencyKey: randomBytes(8).toString('hex'),
+        fingerprint: randomBytes(8).toString('hex'),
+        referenceCode: 'NC',
+        baseReference: 'AT-rec',
+        by: 'admin:ops@example.pt',
+      });
+      const { actionId } = claimed.action;
+      if (state === 'running') await runtime.actions.markRunning(actionId);
+      if (state === 'done') {
+        await runtime.actions.markDone(
+          actionId,
+          {
+            moloniDocumentId: 9,
+            number: 'NC M/1',
+            totalCents: 1000,
+            createdAt: '2026-12-02T10:01:00Z',
+          } as never,
+          null,
+        );
+      }
+      if (state === 'failed') {
+        await runtime.actions.markFailed(
+          actionId,
+          { code: 'CREDIT_EXCEEDS_REMAINING', message: 'Nothing left.', details: null },
+          409,
+        );
+      }
+      return actionId;
+    }
+
+    function actionHarness(guard?: () => string | null) {
+      const told: string[] = [];
+      const { deps } = harness();
+      return {
+        told,
+        deps: {
+          ...deps,
+          actions: runtime.actions,
+          guard: async () => guard?.() ?? null,
+          actionDeliverers: {
+            airtable: async (_entry, action, history) =>
+              void told.push(`${action.kind}:${action.state}:${history.related.credited_amount}`),
+          },
+        } satisfies DeliverDeps,
+      };
+    }
+
+    it("tells the request's record once, with what the document adds up to; a second job writes nothing", async () => {
+      const { deps, told } = actionHarness();
+      const requestId = await claim('recDeliver0000006');
+      await runtime.ledger.markIssued(requestId, DOCUMENT);
+      const actionId = await settledAction(requestId, 'done');
+      expect(await processDeliver({ requestId, actionId }, false, deps)).toEqual({ kind: 'done' });
+      expect(await processDeliver({ requestId, actionId }, false, deps)).toEqual({ kind: 'done' });
+      expect(told).toEqual(['credit_note:done:10']);
+      expect((await runtime.actions.get(actionId))?.delivery).toEqual({ state: 'delivered', detail: null });
+    });
+
+    it('tells a failure too; an action still running, or of another request, is not delivered', async () => {
+      const { deps, told } = actionHarness();
+      const requestId = await claim('recDeliver0000007');
+      const other = await claim('recDeliver0000008');
+      await runtime.ledger.markIssued(requestId, DOCUMENT);
+      const failed = await settledAction(requestId, 'failed');
+      const running = await settledAction(requestId, 'running');
+      expect(await processDeliver({ requestId, actionId: failed }, false, deps)).toEqual({ kind: 'done' });
+      expect((await processDeliver({ requestId, actionId: running }, false, deps)).kind).toBe('failed');
+      expect((await processDeliver({ requestId: other, actionId: failed }, false, deps)).kind).toBe('failed');
+      expect(told).toEqual(['credit_note:failed:0']);
+    });
+
+    it("a destination that is not the client's is refused, and recorded so on the action", async () => {
+      const { deps, told } = actionHarness(() => 'not yours');
+      const requestId = await claim('recDeliver0000009');
+      await runtime.ledger.markIssued(requestId, DOCUMENT);
+      const actionId = await settledAction(requestId, 'done');
+      expect((await processDeliver({ requestId, actionId }, false, deps)).kind).toBe('refused');
+      expect(told).toEqual([]);
+      expect((await runtime.actions.get(actionId))?.delivery?.state).toBe('refused');
+    });
+  });
 });

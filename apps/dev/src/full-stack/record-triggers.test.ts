@@ -261,7 +261,7 @@ describe('POST /api/v1/record-triggers/airtable', () => {
     );
   });
 
-  it('the deliver step writes the request id and the Moloni id; that request id is what cancelling the record takes', async () => {
+  it('the deliver step writes the request id and the Moloni id; cancelling with it writes the credit note back to the record', async () => {
     const settings = createAirtableBaseSettingsStore({
       redis: stack.api.runtime.redis,
       prefix: stack.env.FATURADOR_PREFIX ?? '',
@@ -270,7 +270,12 @@ describe('POST /api/v1/record-triggers/airtable', () => {
     const base = bookingSettings({ api_url: airtable.apiUrl, client_id: CLIENT });
     await settings.save({
       ...base,
-      fields: { ...base.fields, request_id: F.requestId, document_id: F.documentId },
+      fields: {
+        ...base.fields,
+        request_id: F.requestId,
+        document_id: F.documentId,
+        credit_note_number: F.creditNote,
+      },
     });
     try {
       const ok = await trigger(trig(), { query: '?wait=sync' });
@@ -301,6 +306,13 @@ describe('POST /api/v1/record-triggers/airtable', () => {
       expect(credit.statusCode).toBe(201);
       expect(answer).toMatchObject({ fully_credited: true, document: { type: 'credit_note' } });
       expect(answer.reference).toBe(`AT-${rec}/NC1`);
+      // The record hears of it from the worker, whoever asked: the credit note's number, Anulado.
+      const credited = await eventually(
+        () => record(),
+        (value) => value[F.status] === 'Anulado',
+      );
+      expect(credited[F.creditNote]).toBe(answer.document.number);
+      expect(credited[F.creditNote]).toMatch(/^NC M\/\d+$/);
     } finally {
       await settings.save(base);
     }
