@@ -164,7 +164,7 @@ describe('processDeliver', () => {
             number: 'NC M/1',
             totalCents: 1000,
             createdAt: '2026-12-02T10:01:00Z',
-          } as never,
+          },
           null,
         );
       }
