@@ -28,6 +28,11 @@ export {
   type LimiterOptions,
 } from './limiter.ts';
 export {
+  createInvoiceXpressProvider,
+  type InvoiceXpressProvider,
+  type InvoiceXpressProviderOptions,
+} from './provider.ts';
+export {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUTS,
   type IxLogger,

@@ -1,27 +1,32 @@
 import { FaturadorError, type SecretBox } from '@faturador/core';
 import {
+  createInvoiceXpressProvider,
+  createRedisLimiter,
+  InvoiceXpressClient,
+} from '@faturador/invoicexpress';
+import {
   clientOptionsOf,
   createMoloniClient,
   type MoloniCallObserver,
   type MoloniClient,
   type MoloniLogger,
 } from '@faturador/moloni';
-import type { ConnectionStore } from '@faturador/store';
+import type { ConnectionStore, ConnectionWithSecrets, Provider } from '@faturador/store';
 import type { Redis } from 'ioredis';
 import type { MoloniPort, MoloniResolver } from './ports.ts';
 
 export interface MoloniRegistry {
+  /** The issuing port of a connection, whichever platform it is on. */
   resolve: MoloniResolver;
-  /** The whole client of a connection (lifecycle jobs use more than the issuing port). */
+  /**
+   * The whole Moloni client of a connection (lifecycle jobs use more than the issuing port);
+   * ACTION_NOT_SUPPORTED for a platform that has no lifecycle here yet.
+   */
   client(connectionId: string | null): Promise<MoloniClient & MoloniPort>;
   close(): Promise<void>;
 }
 
-/**
- * One Moloni client per connection per process, built on first use: its HTTP pool, reference-data
- * cache and token handling are reused by every job of that account.
- */
-export function createMoloniRegistry(deps: {
+interface RegistryDeps {
   connections: ConnectionStore;
   redis: Redis;
   prefix: string;
@@ -29,63 +34,110 @@ export function createMoloniRegistry(deps: {
   logger?: MoloniLogger;
   /** Told of every Moloni call of every client (a request's timeline). */
   onCall?: MoloniCallObserver;
-}): MoloniRegistry {
-  const built = new Map<string, Promise<MoloniClient & MoloniPort>>();
+}
 
-  async function build(connectionId: string): Promise<MoloniClient & MoloniPort> {
-    const connection = await deps.connections.getConnection(connectionId);
-    if (!connection) {
-      throw new FaturadorError(
-        'CONNECTION_NOT_CONFIGURED',
-        `Moloni connection ${connectionId} does not exist.`,
-      );
-    }
-    const client = createMoloniClient({
-      ...clientOptionsOf(connection),
-      connectionId,
-      redis: deps.redis,
-      prefix: deps.prefix,
-      secretBox: deps.secretBox,
-      ...(deps.logger ? { logger: deps.logger } : {}),
-      ...(deps.onCall ? { onCall: deps.onCall } : {}),
-    });
-    let recorded = connection.company_id !== null;
-    return {
-      ...client,
-      async account() {
-        const companyId = await client.companyId();
-        if (!recorded) {
-          // Later claims at the API then guard references per company from the start.
-          await deps.connections.recordResolvedCompany(connectionId, companyId);
-          recorded = true;
-        }
-        return { baseUrl: connection.base_url, companyId };
-      },
-    };
-  }
+/** What a connection becomes in this process: its issuing port, and its lifecycle client if any. */
+interface Built {
+  port: MoloniPort;
+  lifecycle: (MoloniClient & MoloniPort) | null;
+  close(): Promise<void>;
+}
 
-  const registry: MoloniRegistry = {
-    resolve: (connectionId) => registry.client(connectionId),
-    async client(connectionId) {
-      if (!connectionId) {
-        throw new FaturadorError(
-          'CONNECTION_NOT_CONFIGURED',
-          'This API client has no Moloni connection. An operator links one with `faturador clients connect`.',
-        );
+function buildMoloni(connection: ConnectionWithSecrets, deps: RegistryDeps): Built {
+  const connectionId = connection.connection_id;
+  const client = createMoloniClient({
+    ...clientOptionsOf(connection),
+    connectionId,
+    redis: deps.redis,
+    prefix: deps.prefix,
+    secretBox: deps.secretBox,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.onCall ? { onCall: deps.onCall } : {}),
+  });
+  let recorded = connection.company_id !== null;
+  const port: MoloniClient & MoloniPort = {
+    ...client,
+    async account() {
+      const companyId = await client.companyId();
+      if (!recorded) {
+        // Later claims at the API then guard references per company from the start.
+        await deps.connections.recordResolvedCompany(connectionId, companyId);
+        recorded = true;
       }
-      let client = built.get(connectionId);
-      if (!client) {
-        client = build(connectionId);
-        built.set(connectionId, client);
-        // A failed build (e.g. Redis blip) must not be cached forever.
-        client.catch(() => built.delete(connectionId));
-      }
-      return client;
-    },
-    async close() {
-      const clients = await Promise.allSettled(built.values());
-      await Promise.all(clients.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
+      return { baseUrl: connection.base_url, companyId };
     },
   };
-  return registry;
+  return { port, lifecycle: port, close: () => client.close() };
+}
+
+function buildInvoiceXpress(connection: ConnectionWithSecrets, deps: RegistryDeps): Built {
+  const client = new InvoiceXpressClient({
+    account: connection.account ?? '',
+    apiKey: connection.api_key,
+    baseUrl: connection.base_url,
+    // One budget per account for every process: InvoiceXpress counts ~780 requests a minute.
+    limiter: createRedisLimiter(deps.redis, deps.prefix),
+  });
+  return {
+    port: createInvoiceXpressProvider(client, { accountUrl: connection.base_url }),
+    lifecycle: null,
+    close: () => client.close(),
+  };
+}
+
+/** The one place that knows which platforms exist: every other layer sees a provider port. */
+const PROVIDERS: Record<Provider, (connection: ConnectionWithSecrets, deps: RegistryDeps) => Built> = {
+  moloni: buildMoloni,
+  invoicexpress: buildInvoiceXpress,
+};
+
+/**
+ * One client per connection per process, built on first use: its HTTP pool, reference-data cache
+ * and token handling are reused by every job of that account.
+ */
+export function createMoloniRegistry(deps: RegistryDeps): MoloniRegistry {
+  const built = new Map<string, Promise<Built>>();
+
+  async function build(connectionId: string): Promise<Built> {
+    const connection = await deps.connections.getConnection(connectionId);
+    if (!connection) {
+      throw new FaturadorError('CONNECTION_NOT_CONFIGURED', `Connection ${connectionId} does not exist.`);
+    }
+    return PROVIDERS[connection.provider](connection, deps);
+  }
+
+  async function get(connectionId: string | null): Promise<Built> {
+    if (!connectionId) {
+      throw new FaturadorError(
+        'CONNECTION_NOT_CONFIGURED',
+        'This API client has no Moloni connection. An operator links one with `faturador clients connect`.',
+      );
+    }
+    let found = built.get(connectionId);
+    if (!found) {
+      found = build(connectionId);
+      built.set(connectionId, found);
+      // A failed build (e.g. Redis blip) must not be cached forever.
+      found.catch(() => built.delete(connectionId));
+    }
+    return found;
+  }
+
+  return {
+    resolve: async (connectionId) => (await get(connectionId)).port,
+    async client(connectionId) {
+      const { lifecycle } = await get(connectionId);
+      if (!lifecycle) {
+        throw new FaturadorError(
+          'ACTION_NOT_SUPPORTED',
+          'Finalizing, credit notes, receipts and e-mails go through Moloni connections only for now; do this one on the platform itself.',
+        );
+      }
+      return lifecycle;
+    },
+    async close() {
+      const all = await Promise.allSettled(built.values());
+      await Promise.all(all.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
+    },
+  };
 }

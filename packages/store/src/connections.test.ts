@@ -47,7 +47,45 @@ describe('Moloni connections', () => {
       ...created,
       client_secret: real.client_secret,
       password: real.password,
+      api_key: '',
     });
+  });
+
+  it('an InvoiceXpress account: its API key sealed, its URL per account, references unique in it', async () => {
+    const { connections, redis, prefix } = setup();
+    const apiKey = '6f0a3e1c9b8d47a2b5c4e3f2a1d0c9b8e7f6a5d4';
+    const created = await connections.createConnection({
+      provider: 'invoicexpress',
+      name: 'Alojamentos',
+      account: 'alojamentos-lda',
+      api_key: apiKey,
+    });
+    expect(created).toMatchObject({
+      provider: 'invoicexpress',
+      account: 'alojamentos-lda',
+      base_url: 'https://alojamentos-lda.app.invoicexpress.com',
+      company_id: 1,
+    });
+    const stored = JSON.stringify(await redis.hgetall(`${prefix}:connection:${created.connection_id}`));
+    expect(stored).not.toContain(apiKey);
+    expect((await connections.getConnection(created.connection_id))?.api_key).toBe(apiKey);
+    // A subdomain is all the store takes (the CLI reduces a pasted URL to it first).
+    await expect(
+      connections.createConnection({
+        provider: 'invoicexpress',
+        name: 'URL',
+        account: 'https://x.app.invoicexpress.com',
+        api_key: apiKey,
+      }),
+    ).rejects.toThrow(/account/);
+    const local = await connections.createConnection({
+      provider: 'invoicexpress',
+      name: 'Local',
+      account: 'demo',
+      api_key: apiKey,
+      base_url: 'http://127.0.0.1:8766/{account}',
+    });
+    expect(local).toMatchObject({ kind: 'sandbox', base_url: 'http://127.0.0.1:8766/demo' });
   });
 
   it('a sandbox connection needs its URL; URLs get a trailing slash', async () => {

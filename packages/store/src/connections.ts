@@ -7,11 +7,25 @@ export const MOLONI_BASE_URL = 'https://api.moloni.pt/v1/';
 
 export type ConnectionKind = 'sandbox' | 'moloni';
 
-/** A Moloni account as listed: never its secrets. */
+/** The invoicing platforms a connection can issue through. */
+export const PROVIDERS = ['moloni', 'invoicexpress'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** InvoiceXpress's API for an account: `https://<account>.app.invoicexpress.com`. */
+export const INVOICEXPRESS_BASE_URL = 'https://{account}.app.invoicexpress.com';
+
+/**
+ * An account of an invoicing platform as listed: never its secrets. Moloni's log in with client
+ * id, secret, username and password; InvoiceXpress's with an account (subdomain) and an API key.
+ */
 export interface MoloniConnection {
   connection_id: string;
   name: string;
+  provider: Provider;
+  /** `sandbox` when it points at a local double rather than the platform itself. */
   kind: ConnectionKind;
+  /** InvoiceXpress: the account's subdomain; null for Moloni. */
+  account: string | null;
   base_url: string;
   client_id: string;
   username: string;
@@ -23,11 +37,18 @@ export interface MoloniConnection {
 export interface MoloniConnectionWithSecrets extends MoloniConnection {
   client_secret: string;
   password: string;
+  /** InvoiceXpress's API key; empty for Moloni. */
+  api_key: string;
 }
+
+/** Any provider's connection (the name says Moloni for the first one). */
+export type Connection = MoloniConnection;
+export type ConnectionWithSecrets = MoloniConnectionWithSecrets;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const createConnectionInput = z.object({
+const moloniInput = z.object({
+  provider: z.literal('moloni').optional(),
   name: text(200),
   kind: z.enum(['sandbox', 'moloni']),
   base_url: z
@@ -40,6 +61,21 @@ export const createConnectionInput = z.object({
   password: text(500),
   company_id: z.number().int().positive().nullable().optional(),
 });
+
+const invoiceXpressInput = z.object({
+  provider: z.literal('invoicexpress'),
+  name: text(200),
+  /** The subdomain, already normalised (the CLI reduces a pasted URL to it). */
+  account: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an InvoiceXpress subdomain'),
+  api_key: text(200),
+  /** A local double's URL template (`http://127.0.0.1:8766/{account}`); the platform's by default. */
+  base_url: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => url.includes('{account}') || url.includes('%7Baccount%7D'), 'must contain {account}')
+    .optional(),
+});
+
+export const createConnectionInput = z.union([moloniInput, invoiceXpressInput]);
 
 export type CreateConnectionInput = z.input<typeof createConnectionInput>;
 
@@ -59,15 +95,17 @@ export interface ConnectionStore {
 }
 
 /** Each sealed field is bound to its connection and its role. */
-function purpose(connectionId: string, field: 'client_secret' | 'password'): string {
-  return `moloni-${field}:${connectionId}`;
+function purpose(connectionId: string, field: 'client_secret' | 'password' | 'api_key'): string {
+  return field === 'api_key' ? `invoicexpress-api_key:${connectionId}` : `moloni-${field}:${connectionId}`;
 }
 
 function toConnection(hash: Record<string, string>): MoloniConnection {
   return {
     connection_id: hash.connection_id ?? '',
     name: hash.name ?? '',
+    provider: hash.provider === 'invoicexpress' ? 'invoicexpress' : 'moloni',
     kind: hash.kind === 'moloni' ? 'moloni' : 'sandbox',
+    account: hash.account || null,
     base_url: hash.base_url ?? '',
     client_id: hash.client_id ?? '',
     username: hash.username ?? '',
@@ -87,6 +125,42 @@ export function createConnectionStore(deps: StoreDeps): ConnectionStore {
     return Object.keys(hash).length > 0 ? hash : null;
   }
 
+  /**
+   * An InvoiceXpress account is one company: its URL and company 1 are the scope its references
+   * are unique in, from the first claim on.
+   */
+  async function saveInvoiceXpress(input: z.output<typeof invoiceXpressInput>): Promise<MoloniConnection> {
+    const at = now();
+    const template = (input.base_url ?? INVOICEXPRESS_BASE_URL).replace('%7Baccount%7D', '{account}');
+    const connection: MoloniConnection = {
+      connection_id: newId('con'),
+      name: input.name,
+      provider: 'invoicexpress',
+      kind: input.base_url ? 'sandbox' : 'moloni',
+      account: input.account,
+      base_url: template.replace('{account}', input.account).replace(/\/+$/, ''),
+      client_id: '',
+      username: '',
+      company_id: 1,
+      created_at: new Date(at).toISOString(),
+    };
+    const id = connection.connection_id;
+    await createRecord(redis, { record: keys.connection(id), index: keys.connections }, id, at, {
+      connection_id: id,
+      name: connection.name,
+      provider: 'invoicexpress',
+      kind: connection.kind,
+      account: input.account,
+      base_url: connection.base_url,
+      client_id: '',
+      username: '',
+      company_id: '1',
+      created_at: connection.created_at,
+      api_key: secretBox.seal(input.api_key, purpose(id, 'api_key')),
+    });
+    return connection;
+  }
+
   return {
     async createConnection(raw) {
       const parsed = createConnectionInput.safeParse(raw);
@@ -99,6 +173,7 @@ export function createConnectionStore(deps: StoreDeps): ConnectionStore {
         );
       }
       const input = parsed.data;
+      if (input.provider === 'invoicexpress') return saveInvoiceXpress(input);
       const baseUrl = input.base_url ?? (input.kind === 'moloni' ? MOLONI_BASE_URL : undefined);
       if (!baseUrl)
         throw new FaturadorError('VALIDATION_ERROR', 'base_url: a sandbox connection needs its URL');
@@ -106,7 +181,9 @@ export function createConnectionStore(deps: StoreDeps): ConnectionStore {
       const connection: MoloniConnection = {
         connection_id: newId('con'),
         name: input.name,
+        provider: 'moloni',
         kind: input.kind,
+        account: null,
         base_url: baseUrl,
         client_id: input.client_id,
         username: input.username,
@@ -117,6 +194,7 @@ export function createConnectionStore(deps: StoreDeps): ConnectionStore {
       await createRecord(redis, { record: keys.connection(id), index: keys.connections }, id, at, {
         connection_id: id,
         name: connection.name,
+        provider: 'moloni',
         kind: connection.kind,
         base_url: connection.base_url,
         client_id: connection.client_id,
@@ -134,8 +212,17 @@ export function createConnectionStore(deps: StoreDeps): ConnectionStore {
       if (!hash) return null;
       return {
         ...toConnection(hash),
-        client_secret: secretBox.open(hash.client_secret ?? '', purpose(connectionId, 'client_secret')),
-        password: secretBox.open(hash.password ?? '', purpose(connectionId, 'password')),
+        ...(hash.provider === 'invoicexpress'
+          ? {
+              client_secret: '',
+              password: '',
+              api_key: secretBox.open(hash.api_key ?? '', purpose(connectionId, 'api_key')),
+            }
+          : {
+              client_secret: secretBox.open(hash.client_secret ?? '', purpose(connectionId, 'client_secret')),
+              password: secretBox.open(hash.password ?? '', purpose(connectionId, 'password')),
+              api_key: '',
+            }),
       };
     },
 

@@ -50,13 +50,18 @@ export {
 } from './authenticate.ts';
 export { checkMasterKey, MasterKeyMismatchError } from './canary.ts';
 export {
+  type Connection,
   type ConnectionKind,
   type ConnectionStore,
+  type ConnectionWithSecrets,
   type CreateConnectionInput,
   createConnectionStore,
+  INVOICEXPRESS_BASE_URL,
   MOLONI_BASE_URL,
   type MoloniConnection,
   type MoloniConnectionWithSecrets,
+  PROVIDERS,
+  type Provider,
 } from './connections.ts';
 export { createDestinationLock, type DestinationLock } from './destination-lock.ts';
 export { type Heartbeat, startHeartbeat } from './heartbeat.ts';

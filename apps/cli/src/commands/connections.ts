@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaturadorError } from '@faturador/core';
+import { checkConnection as checkInvoiceXpress } from '@faturador/invoicexpress';
 import { type ConnectionReport, clientOptionsOf, createMoloniClient } from '@faturador/moloni';
 import type { MoloniConnection } from '@faturador/store';
 import { z } from 'zod';
@@ -24,6 +25,8 @@ faturador connections add --name <name> --client-id <id> --client-secret <s> --u
                           [--company-id <n>] [--base-url <url>]
     credentials may come from --credentials-file <file.json> instead of flags ({"client_id",
     "client_secret", "username", "password", "company_id"}), which keeps them out of shell history
+faturador connections add --provider invoicexpress --name <name> --account <subdomain> --api-key <key>
+                          [--base-url <url with {account}>]   (checked at once: key, account, series, taxes)
 faturador connections list
 faturador connections check <con_id>   (inserts a draft in Moloni, reports what it learned, deletes it)
 faturador connections remove <con_id> [--force]   (--force unlinks the clients that use it)`;
@@ -62,15 +65,16 @@ async function readCredentials(
 }
 
 export function connectionRows(connections: MoloniConnection[]): string {
-  if (connections.length === 0) return 'No Moloni connections. Add one with `faturador connections add`.';
+  if (connections.length === 0) return 'No connections. Add one with `faturador connections add`.';
   return table([
-    ['CONNECTION', 'KIND', 'NAME', 'BASE URL', 'USERNAME', 'COMPANY', 'CREATED'],
+    ['CONNECTION', 'PROVIDER', 'KIND', 'NAME', 'BASE URL', 'USERNAME', 'COMPANY', 'CREATED'],
     ...connections.map((c) => [
       c.connection_id,
+      c.provider,
       c.kind,
       c.name,
       c.base_url,
-      c.username,
+      c.account ?? c.username,
       c.company_id === null ? '-' : String(c.company_id),
       c.created_at,
     ]),
@@ -92,10 +96,17 @@ async function add(deps: CliDeps, args: string[]): Promise<CommandOutput> {
         password: { type: 'string' },
         'company-id': { type: 'string' },
         'credentials-file': { type: 'string' },
+        provider: { type: 'string', default: 'moloni' },
+        account: { type: 'string' },
+        'api-key': { type: 'string' },
       },
     }),
   );
   if (!values.name) throw new UsageError('connections add: --name is required');
+  if (values.provider === 'invoicexpress') return addInvoiceXpress(deps, { ...values, name: values.name });
+  if (values.provider !== 'moloni') {
+    throw new UsageError('connections add: --provider must be moloni or invoicexpress');
+  }
   const file = await readCredentials(deps.cwd, values['credentials-file']);
   const sandbox = values.sandbox ? SANDBOX_DEFAULTS : undefined;
   const pick = (
@@ -130,6 +141,42 @@ async function add(deps: CliDeps, args: string[]): Promise<CommandOutput> {
       `Link a client: faturador clients create <client_id> --name <name> --connection ${connection.connection_id}`,
     ].join('\n'),
     data: connection,
+  };
+}
+
+/**
+ * An InvoiceXpress account is checked before it is saved (seed 003's troubleshooting cases come
+ * back as INVOICEXPRESS_CONNECTION_FAILED with their cause), so a typo never reaches a request.
+ */
+async function addInvoiceXpress(
+  deps: CliDeps,
+  values: { name: string; account?: string; 'api-key'?: string; 'base-url'?: string },
+): Promise<CommandOutput> {
+  if (!values.account) throw new UsageError('connections add: --account is required for InvoiceXpress');
+  if (!values['api-key']) throw new UsageError('connections add: --api-key is required for InvoiceXpress');
+  const report = await checkInvoiceXpress(values.account, values['api-key'], {
+    ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+    retry: { readAttempts: 1 },
+  });
+  const connection = await deps.connections.createConnection({
+    provider: 'invoicexpress',
+    name: values.name,
+    account: report.account,
+    api_key: values['api-key'],
+    ...(values['base-url'] ? { base_url: values['base-url'] } : {}),
+  });
+  return {
+    text: [
+      `Added InvoiceXpress connection ${connection.connection_id} (account ${report.account}, ${connection.base_url}).`,
+      ...(report.correctedFrom
+        ? [`  "${report.correctedFrom}" was read as the subdomain ${report.account}.`]
+        : []),
+      `  default series  ${report.defaultSerie ?? '-'} (of ${report.series.join(', ') || 'none'})`,
+      `  taxes           ${report.taxes.map((tax) => `${tax.name} ${tax.value}% ${tax.region}`).join(', ')}`,
+      'Its API key is stored encrypted with FATURADOR_MASTER_KEY.',
+      `Link a client: faturador clients create <client_id> --name <name> --connection ${connection.connection_id}`,
+    ].join('\n'),
+    data: { ...connection, report },
   };
 }
 
@@ -181,6 +228,15 @@ async function check(deps: CliDeps, args: string[]): Promise<CommandOutput> {
   const [connectionId = ''] = positionals(parsed.positionals, ['con_id'], 'connections check');
   const connection = await deps.connections.getConnection(connectionId);
   if (!connection) throw new FaturadorError('NOT_FOUND', `Moloni connection ${connectionId} not found`);
+  if (connection.provider === 'invoicexpress') {
+    const report = await checkInvoiceXpress(connection.account ?? '', connection.api_key, {
+      baseUrl: connection.base_url,
+    });
+    return {
+      text: `Connection ${connectionId}: InvoiceXpress account ${report.account} answers; default series ${report.defaultSerie ?? '-'}; taxes ${report.taxes.map((tax) => tax.name).join(', ')}`,
+      data: report,
+    };
+  }
   const client = createMoloniClient({
     ...clientOptionsOf(connection),
     connectionId,

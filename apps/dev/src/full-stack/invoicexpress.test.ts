@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DEFAULT_ACCOUNT,
+  type RunningInvoiceXpressSandbox,
+  startInvoiceXpressSandbox,
+} from '@faturador/invoicexpress-sandbox';
+import { createApiClientStore, createConnectionStore } from '@faturador/store';
+import { randomPrefix, testRedisUrl } from '@faturador/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_BODY, type Stack, startStack } from '../stack.ts';
+
+// The same API and worker, for a client whose connection is an InvoiceXpress account: the
+// provider is chosen by the connection, and the exactly-once rules are the same.
+let stack: Stack;
+let ix: RunningInvoiceXpressSandbox;
+let headers: Record<string, string>;
+const CLIENT = 'ix_ops';
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl(), prefix: randomPrefix(), issueAttempts: 3 });
+  ix = await startInvoiceXpressSandbox();
+  const deps = {
+    redis: stack.api.runtime.redis,
+    prefix: stack.api.runtime.prefix,
+    secretBox: stack.api.runtime.secretBox,
+  };
+  const connection = await createConnectionStore(deps).createConnection({
+    provider: 'invoicexpress',
+    name: 'InvoiceXpress demo',
+    account: DEFAULT_ACCOUNT.name,
+    api_key: DEFAULT_ACCOUNT.apiKey,
+    base_url: ix.baseUrlTemplate,
+  });
+  const clients = createApiClientStore(deps);
+  await clients.createClient({
+    client_id: CLIENT,
+    name: 'Ops on InvoiceXpress',
+    connection_id: connection.connection_id,
+  });
+  const key = await clients.createKey(CLIENT, { scopes: ['invoices:write', 'invoices:read'] });
+  headers = { 'x-client-id': CLIENT, 'x-api-key': key.key.key_id, 'x-api-secret': key.secret };
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  await ix?.close();
+});
+afterEach(() => {
+  ix.sandbox.faults.clear();
+});
+
+const account = () => ix.sandbox.state.accounts.get(DEFAULT_ACCOUNT.name);
+const documentsOf = (reference: string) =>
+  [...(account()?.documents.values() ?? [])].filter(
+    (d) => d.reference === reference && d.status !== 'deleted',
+  );
+
+function issue(reference: string, overrides: Record<string, unknown> = {}, key = randomUUID()) {
+  return stack.post(
+    '/api/v1/invoices/',
+    { ...SEED_BODY, reference, ...overrides },
+    { ...headers, 'idempotency-key': key },
+  );
+}
+
+describe('issuing through InvoiceXpress', () => {
+  it('issues an FR once: its number, total and a PDF that downloads; the same key returns the same document', async () => {
+    const key = randomUUID();
+    const first = await issue('IX-FR-1', {}, key);
+    expect(first.status).toBe(201);
+    expect(first.body.document).toMatchObject({ type: 'invoice_receipt', status: 'final', total_gross: 10 });
+    expect(first.body.document.number).toMatch(/^FR \S+\/\d+$/);
+    const [stored] = documentsOf('IX-FR-1');
+    expect(stored?.kind).toBe('InvoiceReceipt');
+    expect(stored?.status).not.toBe('draft');
+    const again = await issue('IX-FR-1', {}, key);
+    expect(again.body.document.number).toBe(first.body.document.number);
+    expect(documentsOf('IX-FR-1')).toHaveLength(1);
+    const pdf = await fetch(first.body.document.pdf_url);
+    expect(pdf.status).toBe(200);
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  });
+
+  it('leaves a draft when asked, and an FT and an FS are issued as their own types', async () => {
+    const draft = await issue('IX-DRAFT-1', { status: 'draft' });
+    expect(draft.status).toBe(201);
+    expect(draft.body.document).toMatchObject({ status: 'draft', number: null });
+    expect(documentsOf('IX-DRAFT-1').map((d) => d.status)).toEqual(['draft']);
+    const ft = await issue('IX-FT-1', { document_type: 'invoice' });
+    expect(ft.body.document.number).toMatch(/^FT /);
+    const fs = await issue('IX-FS-1', { document_type: 'simplified_invoice' });
+    expect(fs.body.document.number).toMatch(/^FS /);
+  });
+
+  it('an insert InvoiceXpress committed but whose answer was lost is found by reference, never issued twice', async () => {
+    ix.sandbox.faults.add({ kind: 'commitThenDrop', endpoint: 'invoice_receipts/create', times: 1 });
+    const creates = ix.sandbox.stats.count('invoice_receipts/create');
+    const lists = ix.sandbox.stats.count('invoices/list');
+    const response = await issue('IX-DROP-1');
+    expect(response.status).toBe(201);
+    expect(documentsOf('IX-DROP-1')).toHaveLength(1);
+    expect(response.body.document.number).toMatch(/^FR /);
+    // The re-run looked for the reference and adopted the document instead of creating again.
+    expect(ix.sandbox.stats.count('invoice_receipts/create') - creates).toBe(1);
+    expect(ix.sandbox.stats.count('invoices/list') - lists).toBeGreaterThan(0);
+  });
+
+  it('a 503 is retried by the worker and issues once; a refused API key fails at once with its cause', async () => {
+    ix.sandbox.faults.add({ kind: 'status', status: 503, endpoint: 'invoice_receipts/create', times: 1 });
+    const retried = await issue('IX-503-1');
+    expect(retried.status).toBe(201);
+    expect(documentsOf('IX-503-1')).toHaveLength(1);
+
+    const deps = {
+      redis: stack.api.runtime.redis,
+      prefix: stack.api.runtime.prefix,
+      secretBox: stack.api.runtime.secretBox,
+    };
+    const wrong = await createConnectionStore(deps).createConnection({
+      provider: 'invoicexpress',
+      name: 'Wrong key',
+      account: DEFAULT_ACCOUNT.name,
+      api_key: 'not-the-key-0000000000000000000000000000',
+      base_url: ix.baseUrlTemplate,
+    });
+    const clients = createApiClientStore(deps);
+    await clients.createClient({
+      client_id: 'ix_wrong',
+      name: 'Wrong key',
+      connection_id: wrong.connection_id,
+    });
+    const key = await clients.createKey('ix_wrong', { scopes: ['invoices:write'] });
+    const refused = await stack.post(
+      '/api/v1/invoices/',
+      { ...SEED_BODY, reference: 'IX-KEY-1' },
+      {
+        'x-client-id': 'ix_wrong',
+        'x-api-key': key.key.key_id,
+        'x-api-secret': key.secret,
+        'idempotency-key': randomUUID(),
+      },
+    );
+    expect(refused.body.error.code).toBe('INVOICEXPRESS_CONNECTION_FAILED');
+    expect(refused.body.error.details.cause).toBe('key_refused');
+    expect(JSON.stringify(refused.body)).not.toContain('not-the-key');
+  });
+});

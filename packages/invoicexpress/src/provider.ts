@@ -1,0 +1,318 @@
+// InvoiceXpress as an issuing provider: the same steps and guarantees as the Moloni client gives
+// the issuing layer (insert a draft, hand its id over at once, read the total back, close it only
+// when it is the requested one to the cent; find documents by our reference after anything
+// ambiguous). The shapes are issuing's provider port, matched structurally.
+import {
+  type DocumentType,
+  FaturadorError,
+  type InvoiceLine,
+  type InvoiceRequest,
+  lisbonDate,
+} from '@faturador/core';
+import type { InvoiceXpressClient } from './client.ts';
+import { documentTotals, netUnitPrice } from './pricing.ts';
+import {
+  type IxDocument,
+  type IxDocumentInput,
+  type IxDocumentType,
+  type IxTax,
+  isFinalStatus,
+} from './types.ts';
+
+/** A document as the issuing layer knows it (issuing's `IssuedDocument`). */
+export interface ProviderDocument {
+  documentId: number;
+  documentType: DocumentType;
+  number: string | null;
+  series: string;
+  status: 'final' | 'draft';
+  totalGrossCents: number;
+  currency: 'EUR';
+  createdAt: string;
+}
+
+export interface FoundProviderDocument {
+  documentId: number;
+  status: 'draft' | 'final' | 'cancelled';
+  number: string | null;
+  totalGrossCents: number | null;
+}
+
+const PATHS: Record<DocumentType, IxDocumentType> = {
+  invoice: 'invoices',
+  invoice_receipt: 'invoice_receipts',
+  simplified_invoice: 'simplified_invoices',
+};
+
+/** The AT code each type's number carries (InvoiceXpress shows only `<n>/<serie>`). */
+const CODES: Record<DocumentType, string> = {
+  invoice: 'FT',
+  invoice_receipt: 'FR',
+  simplified_invoice: 'FS',
+};
+
+const TYPES_OF_KIND: Record<string, DocumentType | undefined> = {
+  Invoice: 'invoice',
+  InvoiceReceipt: 'invoice_receipt',
+  SimplifiedInvoice: 'simplified_invoice',
+};
+
+/** `FT A/12` for InvoiceXpress's `12/A`; null for a draft (its "number" reads `rascunho`). */
+function numberOf(document: IxDocument, type: DocumentType | undefined): string | null {
+  const [sequential, serie] = (document.sequence_number ?? '').split('/');
+  if (!type || !isFinalStatus(document.status) || !sequential || !serie) return null;
+  return `${CODES[type]} ${serie}/${sequential}`;
+}
+
+const toCentsOf = (euros: number) => Math.round(euros * 100);
+
+const euros = (cents: number) => (cents / 100).toFixed(2);
+
+/** Adds the document id to an error raised after the draft exists, so the caller can adopt it. */
+function withDocumentId(error: unknown, documentId: number): unknown {
+  if (!(error instanceof FaturadorError) || error.details?.document_id !== undefined) return error;
+  return new FaturadorError(
+    error.code,
+    error.message,
+    { ...error.details, document_id: documentId },
+    { cause: error },
+  );
+}
+
+export interface InvoiceXpressProviderOptions {
+  /** What references are unique in: one InvoiceXpress account is one company. */
+  accountUrl: string;
+  /** The time a PDF may take to be generated before the download gives up (default 10 s). */
+  pdfBudgetMs?: number;
+}
+
+/**
+ * The issuing port of one InvoiceXpress account. Taxes are found by rate and zone (the account's
+ * own names), the series by name or the account's default, the client by its NIF or created.
+ */
+export function createInvoiceXpressProvider(
+  client: InvoiceXpressClient,
+  options: InvoiceXpressProviderOptions,
+) {
+  let taxes: Promise<IxTax[]> | null = null;
+  const taxesOnce = () => {
+    taxes ??= client.taxes().catch((error: unknown) => {
+      taxes = null;
+      throw error;
+    });
+    return taxes;
+  };
+
+  async function taxOf(line: InvoiceLine, index: number, zone: string): Promise<IxTax> {
+    const all = await taxesOnce();
+    const found =
+      all.find((tax) => tax.value === line.vatRate && tax.region === zone) ??
+      (zone === 'PT' ? undefined : all.find((tax) => tax.value === line.vatRate && tax.region === 'PT'));
+    if (!found) {
+      // An unknown name would silently become the account's default tax: refuse before writing.
+      throw new FaturadorError(
+        'INVOICEXPRESS_BUSINESS_ERROR',
+        `This InvoiceXpress account has no ${line.vatRate}% tax for ${zone}: add it in Settings → Taxes.`,
+        {
+          provider: 'invoicexpress',
+          path: `items[${index}].vat_rate`,
+          rate: line.vatRate,
+          zone,
+          outcome: 'not_applied',
+        },
+      );
+    }
+    return found;
+  }
+
+  /**
+   * The document's client, found by its code before the document is written. A document's
+   * `client` object is matched by code and else by *name* (and never updated): a new NIF under a
+   * name already taken would be issued to that other client. So each NIF is its own client, code
+   * = NIF, created first when missing, its name made unique with the NIF when taken.
+   */
+  async function clientOf(customer: InvoiceRequest['customer']): Promise<IxDocumentInput['client']> {
+    const code = customer.vatNumber;
+    const found = await client.findClientByCode(code);
+    if (found) return { name: found.name, code };
+    const record = {
+      name: customer.name,
+      code,
+      ...(customer.finalConsumer ? {} : { fiscal_id: customer.vatNumber }),
+      ...(customer.email ? { email: customer.email } : {}),
+      ...(customer.address ? { address: customer.address } : {}),
+      ...(customer.city ? { city: customer.city } : {}),
+      ...(customer.zipCode ? { postal_code: customer.zipCode } : {}),
+      country: customer.country === 'PT' ? 'Portugal' : customer.country,
+    };
+    const named = await client.findClientByName(customer.name);
+    const created = await client.createClient(
+      named ? { ...record, name: `${customer.name} (${code})` } : record,
+    );
+    return { name: created.name, code };
+  }
+
+  async function inputOf(request: InvoiceRequest, ourReference: string): Promise<IxDocumentInput> {
+    const items = await Promise.all(
+      request.lines.map(async (line, index) => {
+        const tax = await taxOf(line, index, request.fiscalZone);
+        return {
+          name: line.product,
+          ...(line.description ? { description: line.description } : {}),
+          unit_price: netUnitPrice(line.unitGrossCents / 100, tax.value),
+          quantity: line.quantity,
+          tax: { name: tax.name },
+          rate: tax.value,
+        };
+      }),
+    );
+    const totals = documentTotals(
+      items.map((item) => ({ unitPrice: item.unit_price, quantity: item.quantity, rate: item.rate })),
+    );
+    if (toCentsOf(totals.total) !== request.totalGrossCents) {
+      throw new FaturadorError(
+        'TOTAL_UNREACHABLE',
+        `InvoiceXpress would total ${totals.total.toFixed(2)} EUR instead of ${euros(request.totalGrossCents)} EUR (it prices net of VAT and rounds the document once). Nothing was issued.`,
+        {
+          provider: 'invoicexpress',
+          requested_total: euros(request.totalGrossCents),
+          reachable_total: totals.total.toFixed(2),
+        },
+      );
+    }
+    const exempt = request.lines.find((line) => line.vatRate === 0 && line.exemptionReason);
+    const sequence = request.series ? await client.sequence(request.series) : null;
+    if (request.series && !sequence) {
+      throw new FaturadorError(
+        'INVOICEXPRESS_BUSINESS_ERROR',
+        `This InvoiceXpress account has no series ${request.series}.`,
+        { provider: 'invoicexpress', path: 'series', outcome: 'not_applied' },
+      );
+    }
+    const date = request.date ?? lisbonDate(Date.now());
+    return {
+      date,
+      due_date: request.dueDate ?? date,
+      reference: ourReference,
+      ...(request.notes ? { observations: request.notes } : {}),
+      ...(exempt?.exemptionReason ? { tax_exemption: exempt.exemptionReason } : {}),
+      ...(sequence ? { sequence_id: sequence.id } : {}),
+      client: await clientOf(request.customer),
+      items: items.map(({ rate: _rate, ...item }) => item),
+    };
+  }
+
+  function issued(document: IxDocument, type: DocumentType): ProviderDocument {
+    const final = isFinalStatus(document.status);
+    return {
+      documentId: document.id,
+      documentType: type,
+      number: numberOf(document, type),
+      series: (document.sequence_number ?? '').split('/')[1] ?? '',
+      status: final ? 'final' : 'draft',
+      totalGrossCents: toCentsOf(document.total),
+      currency: 'EUR',
+      createdAt: new Date().toISOString(),
+    };
+  }
+
+  async function finish(documentId: number, request: InvoiceRequest): Promise<ProviderDocument> {
+    const type = PATHS[request.documentType];
+    const document = await client.getDocument(type, documentId);
+    if (!document) {
+      throw new FaturadorError(
+        'INVOICEXPRESS_BAD_GATEWAY',
+        `InvoiceXpress does not show document ${documentId}.`,
+        {
+          provider: 'invoicexpress',
+          document_id: documentId,
+        },
+      );
+    }
+    if (isFinalStatus(document.status) || request.status === 'draft') {
+      if (!isFinalStatus(document.status) && toCentsOf(document.total) !== request.totalGrossCents) {
+        throw mismatch(documentId, request.totalGrossCents, document.total);
+      }
+      return issued(document, request.documentType);
+    }
+    if (toCentsOf(document.total) !== request.totalGrossCents) {
+      throw mismatch(documentId, request.totalGrossCents, document.total);
+    }
+    return issued(await client.finalize(type, documentId), request.documentType);
+  }
+
+  return {
+    async issueDocument(
+      input: { request: InvoiceRequest; ourReference: string },
+      hooks: {
+        beforeInsert?: () => Promise<void>;
+        onDraftInserted?: (documentId: number) => Promise<void>;
+      } = {},
+    ): Promise<ProviderDocument> {
+      const body = await inputOf(input.request, input.ourReference);
+      await hooks.beforeInsert?.();
+      const draft = await client.createDocument(PATHS[input.request.documentType], body, {
+        proprietaryUid: input.ourReference,
+      });
+      try {
+        await hooks.onDraftInserted?.(draft.id);
+        return await finish(draft.id, input.request);
+      } catch (error) {
+        throw withDocumentId(error, draft.id);
+      }
+    },
+
+    async completeDocument(documentId: number, request: InvoiceRequest): Promise<ProviderDocument> {
+      try {
+        return await finish(documentId, request);
+      } catch (error) {
+        throw withDocumentId(error, documentId);
+      }
+    },
+
+    async findByOurReference(
+      ourReference: string,
+      documentType?: DocumentType,
+    ): Promise<FoundProviderDocument[]> {
+      const found = await client.findByReference(
+        ourReference,
+        documentType ? { type: PATHS[documentType] } : {},
+      );
+      return found.map((document) => ({
+        documentId: document.id,
+        status:
+          document.status === 'canceled' ? 'cancelled' : isFinalStatus(document.status) ? 'final' : 'draft',
+        number: numberOf(document, TYPES_OF_KIND[document.type]),
+        totalGrossCents: toCentsOf(document.total),
+      }));
+    },
+
+    async downloadPdf(documentId: number): Promise<Uint8Array<ArrayBuffer>> {
+      const pdf = await client.downloadPdf(documentId, { budgetMs: options.pdfBudgetMs ?? 10_000 });
+      return new Uint8Array(pdf);
+    },
+
+    async account() {
+      return { baseUrl: options.accountUrl, companyId: 1 };
+    },
+  };
+}
+
+function mismatch(documentId: number, expectedCents: number, actualEuros: number): FaturadorError {
+  const actualCents = toCentsOf(actualEuros);
+  return new FaturadorError(
+    'TOTAL_MISMATCH',
+    `InvoiceXpress computed ${euros(actualCents)} EUR for document ${documentId} instead of ${euros(expectedCents)} EUR; it was left as a draft for review.`,
+    {
+      provider: 'invoicexpress',
+      document_id: documentId,
+      expected: euros(expectedCents),
+      actual: euros(actualCents),
+      expectedCents,
+      actualCents,
+      status: 'draft',
+    },
+  );
+}
+
+export type InvoiceXpressProvider = ReturnType<typeof createInvoiceXpressProvider>;
