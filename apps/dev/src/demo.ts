@@ -112,6 +112,59 @@ export async function seedDemoClient(
   return connection.connection_id;
 }
 
+/** The second demo client: the same API, issuing through the InvoiceXpress sandbox. */
+export const IX_DEMO_CLIENT = {
+  clientId: 'invoicexpress_ops',
+  apiKey: 'ak_demo_ix_4c1d2e3f5a6b7c80',
+  apiSecret: 'as_demo_ix_0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a',
+} as const;
+
+const IX_CONNECTION_NAME = 'InvoiceXpress sandbox';
+
+/**
+ * Links the second demo client to an InvoiceXpress connection to the sandbox's account, reusing
+ * the one of an earlier start when it points at the same account URL. Returns the connection id.
+ */
+export async function seedInvoiceXpressClient(
+  deps: StoreDeps,
+  sandbox: { baseUrlTemplate: string; account: string; apiKey: string },
+): Promise<string> {
+  const connections = createConnectionStore(deps);
+  const url = sandbox.baseUrlTemplate.replace('{account}', sandbox.account);
+  let connectionId: string | undefined;
+  for (const existing of await connections.listConnections()) {
+    if (existing.provider !== 'invoicexpress' || existing.name !== IX_CONNECTION_NAME) continue;
+    const full = await connections.getConnection(existing.connection_id);
+    if (!connectionId && existing.base_url === url && full?.api_key === sandbox.apiKey) {
+      connectionId = existing.connection_id;
+    } else {
+      await connections.deleteConnection(existing.connection_id);
+    }
+  }
+  connectionId ??= (
+    await connections.createConnection({
+      provider: 'invoicexpress',
+      name: IX_CONNECTION_NAME,
+      account: sandbox.account,
+      api_key: sandbox.apiKey,
+      base_url: sandbox.baseUrlTemplate,
+    })
+  ).connection_id;
+  const clients = createApiClientStore(deps);
+  await ensureClient(
+    clients,
+    { clientId: IX_DEMO_CLIENT.clientId, name: 'Demo client on InvoiceXpress' },
+    connectionId,
+  );
+  if (!(await clients.getKey(IX_DEMO_CLIENT.clientId, IX_DEMO_CLIENT.apiKey))) {
+    await clients.createKey(IX_DEMO_CLIENT.clientId, {
+      key_id: IX_DEMO_CLIENT.apiKey,
+      secret: IX_DEMO_CLIENT.apiSecret,
+    });
+  }
+  return connectionId;
+}
+
 /** The local Slack bot's own API client: the bot calls the billing API like any other caller. */
 export const SLACK_BOT_CLIENT_ID = 'slack_bot';
 

@@ -27,6 +27,7 @@ const startSchema = z.object({
     .optional(),
   REDIS_PORT: port(0),
   MOLONI_SANDBOX_PORT: port(8765),
+  INVOICEXPRESS_SANDBOX_PORT: port(8766),
   MAIL_SANDBOX_SMTP_PORT: port(2525),
   MAIL_SANDBOX_PORT: port(8025),
   /** A real SMTP server instead of the mail sandbox (with MAIL_FROM). */
@@ -57,6 +58,7 @@ export interface StartConfig {
   redisUrl: string | undefined;
   redisPort: number;
   moloniSandboxPort: number;
+  invoicexpressSandboxPort: number;
   /** The mail sandbox's SMTP port and its HTTP port (`/_sandbox/messages`). */
   mailSandboxSmtpPort: number;
   mailSandboxPort: number;
@@ -86,6 +88,7 @@ export function startConfig(source: Record<string, string | undefined> = devEnvi
     redisUrl: env.REDIS_URL,
     redisPort: env.REDIS_PORT,
     moloniSandboxPort: env.MOLONI_SANDBOX_PORT,
+    invoicexpressSandboxPort: env.INVOICEXPRESS_SANDBOX_PORT,
     mailSandboxSmtpPort: env.MAIL_SANDBOX_SMTP_PORT,
     mailSandboxPort: env.MAIL_SANDBOX_PORT,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM ?? 'Faturador <faturas@localhost>' } : null,

@@ -73,6 +73,7 @@ beforeAll(async () => {
     FATURADOR_DATA_DIR: dataDir,
     PORT: String(apiPort),
     MOLONI_SANDBOX_PORT: String(await freePort()),
+    INVOICEXPRESS_SANDBOX_PORT: String(await freePort()),
     MAIL_SANDBOX_SMTP_PORT: String(await freePort()),
     MAIL_SANDBOX_PORT: String(await freePort()),
     SLACK_PORT: String(await freePort()),
@@ -132,6 +133,20 @@ describe('npm start', () => {
       document: { ...body?.document, pdf_url: body?.document.pdf_url.split('?')[0] },
     });
     expect(withoutLink(again)).toEqual(withoutLink(answer));
+  });
+
+  it('prints a second cURL, for the demo client on InvoiceXpress, that issues there', async () => {
+    const curls = output.match(/^curl [\s\S]*?--data '.*'$/gm) ?? [];
+    expect(curls).toHaveLength(2);
+    expect(curls[1]).toContain('invoicexpress_ops');
+    const answer = JSON.parse((await run('sh', ['-c', curls[1] ?? 'false'])).stdout) as typeof firstAnswer;
+    expect(answer).toMatchObject({
+      success: true,
+      document: { number: expect.stringMatching(/^FR \S+\/\d+$/) },
+    });
+    expect(answer?.document.number).not.toMatch(/^FR M\//);
+    const pdf = await fetch(answer?.document.pdf_url ?? '');
+    expect(pdf.status).toBe(200);
   });
 
   it('e-mails the document to the mail sandbox it prints, with the PDF attached', async () => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createSecretBox, parseMasterKey } from '@faturador/core';
+import { DEFAULT_ACCOUNT, startInvoiceXpressSandbox } from '@faturador/invoicexpress-sandbox';
 import { startMailSandbox } from '@faturador/mail-sandbox';
 import { DEFAULT_CREDENTIALS, startMoloniSandbox } from '@faturador/moloni-sandbox';
 import { assertNoEviction, createRedis } from '@faturador/store';
@@ -15,9 +16,11 @@ import {
   DEMO_CLIENT,
   DEMO_MAIL_FROM,
   type IssuedCredentials,
+  IX_DEMO_CLIENT,
   issueSlackBotKey,
   seedDemoAdmin,
   seedDemoClient,
+  seedInvoiceXpressClient,
 } from './demo.ts';
 import { devEnvironment, REPO_ROOT as root, type StackFile, stackFilePath, startConfig } from './env.ts';
 
@@ -204,7 +207,10 @@ function slackSetup(
  * The seed example as a cURL, with a reference and an Idempotency-Key fixed for this start: run
  * twice as printed, the second call replays the first answer (a new start gets a new reference).
  */
-function curlExample(apiUrl: string): string {
+function curlExample(
+  apiUrl: string,
+  client: { clientId: string; apiKey: string; apiSecret: string } = DEMO_CLIENT,
+): string {
   const run = `${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex').toUpperCase()}`;
   const body = JSON.stringify({
     reference: `TI-${run}`,
@@ -218,9 +224,9 @@ function curlExample(apiUrl: string): string {
   return [
     `curl -sS -X POST "${apiUrl}/api/v1/invoices/" \\`,
     '  -H "Content-Type: application/json" \\',
-    `  -H "X-Client-Id: ${DEMO_CLIENT.clientId}" \\`,
-    `  -H "X-Api-Key: ${DEMO_CLIENT.apiKey}" \\`,
-    `  -H "X-Api-Secret: ${DEMO_CLIENT.apiSecret}" \\`,
+    `  -H "X-Client-Id: ${client.clientId}" \\`,
+    `  -H "X-Api-Key: ${client.apiKey}" \\`,
+    `  -H "X-Api-Secret: ${client.apiSecret}" \\`,
     `  -H "Idempotency-Key: demo-${run}" \\`,
     `  --data '${body}'`,
   ].join('\n');
@@ -265,6 +271,12 @@ async function main(): Promise<void> {
     stateFile: join(dataDir, 'moloni-sandbox.json'),
   });
   stops.push(sandbox.close);
+  // The second platform: an InvoiceXpress account, kept under the data directory too.
+  const ix = await startInvoiceXpressSandbox({
+    port: config.invoicexpressSandboxPort,
+    stateFile: join(dataDir, 'invoicexpress-sandbox.json'),
+  });
+  stops.push(ix.close);
   // E-mails go to the local mail sandbox unless a real SMTP server is given.
   const mail = config.smtp
     ? null
@@ -274,6 +286,10 @@ async function main(): Promise<void> {
 
   const masterKey = localMasterKey();
   const botClient = await seedClients(setup, prefix, masterKey, sandbox.baseUrl, await slackTeamId());
+  await seedInvoiceXpressClient(
+    { redis: setup, prefix, secretBox: createSecretBox(parseMasterKey(masterKey)) },
+    { baseUrlTemplate: ix.baseUrlTemplate, account: DEFAULT_ACCOUNT.name, apiKey: DEFAULT_ACCOUNT.apiKey },
+  );
   const demoAdmin = await seedDemoAdmin({ redis: setup, prefix });
   setup.disconnect();
 
@@ -317,15 +333,21 @@ async function main(): Promise<void> {
     `  worker         issue + lifecycle + deliver queues (deliveries to Slack and Airtable), metrics http://127.0.0.1:${workerMetricsPort}/metrics`,
     ...bot.lines,
     `  moloni sandbox ${sandbox.baseUrl}`,
+    `  invoicexpress  ${ix.accountUrl(DEFAULT_ACCOUNT.name)} (sandbox account ${DEFAULT_ACCOUNT.name})`,
     mail
       ? `  mail sandbox   ${mail.smtpUrl}, the e-mails it received at ${mail.httpUrl}/_sandbox/messages`
       : `  e-mail         ${config.smtp?.url.replace(/\/\/[^@/]*@/, '//…@')} (from ${smtp.from})`,
     `  redis          ${redisUrl}  (maxmemory-policy ${policy}${config.redisUrl ? '' : ', data in .data/redis'})`,
-    `  demo client    ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.apiKey} (the seed contract's demo credentials)`,
+    `  demo client    ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.apiKey} (the seed contract's demo credentials, on Moloni)`,
+    `  second client  ${IX_DEMO_CLIENT.clientId} / ${IX_DEMO_CLIENT.apiKey} (the same API, on InvoiceXpress)`,
     '',
     'Issue an invoice-receipt (the seed example; run it twice with one Idempotency-Key to see the replay):',
     '',
     curlExample(apiUrl),
+    '',
+    'The same through InvoiceXpress (the second demo client):',
+    '',
+    curlExample(apiUrl, IX_DEMO_CLIENT),
     '',
     ...bot.tryIt,
     '',
