@@ -1,5 +1,6 @@
 import { FaturadorError } from '@faturador/core';
 import {
+  checkConnectionOf,
   createActionSubmitter,
   createIntegrations,
   createRecordTrigger,
@@ -10,7 +11,6 @@ import {
   type Runtime,
   type RuntimeConfig,
 } from '@faturador/issuing';
-import { createMoloniClient } from '@faturador/moloni';
 import {
   createAdminStore,
   createApiClientStore,
@@ -176,26 +176,12 @@ function mountAdmin(
     connections,
     async checkConnection(connectionId) {
       const connection = await connections.getConnection(connectionId);
-      if (!connection) throw new FaturadorError('NOT_FOUND', `No Moloni connection ${connectionId}.`);
-      const client = createMoloniClient({
-        baseUrl: connection.base_url,
-        credentials: {
-          clientId: connection.client_id,
-          clientSecret: connection.client_secret,
-          username: connection.username,
-          password: connection.password,
-        },
-        connectionId,
+      if (!connection) throw new FaturadorError('NOT_FOUND', `No connection ${connectionId}.`);
+      return checkConnectionOf(connection, {
         redis: runtime.queueConnection,
         prefix: runtime.prefix,
         secretBox: runtime.secretBox,
-        ...(connection.company_id ? { companyId: connection.company_id } : {}),
       });
-      try {
-        return await client.checkConnection();
-      } finally {
-        await client.close();
-      }
     },
   });
   app.route('/admin', admin);

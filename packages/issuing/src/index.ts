@@ -1,4 +1,5 @@
 export { type CallContext, type CallTimeline, createCallTimeline } from './call-timeline.ts';
+export { type ConnectionCheck, checkConnectionOf } from './connection-check.ts';
 export {
   createIntegrations,
   DEFAULT_PUBLIC_URL,

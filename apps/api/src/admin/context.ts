@@ -1,7 +1,6 @@
 import type { AirtableBaseSettingsStore } from '@faturador/airtable-web';
-import type { ActionSubmitter, Operations, PdfLinkSigner } from '@faturador/issuing';
+import type { ActionSubmitter, ConnectionCheck, Operations, PdfLinkSigner } from '@faturador/issuing';
 import type { Queues } from '@faturador/jobs';
-import type { ConnectionReport } from '@faturador/moloni';
 import type {
   AdminSession,
   AdminStore,
@@ -32,8 +31,8 @@ export interface AdminDeps {
   airtableBases: Pick<AirtableBaseSettingsStore, 'list' | 'get' | 'access'>;
   connections: ConnectionStore;
   pdfLinks: PdfLinkSigner;
-  /** Inserts and deletes a draft with the connection, as `faturador connections check` does. */
-  checkConnection: (connectionId: string) => Promise<ConnectionReport>;
+  /** What `faturador connections check` runs (Moloni: a draft inserted and deleted). */
+  checkConnection: (connectionId: string) => Promise<ConnectionCheck>;
 }
 
 export interface AdminEnv {

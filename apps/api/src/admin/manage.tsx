@@ -415,11 +415,8 @@ export function registerManagePages(app: Hono<AdminEnv>, deps: AdminDeps): void 
   app.post('/connections/:id/test', requireRole('admin'), async (c) => {
     const t = translator(c.get('lang'));
     try {
-      const report = await deps.checkConnection(c.req.param('id'));
-      const company = report.companies.find((item) => item.company_id === report.companyId);
-      return connectionsPage(c, {
-        report: `${t('companyChosen')}: ${company?.name ?? '?'} (${report.companyId}) · draft ${report.draft.documentId} ✓`,
-      });
+      const checked = await deps.checkConnection(c.req.param('id'));
+      return connectionsPage(c, { report: `${t('companyChosen')}: ${checked.company} ✓` });
     } catch (error) {
       if (!isFaturadorError(error)) throw error;
       return connectionsPage(c, {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaturadorError } from '@faturador/core';
 import { checkConnection as checkInvoiceXpress } from '@faturador/invoicexpress';
-import { type ConnectionReport, clientOptionsOf, createMoloniClient } from '@faturador/moloni';
+import { checkConnectionOf } from '@faturador/issuing';
 import type { MoloniConnection } from '@faturador/store';
 import { z } from 'zod';
 import { type CliDeps, type CommandOutput, parsing, positionals, table, UsageError } from '../context.ts';
@@ -205,51 +205,13 @@ async function remove(deps: CliDeps, args: string[]): Promise<CommandOutput> {
   return { text: `Removed connection ${connectionId}.${unlinked}`, data: { removed: connectionId } };
 }
 
-function reportText(connectionId: string, report: ConnectionReport): string {
-  const { draft } = report;
-  const company = report.companies.find((item) => item.company_id === report.companyId);
-  const lines = [
-    `Connection ${connectionId}: company ${report.companyId}${company ? ` ${company.name} (NIF ${company.vat ?? '-'})` : ''}`,
-    `  companies listed   ${report.companies.map((item) => `${item.company_id} ${item.name}`).join('; ')}`,
-    `  demo company (5)   ${report.demoCompanyListed ? 'listed (ignored)' : 'not listed'}`,
-    `  payment methods    ${report.paymentMethods.map((method) => `${method.name}${method.is_numerary ? ' [cash]' : ''}`).join(', ')}`,
-    `  FR/FS paid with    ${report.cashMethod ? report.cashMethod.name : "Moloni's default (no cash method)"}`,
-    `  draft inserted     FR document ${draft.documentId}, number ${String(draft.number)}`,
-    `  calculation method ${draft.calcMethodId ?? 'not reported'}`,
-    `  total              requested ${draft.requestedTotal} EUR, Moloni ${draft.moloniTotal ?? '?'} EUR`,
-    `  payments stored    ${draft.payments.map((payment) => payment.name ?? payment.payment_method_id).join(', ') || 'none'}`,
-    `  draft deleted      ${draft.deleted ? 'yes' : 'NO'}`,
-  ];
-  return lines.join('\n');
-}
-
 async function check(deps: CliDeps, args: string[]): Promise<CommandOutput> {
   const parsed = parsing(() => parseArgs({ args, strict: true, allowPositionals: true, options: {} }));
   const [connectionId = ''] = positionals(parsed.positionals, ['con_id'], 'connections check');
   const connection = await deps.connections.getConnection(connectionId);
-  if (!connection) throw new FaturadorError('NOT_FOUND', `Moloni connection ${connectionId} not found`);
-  if (connection.provider === 'invoicexpress') {
-    const report = await checkInvoiceXpress(connection.account ?? '', connection.api_key, {
-      baseUrl: connection.base_url,
-    });
-    return {
-      text: `Connection ${connectionId}: InvoiceXpress account ${report.account} answers; default series ${report.defaultSerie ?? '-'}; taxes ${report.taxes.map((tax) => tax.name).join(', ')}`,
-      data: report,
-    };
-  }
-  const client = createMoloniClient({
-    ...clientOptionsOf(connection),
-    connectionId,
-    redis: deps.redis,
-    prefix: deps.prefix,
-    secretBox: deps.secretBox,
-  });
-  try {
-    const report = await client.checkConnection();
-    return { text: reportText(connectionId, report), data: report };
-  } finally {
-    await client.close();
-  }
+  if (!connection) throw new FaturadorError('NOT_FOUND', `Connection ${connectionId} not found`);
+  const checked = await checkConnectionOf(connection, deps);
+  return { text: checked.lines.join('\n'), data: checked.report };
 }
 
 export async function connectionsCommand(
