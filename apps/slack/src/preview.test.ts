@@ -113,14 +113,21 @@ describe('/fatura <text> with the preview on', () => {
 
     const [request] = stack.billing.requests;
     expect(request?.idempotencyKey).toBe(`slack:${stack.slack.teamId}:${triggerId}`);
-    expect(request?.body).toMatchObject({
+    expect(request?.body).toEqual({
       reference: `SLACK-${CHANNEL}-${parent.ts}`,
       customer: { name: 'Cliente 509999999', vat_number: '509999999', country: 'PT' },
       items: [{ product: 'mensalidade TheInventors', quantity: 1, gross_price: 10, vat_rate: 23 }],
       document_type: 'invoice_receipt',
       status: 'final',
       fiscal_zone: 'PT',
-      origin: { kind: 'slack', channel: CHANNEL, message_ts: parent.ts, user_id: USER },
+      origin: {
+        kind: 'slack',
+        channel: CHANNEL,
+        message_ts: parent.ts,
+        user_id: USER,
+        team_id: stack.slack.teamId,
+        locale: 'pt',
+      },
     });
 
     // The same preview clicked again (or Slack sending the click again): nothing more.
