@@ -61,16 +61,18 @@ export function createPreviews(deps: PreviewDeps) {
     if (oversized.size > MAX_REMEMBERED && !oldest.done) oversized.delete(oldest.value);
   }
 
-  /** Why this click may not act on the preview, or null when it may. */
-  function refusal(ticket: PreviewTicket | null, click: BlockButtonAction): string | null {
-    if (!ticket) return t.preview.invalid;
-    if (click.user.id !== ticket.userId) return t.preview.notYours(mention(ticket.userId));
+  /** The preview's ticket when this click may act on it, else why not. */
+  function ticketFor(click: BlockButtonAction, value: string): PreviewTicket | { refusal: string } {
+    const ticket = signer.decode(value);
+    if (!ticket) return { refusal: t.preview.invalid };
+    if (click.user.id !== ticket.userId) return { refusal: t.preview.notYours(mention(ticket.userId)) };
     const team = click.team?.id ?? click.user.team_id;
     if (team !== ticket.teamId || (click.channel && click.channel.id !== ticket.channel))
-      return t.preview.invalid;
-    if (Date.now() - ticket.createdAt > PREVIEW_TTL_MS) return t.preview.expired;
-    if (!mayIssue(config, { userId: click.user.id, channel: ticket.channel })) return t.notAllowed;
-    return null;
+      return { refusal: t.preview.invalid };
+    if (Date.now() - ticket.createdAt > PREVIEW_TTL_MS) return { refusal: t.preview.expired };
+    if (!mayIssue(config, { userId: click.user.id, channel: ticket.channel }))
+      return { refusal: t.notAllowed };
+    return ticket;
   }
 
   /** Only the clicker sees it, and the preview stays as it was. */
@@ -80,9 +82,8 @@ export function createPreviews(deps: PreviewDeps) {
 
   async function onIssue(click: BlockButtonAction, value: string, respond: RespondFn, client: WebClient) {
     const tell = tellFor(respond);
-    const ticket = signer.decode(value);
-    const refused = refusal(ticket, click);
-    if (refused || !ticket) return tell(refused ?? t.preview.invalid);
+    const ticket = ticketFor(click, value);
+    if ('refusal' in ticket) return tell(ticket.refusal);
     const draft = ticket.draft ?? oversized.get(ticket.idempotencyKey);
     if (!draft) return tell(t.preview.invalid);
     // A second click, or Slack re-sending this one, must not post a second parent message.
@@ -102,9 +103,8 @@ export function createPreviews(deps: PreviewDeps) {
 
   async function onCancel(click: BlockButtonAction, value: string, respond: RespondFn) {
     const tell = tellFor(respond);
-    const ticket = signer.decode(value);
-    const refused = refusal(ticket, click);
-    if (refused || !ticket) return tell(refused ?? t.preview.invalid);
+    const ticket = ticketFor(click, value);
+    if ('refusal' in ticket) return tell(ticket.refusal);
     // Taken like an issuance: an Emitir clicked after Cancelar (a stale copy) issues nothing.
     if (!(await seen.first(`preview:${ticket.idempotencyKey}`))) return tell(t.preview.used);
     oversized.delete(ticket.idempotencyKey);

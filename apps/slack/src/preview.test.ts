@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SlackAppConfig } from './env.ts';
 import { PREVIEW_CANCEL_ACTION_ID, PREVIEW_ISSUE_ACTION_ID } from './preview.ts';
+import { PREVIEW_TTL_MS } from './preview-actions.ts';
 import { buttonOf, clickEphemeral, type EphemeralAnswer } from './testing/clicks.ts';
 import { CHANNEL, SIGNING_SECRET, type SlackStack, startSlackStack, USER } from './testing/stack.ts';
 
@@ -88,6 +89,11 @@ describe('/fatura <text> with the preview on', () => {
     ]) {
       expect(blocks).toContain(expected);
     }
+  });
+
+  it('says in the help that the command shows the invoice to confirm', async () => {
+    await previewStack();
+    expect((await preview('ajuda')).text).toContain('mostra-lhe a fatura para confirmar (Emitir / Cancelar)');
   });
 
   it('keeps the same refusals as before, in the ack', async () => {
@@ -179,6 +185,20 @@ describe('/fatura <text> with the preview on', () => {
     await click(answer, PREVIEW_ISSUE_ACTION_ID, { user: 'U0STRANGER', responseId: 'forged', value: forged });
     expect(JSON.stringify((await responseTo('forged')).body)).toContain('já não é válida');
     await settle();
+    expect(stack.billing.requests).toHaveLength(0);
+  });
+
+  it('refuses a preview older than its 30 minutes', async () => {
+    await previewStack();
+    const answer = await preview('509999999 10 mensalidade');
+    const later = Date.now() + PREVIEW_TTL_MS + 1_000;
+    vi.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      await click(answer, PREVIEW_ISSUE_ACTION_ID, { responseId: 'old' });
+      expect(JSON.stringify((await responseTo('old')).body)).toContain('expirou');
+    } finally {
+      vi.restoreAllMocks();
+    }
     expect(stack.billing.requests).toHaveLength(0);
   });
 
