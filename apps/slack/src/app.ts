@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { type FaturadorError, parseInvoiceRequest, VAT_RATES, type ValidationIssue } from '@faturador/core';
 import { type BillingClient, createBillingClient } from '@faturador/sdk';
-import { decodeRetryValue, type Locale, PDF_ACTION_ID, RETRY_ACTION_ID } from '@faturador/slack-web';
+import {
+  canonicalInvoiceBody,
+  decodeRetryValue,
+  type Locale,
+  PDF_ACTION_ID,
+  RETRY_ACTION_ID,
+} from '@faturador/slack-web';
 import { createRedis } from '@faturador/store';
 import { App, type BlockButtonAction, type CustomRoute } from '@slack/bolt';
 import { mayIssue } from './access.ts';
@@ -20,6 +26,7 @@ import {
   readMetadata,
   readSubmission,
 } from './modal.ts';
+import { createPreviews } from './preview-actions.ts';
 import { parseCommandText } from './quick.ts';
 import { reachFor } from './reach.ts';
 import { issuesText } from './reasons.ts';
@@ -82,6 +89,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
       signed: config.api.signed,
     });
   const issuer = createIssuer({ billing, logger, locale: config.locale });
+  const previews = createPreviews({ issuer, logger, seen, config });
   const t = botTexts(config.locale);
 
   const app = new App({
@@ -103,7 +111,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
   app.command(COMMAND, async ({ command, ack, respond, client, context }) => {
     const intent = parseCommandText(command.text ?? '', config.locale, config.fiscalZone);
     if (intent.kind === 'help')
-      return ack({ response_type: 'ephemeral', text: t.help(VAT_RATES[config.fiscalZone]) });
+      return ack({ response_type: 'ephemeral', text: t.help(VAT_RATES[config.fiscalZone], config.preview) });
     if (intent.kind === 'error') return ack({ response_type: 'ephemeral', text: intent.message });
     if (!mayIssue(config, { userId: command.user_id, channel: command.channel_id })) {
       return ack({ response_type: 'ephemeral', text: t.notAllowed });
@@ -143,12 +151,28 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
         text: `${t.invalidRequest}\n${invalidRequestText(checked.error, config.locale)}`,
       });
     }
+    const idempotencyKey = `slack:${command.team_id}:${command.trigger_id}`;
+    if (config.preview) {
+      // What Emitir will send: the canonical body, its reference made later from the parent's ts.
+      const { reference: _placeholder, ...draft } = canonicalInvoiceBody(checked.value);
+      return ack({
+        response_type: 'ephemeral',
+        ...previews.message({
+          teamId: command.team_id,
+          channel: command.channel_id,
+          userId: command.user_id,
+          idempotencyKey,
+          request: checked.value,
+          draft,
+        }),
+      });
+    }
     await ack();
     await issuer.start(client, {
       channel: command.channel_id,
       userId: command.user_id,
       teamId: command.team_id,
-      idempotencyKey: `slack:${command.team_id}:${command.trigger_id}`,
+      idempotencyKey,
       draft: intent.draft,
       notify: async (text) => {
         await respond({ response_type: 'ephemeral', text });
@@ -242,6 +266,9 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
       });
     },
   );
+
+  // Emitir and Cancelar under a `/fatura <text>` preview.
+  previews.register(app);
 
   // Finalizar, Anular, Registar pagamento, Enviar por e-mail under an issued document.
   registerDocumentActions(app, { billing, logger, seen, config });

@@ -61,4 +61,17 @@ describe('parseEnv', () => {
       config: { socketMode: true },
     });
   });
+
+  it('shows the /fatura preview unless SLACK_PREVIEW is 0 or off', () => {
+    const preview = (value: string | undefined) => {
+      const result = parseEnv({ ...base, SLACK_PREVIEW: value });
+      return result.ok ? result.config.preview : result.problems;
+    };
+    expect(preview(undefined)).toBe(true);
+    expect(preview('')).toBe(true);
+    expect(preview('1')).toBe(true);
+    expect(preview('0')).toBe(false);
+    expect(preview('OFF')).toBe(false);
+    expect(preview('maybe')).toEqual([expect.stringContaining('SLACK_PREVIEW')]);
+  });
 });

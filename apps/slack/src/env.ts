@@ -19,6 +19,14 @@ const flag = z
   .optional()
   .transform((value) => value === '1' || value === 'true');
 
+/** On unless turned off with `0`, `off` or `false` (any case); empty or absent = on. */
+const onByDefault = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').trim().toLowerCase())
+  .pipe(z.enum(['', '1', 'on', 'true', '0', 'off', 'false'], 'must be 1/on or 0/off'))
+  .transform((value) => !['0', 'off', 'false'].includes(value));
+
 /** Trailing slash added: the Web API client appends method names to it. */
 const slackApiUrl = z
   .url('must be a URL')
@@ -74,6 +82,8 @@ const envSchema = z
     SLACK_LOCALE: z.enum(['pt', 'en']).default('pt'),
     /** Where the company invoices from: its VAT rates are the ones offered (mainland, Azores, Madeira). */
     SLACK_FISCAL_ZONE: z.enum(FISCAL_ZONES).default('PT'),
+    /** `/fatura <text>` shows what it would issue, with Emitir / Cancelar, before issuing. */
+    SLACK_PREVIEW: onByDefault,
     ...redisFields,
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -105,6 +115,8 @@ export interface SlackAppConfig {
   allowedUsers: string[];
   locale: Locale;
   fiscalZone: FiscalZone;
+  /** `/fatura <text>` answers with a private preview to confirm; false = it issues at once. */
+  preview: boolean;
   /** Where handled interactions are remembered; in this process's memory when undefined. */
   redis: { url: string; prefix: string } | undefined;
   port: number;
@@ -135,6 +147,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       allowedUsers: env.SLACK_ALLOWED_USERS,
       locale: env.SLACK_LOCALE,
       fiscalZone: env.SLACK_FISCAL_ZONE,
+      preview: env.SLACK_PREVIEW,
       redis: redisConfigOf(env),
       port: env.PORT,
       logLevel: env.LOG_LEVEL,

@@ -47,6 +47,68 @@ export function interactionBody(payload: unknown): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+export interface ButtonClickInput {
+  team: string;
+  user: string;
+  channel: string;
+  actionId: string;
+  value: string | undefined;
+  /** The button's label. */
+  label: string;
+  responseUrl: string;
+  triggerId?: string;
+  /**
+   * The message the button is in. Slack sends it whole for a message in the channel; for an
+   * ephemeral one (a slash command's private answer) the container only says so, with no message.
+   */
+  message: { ts: string; thread_ts?: string; text: string; blocks?: unknown[] } | { ephemeral: true };
+}
+
+/** The block_actions payload of a button click, as Slack sends it. */
+export function buttonClickPayload(input: ButtonClickInput): Record<string, unknown> {
+  const { message } = input;
+  const ephemeral = 'ephemeral' in message;
+  const messageTs = ephemeral ? `${(Date.now() / 1000).toFixed(6)}` : message.ts;
+  return {
+    type: 'block_actions',
+    team: { id: input.team, domain: 'faturador' },
+    user: { id: input.user, username: 'ops', name: 'ops', team_id: input.team },
+    api_app_id: 'A0FATURADOR',
+    token: 'legacy',
+    trigger_id: input.triggerId ?? `${Date.now()}.1.abc`,
+    container: {
+      type: 'message',
+      message_ts: messageTs,
+      channel_id: input.channel,
+      ...(ephemeral ? { is_ephemeral: true } : {}),
+    },
+    channel: { id: input.channel, name: 'faturacao' },
+    ...(ephemeral
+      ? {}
+      : {
+          message: {
+            type: 'message',
+            ts: message.ts,
+            thread_ts: message.thread_ts,
+            text: message.text,
+            blocks: message.blocks,
+          },
+        }),
+    response_url: input.responseUrl,
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: 'b1',
+        value: input.value,
+        text: { type: 'plain_text', text: input.label },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+    state: { values: {} },
+  };
+}
+
 export interface SendOptions {
   signingSecret: string;
   /** Unix seconds; now by default. A stale one (> 5 min) must be refused by the bot. */

@@ -1,4 +1,4 @@
-import type { VatRateKind } from '@faturador/core';
+import type { FiscalZone, VatRateKind } from '@faturador/core';
 import type { Locale } from '@faturador/slack-web';
 import type { Unreachable } from './reach.ts';
 
@@ -34,11 +34,11 @@ const EN_HINTS: Record<Unreachable, string> = {
 
 /** The bot's own words (the result and error messages live in @faturador/slack-web). */
 const PT = {
-  help: (rates: ZoneRates) =>
+  help: (rates: ZoneRates, preview: boolean) =>
     [
       '*Emitir uma fatura com `/fatura`*',
       '• `/fatura` abre um formulário (cliente, NIF, linhas, tipo de documento, rascunho ou final).',
-      `• \`/fatura <NIF|-> ["Nome do cliente"] <valor> <descrição…> [iva=${rates.normal}] [tipo=fr|ft|fs]\` emite já.`,
+      `• \`/fatura <NIF|-> ["Nome do cliente"] <valor> <descrição…> [iva=${rates.normal}] [tipo=fr|ft|fs]\` ${preview ? 'mostra-lhe a fatura para confirmar (Emitir / Cancelar)' : 'emite já'}.`,
       `  Ex.: \`/fatura 509999999 10.00 mensalidade TheInventors\` ou \`/fatura - 12,50 almoço iva=${rates.intermediate}\`.`,
       `  \`-\` = consumidor final; o valor é com IVA (ponto ou vírgula); IVA ${rates.normal}% por omissão; fatura-recibo por omissão.`,
       '  Para um cliente novo, ponha o nome entre aspas: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
@@ -72,6 +72,33 @@ const PT = {
   retryInvalid: 'Este botão já não é válido. Emita de novo com `/fatura`.',
   retryInFlight: 'Este pedido já está a ser reenviado.',
   retriedBy: (who: string) => `🔁 Reenviado por ${who}`,
+  /** The private preview of `/fatura <text>`, confirmed with Emitir or dropped with Cancelar. */
+  preview: {
+    header: 'Confirmar fatura',
+    intro: 'Só você vê esta pré-visualização. Nada foi emitido ainda.',
+    fallback: (amount: string, customer: string) => `Confirme a fatura: ${amount} — ${customer}`,
+    customer: 'Cliente',
+    nif: 'NIF',
+    documentType: 'Tipo de documento',
+    status: 'Estado',
+    final: 'Final (com número, certificado)',
+    draft: 'Rascunho',
+    zone: 'Zona fiscal',
+    zones: { PT: 'Continente', 'PT-AC': 'Açores', 'PT-MA': 'Madeira' } satisfies Record<FiscalZone, string>,
+    lines: 'Linhas',
+    vatRate: (rate: number) => `IVA ${rate}%`,
+    exempt: (code: string, law: string) => `IVA 0% — isento, ${code} (${law})`,
+    vatTotal: 'IVA incluído',
+    total: 'Total',
+    issue: 'Emitir',
+    cancel: 'Cancelar',
+    issuing: '⏳ A emitir… o resultado aparece na conversa da mensagem no canal.',
+    cancelled: 'Cancelado: nada foi emitido.',
+    notYours: (who: string) => `Só ${who}, que pediu esta fatura, a pode emitir ou cancelar.`,
+    invalid: 'Esta pré-visualização já não é válida. Use de novo `/fatura`.',
+    expired: 'Esta pré-visualização expirou. Use de novo `/fatura`.',
+    used: 'Esta pré-visualização já foi usada: a fatura já foi emitida ou cancelada.',
+  },
   finalConsumer: 'Consumidor final',
   customerByNif: (nif: string) => `Cliente ${nif}`,
   modal: {
@@ -109,11 +136,11 @@ const PT = {
 export type BotTexts = typeof PT;
 
 const EN: BotTexts = {
-  help: (rates) =>
+  help: (rates, preview) =>
     [
       '*Issuing an invoice with `/fatura`*',
       '• `/fatura` opens a form (customer, VAT number, lines, document type, draft or final).',
-      `• \`/fatura <NIF|-> ["Customer name"] <amount> <description…> [iva=${rates.normal}] [tipo=fr|ft|fs]\` issues at once.`,
+      `• \`/fatura <NIF|-> ["Customer name"] <amount> <description…> [iva=${rates.normal}] [tipo=fr|ft|fs]\` ${preview ? 'shows you the invoice to confirm (Issue / Cancel)' : 'issues at once'}.`,
       `  E.g. \`/fatura 509999999 10.00 mensalidade TheInventors\` or \`/fatura - 12,50 lunch iva=${rates.intermediate}\`.`,
       `  \`-\` = final consumer; the amount includes VAT (dot or comma); VAT ${rates.normal}% and invoice-receipt by default.`,
       '  For a new customer, put the name in quotes: `/fatura 509999999 "Eduardo Costa" 10 mensalidade`.',
@@ -143,6 +170,32 @@ const EN: BotTexts = {
   retryInvalid: 'This button is no longer valid. Issue again with `/fatura`.',
   retryInFlight: 'This request is already being sent again.',
   retriedBy: (who) => `🔁 Sent again by ${who}`,
+  preview: {
+    header: 'Confirm the invoice',
+    intro: 'Only you can see this preview. Nothing has been issued yet.',
+    fallback: (amount, customer) => `Confirm the invoice: ${amount} — ${customer}`,
+    customer: 'Customer',
+    nif: 'VAT number',
+    documentType: 'Document type',
+    status: 'Status',
+    final: 'Final (numbered, certified)',
+    draft: 'Draft',
+    zone: 'Fiscal zone',
+    zones: { PT: 'Mainland', 'PT-AC': 'Azores', 'PT-MA': 'Madeira' },
+    lines: 'Lines',
+    vatRate: (rate) => `VAT ${rate}%`,
+    exempt: (code, law) => `VAT 0% — exempt, ${code} (${law})`,
+    vatTotal: 'VAT included',
+    total: 'Total',
+    issue: 'Issue',
+    cancel: 'Cancel',
+    issuing: "⏳ Issuing… the result arrives in the thread of the bot's message in the channel.",
+    cancelled: 'Cancelled: nothing was issued.',
+    notYours: (who) => `Only ${who}, who asked for this invoice, can issue or cancel it.`,
+    invalid: 'This preview is no longer valid. Use `/fatura` again.',
+    expired: 'This preview has expired. Use `/fatura` again.',
+    used: 'This preview was already used: the invoice was issued or cancelled.',
+  },
   finalConsumer: 'Final consumer',
   customerByNif: (nif) => `Customer ${nif}`,
   modal: {

@@ -20,6 +20,8 @@ export interface DevSlackOptions {
   /** Given by `npm start`, which hands the same token to the worker; fresh values otherwise. */
   botToken?: string;
   signingSecret?: string;
+  /** `/fatura <text>` previews before issuing, as the deployed bot does by default (the replay confirms). */
+  preview?: boolean;
   /** Remember handled interactions in Redis (as the deployed bot does) instead of memory. */
   redis?: { url: string; prefix: string };
 }
@@ -64,6 +66,7 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
     allowedUsers: [],
     locale: options.locale ?? 'pt',
     fiscalZone: 'PT',
+    preview: options.preview ?? true,
     redis: options.redis,
     port: options.port ?? 3000,
     logLevel: 'info',

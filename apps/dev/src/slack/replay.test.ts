@@ -45,7 +45,13 @@ describe('replaying a signed slash command', () => {
       pollMs: 20,
       text: '509999999 10.00 mensalidade TheInventors',
     });
-    expect(outcome).toMatchObject({ status: 200, ack: '', finished: true, documentNumber: 'FR M/77' });
+    expect(outcome).toMatchObject({
+      status: 200,
+      previewed: true,
+      finished: true,
+      documentNumber: 'FR M/77',
+    });
+    expect(outcome.ack).toContain('Confirme a fatura: 10,00');
     expect(outcome.parent?.text).toMatch(/^✅ FR M\/77 emitida/);
     expect(billing?.requests[0]?.body.origin).toMatchObject({
       channel: 'C0REPLAY01',

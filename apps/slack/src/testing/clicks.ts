@@ -1,5 +1,5 @@
 import type { FakeMessage } from '@faturador/slack-sandbox';
-import { interactionBody, sendSigned } from '../slack-requests.ts';
+import { buttonClickPayload, interactionBody, sendSigned } from '../slack-requests.ts';
 
 export function retryButton(message: FakeMessage): { action_id: string; value?: string } | undefined {
   return buttonOf(message, 'fatura_retry');
@@ -36,37 +36,45 @@ export function clickButton(
   actionId: string,
   options: ClickOptions & { triggerId?: string; value?: string },
 ): Promise<Response> {
-  const channel = options.channel ?? message.channel;
   const button = buttonOf(message, actionId);
-  const payload = {
-    type: 'block_actions',
-    team: { id: options.teamId, domain: 'faturador' },
-    user: { id: options.user, username: 'ops', name: 'ops', team_id: options.teamId },
-    api_app_id: 'A0FATURADOR',
-    token: 'legacy',
-    trigger_id: options.triggerId ?? `${Date.now()}.1.abc`,
-    container: { type: 'message', message_ts: message.ts, channel_id: channel },
-    channel: { id: channel, name: 'faturacao' },
-    message: {
-      type: 'message',
-      ts: message.ts,
-      thread_ts: message.thread_ts,
-      text: message.text,
-      blocks: message.blocks,
-    },
-    response_url: options.responseUrl,
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: 'b1',
-        value: options.value ?? button?.value,
-        text: { type: 'plain_text', text: button?.text?.text ?? actionId },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-    state: { values: {} },
-  };
+  const payload = buttonClickPayload({
+    team: options.teamId,
+    user: options.user,
+    channel: options.channel ?? message.channel,
+    actionId,
+    value: options.value ?? button?.value,
+    label: button?.text?.text ?? actionId,
+    responseUrl: options.responseUrl,
+    ...(options.triggerId ? { triggerId: options.triggerId } : {}),
+    message,
+  });
+  return sendSigned(options.url, interactionBody(payload), { signingSecret: options.signingSecret });
+}
+
+/** A slash command's private answer, as the bot acked it (`response_type: ephemeral`). */
+export interface EphemeralAnswer {
+  response_type?: string;
+  text?: string;
+  blocks?: unknown[];
+}
+
+/** A click on a button of an ephemeral answer: Slack sends no message with it, only the container. */
+export function clickEphemeral(
+  answer: EphemeralAnswer,
+  actionId: string,
+  options: ClickOptions & { channel: string; value?: string },
+): Promise<Response> {
+  const button = buttonOf({ blocks: answer.blocks ?? [] }, actionId);
+  const payload = buttonClickPayload({
+    team: options.teamId,
+    user: options.user,
+    channel: options.channel,
+    actionId,
+    value: options.value ?? button?.value,
+    label: button?.text?.text ?? actionId,
+    responseUrl: options.responseUrl,
+    message: { ephemeral: true },
+  });
   return sendSigned(options.url, interactionBody(payload), { signingSecret: options.signingSecret });
 }
 
