@@ -13,16 +13,18 @@ import {
 } from '@faturador/moloni';
 import type { ConnectionStore, ConnectionWithSecrets, Provider } from '@faturador/store';
 import type { Redis } from 'ioredis';
+import type { LifecycleMoloni } from './lifecycle/process-action.ts';
 import type { MoloniPort, MoloniResolver } from './ports.ts';
 
 export interface MoloniRegistry {
   /** The issuing port of a connection, whichever platform it is on. */
   resolve: MoloniResolver;
   /**
-   * The whole Moloni client of a connection (lifecycle jobs use more than the issuing port);
-   * ACTION_NOT_SUPPORTED for a platform that has no lifecycle here yet.
+   * What lifecycle jobs use of a connection: finalizing and e-mails on every platform; credit
+   * notes, receipts and deleting drafts where the platform has them here (Moloni), else
+   * ACTION_NOT_SUPPORTED.
    */
-  client(connectionId: string | null): Promise<MoloniClient & MoloniPort>;
+  client(connectionId: string | null): Promise<LifecycleMoloni>;
   close(): Promise<void>;
 }
 
@@ -39,8 +41,21 @@ interface RegistryDeps {
 /** What a connection becomes in this process: its issuing port, and its lifecycle client if any. */
 interface Built {
   port: MoloniPort;
-  lifecycle: (MoloniClient & MoloniPort) | null;
+  lifecycle: LifecycleMoloni;
   close(): Promise<void>;
+}
+
+/** The lifecycle calls a platform does not have here yet: each refuses, and nothing is written. */
+function unsupportedLifecycle(platform: string): LifecycleMoloni['lifecycle'] {
+  return new Proxy({} as LifecycleMoloni['lifecycle'], {
+    get: () => async () => {
+      throw new FaturadorError(
+        'ACTION_NOT_SUPPORTED',
+        `Credit notes, receipts and deleting drafts through ${platform} are not available yet: do it on the platform itself.`,
+        { provider: platform.toLowerCase() },
+      );
+    },
+  });
 }
 
 function buildMoloni(connection: ConnectionWithSecrets, deps: RegistryDeps): Built {
@@ -78,9 +93,15 @@ function buildInvoiceXpress(connection: ConnectionWithSecrets, deps: RegistryDep
     // One budget per account for every process: InvoiceXpress counts ~780 requests a minute.
     limiter: createRedisLimiter(deps.redis, deps.prefix),
   });
+  const port = createInvoiceXpressProvider(client, { accountUrl: connection.base_url });
   return {
-    port: createInvoiceXpressProvider(client, { accountUrl: connection.base_url }),
-    lifecycle: null,
+    port,
+    // Finalizing re-checks the total and closes, as issuing does; an e-mail attaches the PDF.
+    lifecycle: {
+      completeDocument: port.completeDocument,
+      downloadPdf: port.downloadPdf,
+      lifecycle: unsupportedLifecycle('InvoiceXpress'),
+    },
     close: () => client.close(),
   };
 }
@@ -125,16 +146,7 @@ export function createMoloniRegistry(deps: RegistryDeps): MoloniRegistry {
 
   return {
     resolve: async (connectionId) => (await get(connectionId)).port,
-    async client(connectionId) {
-      const { lifecycle } = await get(connectionId);
-      if (!lifecycle) {
-        throw new FaturadorError(
-          'ACTION_NOT_SUPPORTED',
-          'Finalizing, credit notes, receipts and e-mails go through Moloni connections only for now; do this one on the platform itself.',
-        );
-      }
-      return lifecycle;
-    },
+    client: async (connectionId) => (await get(connectionId)).lifecycle,
     async close() {
       const all = await Promise.allSettled(built.values());
       await Promise.all(all.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));

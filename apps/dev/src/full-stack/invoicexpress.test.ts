@@ -147,4 +147,46 @@ describe('issuing through InvoiceXpress', () => {
     expect(refused.body.error.details.cause).toBe('key_refused');
     expect(JSON.stringify(refused.body)).not.toContain('not-the-key');
   });
+
+  it('finalizes a draft (total re-checked, then change-state) and e-mails its PDF; a credit note is refused, nothing written', async () => {
+    const draft = await issue('IX-LIFE-1', { status: 'draft' });
+    const id = draft.body.request_id as string;
+    const finalized = await stack.post(`/api/v1/invoices/${id}/finalize`, undefined, {
+      ...headers,
+      'idempotency-key': randomUUID(),
+    });
+    expect(finalized.status).toBe(201);
+    expect(finalized.body.document.number).toMatch(/^FR \S+\/\d+$/);
+    expect(documentsOf('IX-LIFE-1').map((d) => d.status)).not.toContain('draft');
+
+    const mailed = await stack.post(
+      `/api/v1/invoices/${id}/email`,
+      { to: 'cliente@example.pt' },
+      { ...headers, 'idempotency-key': randomUUID() },
+    );
+    expect(mailed.status).toBe(202);
+    const message = await eventually(() =>
+      stack.mail.messages().find((mail) => mail.to.includes('cliente@example.pt')),
+    );
+    expect(message.attachments.some((file) => file.contentType === 'application/pdf')).toBe(true);
+
+    const credit = await stack.post(
+      `/api/v1/invoices/${id}/credit-notes`,
+      { reason: 'Erro' },
+      { ...headers, 'idempotency-key': randomUUID() },
+    );
+    expect(credit.body.error.code).toBe('ACTION_NOT_SUPPORTED');
+    const credits = [...(account()?.documents.values() ?? [])].filter((d) => d.kind === 'CreditNote');
+    expect(credits).toHaveLength(0);
+  });
 });
+
+async function eventually<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -9,15 +9,10 @@ import {
   type ReceiptInput,
   roundToCents,
 } from '@faturador/core';
-import type {
-  CreditLine,
-  DetailedDocument,
-  IssuedDocument,
-  LifecycleDocument,
-  LifecycleService,
-} from '@faturador/moloni';
+import type { CreditLine, DetailedDocument, LifecycleDocument, LifecycleService } from '@faturador/moloni';
 import { openAmountCents } from '@faturador/moloni';
 import type { ActionDocument, LedgerEntry, LifecycleAction, LifecycleStore } from '@faturador/store';
+import type { IssuedDocument } from '../ports.ts';
 import { toDocumentView } from '../process-issue.ts';
 import { emailDocument, type Mailer } from './email.ts';
 
