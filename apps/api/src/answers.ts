@@ -30,7 +30,8 @@ function documentOf(entry: LedgerEntry, pdfLinks: PdfLinkSigner): DocumentView |
     entry.document.status === 'final'
       ? pdfLinks.url(entry.requestId, entry.document.moloni_document_id)
       : null;
-  return { ...entry.document, pdf_url };
+  const { customer_name: _platformName, ...view } = entry.document;
+  return { ...view, pdf_url };
 }
 
 /** The answer every caller of this request gets, the first time and on every retry. */

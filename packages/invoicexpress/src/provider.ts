@@ -29,6 +29,7 @@ export interface ProviderDocument {
   totalGrossCents: number;
   currency: 'EUR';
   createdAt: string;
+  customerName: string | null;
 }
 
 export interface FoundProviderDocument {
@@ -213,6 +214,7 @@ export function createInvoiceXpressProvider(
       totalGrossCents: toCentsOf(document.total),
       currency: 'EUR',
       createdAt: new Date().toISOString(),
+      customerName: document.client?.name ?? null,
     };
   }
 

@@ -11,6 +11,8 @@ export interface IssuedDocument {
   totalGrossCents: number;
   currency: 'EUR';
   createdAt: string;
+  /** The customer's name on the document, as the platform holds it (null when it did not say). */
+  customerName?: string | null;
 }
 
 export interface FoundDocument {

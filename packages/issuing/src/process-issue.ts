@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { type DocumentView, FaturadorError, isFaturadorError } from '@faturador/core';
 import { enqueue, type Queues } from '@faturador/jobs';
-import { companyScope, type Idempotency, type Ledger, type LedgerEntry, writerOf } from '@faturador/store';
+import {
+  companyScope,
+  type Idempotency,
+  type Ledger,
+  type LedgerEntry,
+  type StoredDocument,
+  writerOf,
+} from '@faturador/store';
 import { asConnectionFailure } from './connection-failure.ts';
 import type { IssuedDocument, MoloniPort, MoloniResolver } from './ports.ts';
 import { duplicateDocumentsError, duplicateIncident, foreignDocumentError, reconcile } from './reconcile.ts';
@@ -54,8 +61,9 @@ class WriteInFlight extends Error {
   }
 }
 
-export function toDocumentView(document: IssuedDocument): DocumentView {
+export function toDocumentView(document: IssuedDocument): StoredDocument {
   return {
+    ...(document.customerName ? { customer_name: document.customerName } : {}),
     type: document.documentType,
     status: document.status,
     moloni_document_id: document.documentId,

@@ -66,6 +66,8 @@ export interface IssuedDocument {
   currency: 'EUR';
   createdAt: string;
   companyId: number;
+  /** The name on the document (`entity_name`): the customer's as Moloni holds it. */
+  customerName: string | null;
 }
 
 export interface FoundDocument {

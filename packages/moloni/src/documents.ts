@@ -298,6 +298,9 @@ export class DocumentService {
       currency: 'EUR',
       createdAt: new Date(this.deps.now()).toISOString(),
       companyId,
+      // An existing customer is issued under the name Moloni holds for it, which may differ.
+      customerName:
+        typeof document.entity_name === 'string' && document.entity_name ? document.entity_name : null,
     };
   }
 }

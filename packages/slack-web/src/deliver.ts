@@ -68,7 +68,8 @@ export function issuedInputOf(
     requestId: entry.requestId,
     reference: entry.reference,
     document: entry.document,
-    customerName: entry.request.customer.name,
+    // An existing customer's name as Moloni holds it, rather than the placeholder a NIF alone gave.
+    customerName: entry.document.customer_name ?? entry.request.customer.name,
     customerNif: entry.request.customer.finalConsumer ? null : entry.request.customer.vatNumber,
     userId: origin.user_id,
     pdfUrl: options.pdfUrl,

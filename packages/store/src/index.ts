@@ -98,6 +98,7 @@ export {
   ledgerKey,
   type NewLedgerEntry,
   type RequestState,
+  type StoredDocument,
   workerHeartbeatKey,
   writerOf,
 } from './ledger.ts';

@@ -6,6 +6,12 @@ import { normalizeDocumentNumber, REQUEST_STATES, requestIndexKeys } from './req
 export type { RequestState } from '@faturador/core';
 
 /** Everything known about one request: the audit trail, and what a retry is answered with. */
+/**
+ * A document as the ledger keeps it: what the API shows, plus the customer's name as the platform
+ * holds it (a thread or a record shows that one; the API's contract does not carry it).
+ */
+export type StoredDocument = DocumentView & { customer_name?: string };
+
 export interface LedgerEntry {
   requestId: string;
   clientId: string;
@@ -18,7 +24,7 @@ export interface LedgerEntry {
   state: RequestState;
   /** Persisted the moment Moloni returns it, before anything else happens. */
   moloniDocumentId: number | null;
-  document: DocumentView | null;
+  document: StoredDocument | null;
   error: SerializedError | null;
   /** HTTP status the final answer is given with, so every retry gets the same one. */
   httpStatus: number | null;
@@ -231,7 +237,7 @@ function toEntry(values: Array<string | null>): LedgerEntry | null {
     ...base,
     state: state as RequestState,
     moloniDocumentId: documentId ? Number(documentId) : null,
-    document: parseJson<DocumentView | null>(document, null),
+    document: parseJson<StoredDocument | null>(document, null),
     error: parseJson<SerializedError | null>(error, null),
     httpStatus: httpStatus ? Number(httpStatus) : null,
     updatedAt: updatedAt ?? base.createdAt,
@@ -413,7 +419,7 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
     },
 
     /** Returns the time of the outcome: one delivery job per outcome is keyed on it. */
-    async markIssued(requestId: string, document: DocumentView): Promise<string> {
+    async markIssued(requestId: string, document: StoredDocument): Promise<string> {
       const now = touch();
       await setState(
         requestId,
@@ -456,7 +462,7 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
     },
 
     /** A draft finalized later: the request's document becomes the closed one (same Moloni id). */
-    async replaceDocument(requestId: string, document: DocumentView): Promise<void> {
+    async replaceDocument(requestId: string, document: StoredDocument): Promise<void> {
       await redis.hset(key(requestId), { document: JSON.stringify(document), updated_at: touch() });
     },
 

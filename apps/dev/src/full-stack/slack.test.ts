@@ -119,6 +119,15 @@ describe('/fatura through the real API, worker and Moloni sandbox', () => {
     expect(outcome.parent?.text).toMatch(/50,00\s€/);
   });
 
+  it('an existing Moloni customer given by NIF alone is named in the thread as Moloni holds it', async () => {
+    seedCustomer(stack.sandbox, { name: 'Farmácia Central, Lda', vat: '508332010' });
+    const outcome = await fatura('508332010 9,00 consultoria');
+    expect(outcome.documentNumber).toMatch(/^FR M\/\d+$/);
+    expect(JSON.stringify(outcome.replies[0]?.blocks)).toContain('Farmácia Central, Lda');
+    expect(outcome.parent?.text).toContain('Farmácia Central, Lda');
+    expect(outcome.parent?.text).not.toContain('Cliente 508332010');
+  });
+
   it('a bot set for Madeira issues at its rates', async () => {
     const madeira = createSlackApp(
       { ...dev.config, fiscalZone: 'PT-MA' },
