@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type DocumentView, FaturadorError, isFaturadorError } from '@faturador/core';
+import { FaturadorError, isFaturadorError } from '@faturador/core';
 import { enqueue, type Queues } from '@faturador/jobs';
 import {
   companyScope,
