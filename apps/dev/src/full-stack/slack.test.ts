@@ -260,6 +260,25 @@ describe('after issuing, from the thread', () => {
     expect(documentsWithReference(stack, `${referenceOf(outcome.parent)}/NC2`)).toBe(0);
   });
 
+  it('Anular when Moloni commits the credit note and the answer is lost: one NC, one reply in the thread', async () => {
+    const outcome = await fatura('509999999 7.00 anular com falha');
+    const reply = outcome.replies[0];
+    if (!reply) throw new Error('no reply');
+    stack.sandbox.sandbox.faults.add({ kind: 'commitThenDrop', endpoint: 'creditNotes/insert', times: 1 });
+    const inserts = stack.sandbox.sandbox.stats.count('creditNotes/insert');
+    const form = await openForm(reply, 'doc_credit');
+    expect((await submit(form, { credit_reason: 'Duplicado' })).status).toBe(200);
+    await threadWith(outcome.parent, 'Nota de crédito emitida');
+    await dev.fakeSlack.waitFor(() => parentNow(outcome.parent?.ts)?.text.includes('anulada por NC'), 10_000);
+    // The lost answer made the job look again by reference: the credit note was adopted, not re-sent.
+    expect(stack.sandbox.sandbox.stats.count('creditNotes/insert') - inserts).toBe(1);
+    expect(documentsWithReference(stack, `${referenceOf(outcome.parent)}/NC1`)).toBe(1);
+    const credits = dev.fakeSlack
+      .thread(CHANNEL, outcome.parent?.ts ?? '')
+      .filter((m) => m.text.includes('Nota de crédito'));
+    expect(credits).toHaveLength(1);
+  });
+
   it('Finalizar on a draft: the thread gets the number, the parent too', async () => {
     const outcome = await fatura('509999999 8.00 rascunho estado=rascunho');
     const reply = outcome.replies[0];
