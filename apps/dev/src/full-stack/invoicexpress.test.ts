@@ -95,6 +95,20 @@ describe('issuing through InvoiceXpress', () => {
     expect(fs.body.document.number).toMatch(/^FS /);
   });
 
+  it("an exempt line carries its AT code; a Madeira request takes the account's Madeira tax", async () => {
+    const exempt = await issue('IX-M07-1', {
+      items: [{ product: 'Formação', gross_price: 50, vat_rate: 0, exemption_reason: 'M07' }],
+    });
+    expect(exempt.status).toBe(201);
+    expect(documentsOf('IX-M07-1')[0]?.tax_exemption).toBe('M07');
+    const madeira = await issue('IX-MA-1', {
+      fiscal_zone: 'PT-MA',
+      items: [{ product: 'Consultoria', gross_price: 12.2, vat_rate: 22 }],
+    });
+    expect(madeira.status).toBe(201);
+    expect(documentsOf('IX-MA-1')[0]?.lines[0]?.tax).toMatchObject({ name: 'IVA22', value: 22 });
+  });
+
   it('an insert InvoiceXpress committed but whose answer was lost is found by reference, never issued twice', async () => {
     ix.sandbox.faults.add({ kind: 'commitThenDrop', endpoint: 'invoice_receipts/create', times: 1 });
     const creates = ix.sandbox.stats.count('invoice_receipts/create');
