@@ -27,6 +27,7 @@ export {
   DEFAULT_PER_SECOND,
   type LimiterOptions,
 } from './limiter.ts';
+export { documentTotals, type IxTotals, netUnitPrice, type PricedLine } from './pricing.ts';
 export {
   createInvoiceXpressProvider,
   type InvoiceXpressProvider,

@@ -13,6 +13,7 @@ import {
 } from '@faturador/moloni';
 import type { ConnectionStore, ConnectionWithSecrets, Provider } from '@faturador/store';
 import type { Redis } from 'ioredis';
+import { createInvoiceXpressLifecycle } from './lifecycle/invoicexpress.ts';
 import type { LifecycleMoloni } from './lifecycle/process-action.ts';
 import type { MoloniPort, MoloniResolver } from './ports.ts';
 
@@ -20,8 +21,8 @@ export interface MoloniRegistry {
   /** The issuing port of a connection, whichever platform it is on. */
   resolve: MoloniResolver;
   /**
-   * What lifecycle jobs use of a connection: finalizing and e-mails on every platform; credit
-   * notes, receipts and deleting drafts where the platform has them here (Moloni), else
+   * What lifecycle jobs use of a connection: finalizing, credit notes, receipts and e-mails on
+   * every platform; deleting a draft where the platform has it here (Moloni), else
    * ACTION_NOT_SUPPORTED.
    */
   client(connectionId: string | null): Promise<LifecycleMoloni>;
@@ -45,13 +46,13 @@ interface Built {
   close(): Promise<void>;
 }
 
-/** The lifecycle calls a platform does not have here yet: each refuses, and nothing is written. */
+/** Moloni-shaped lifecycle calls a platform does not have here: each refuses, and nothing is written. */
 function unsupportedLifecycle(platform: string): LifecycleMoloni['lifecycle'] {
   return new Proxy({} as LifecycleMoloni['lifecycle'], {
     get: () => async () => {
       throw new FaturadorError(
         'ACTION_NOT_SUPPORTED',
-        `Credit notes, receipts and deleting drafts through ${platform} are not available yet: do it on the platform itself.`,
+        `Deleting drafts through ${platform} is not available yet: do it on the platform itself.`,
         { provider: platform.toLowerCase() },
       );
     },
@@ -101,6 +102,7 @@ function buildInvoiceXpress(connection: ConnectionWithSecrets, deps: RegistryDep
       completeDocument: port.completeDocument,
       downloadPdf: port.downloadPdf,
       lifecycle: unsupportedLifecycle('InvoiceXpress'),
+      platform: createInvoiceXpressLifecycle(client),
     },
     close: () => client.close(),
   };

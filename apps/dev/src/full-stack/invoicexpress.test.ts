@@ -184,14 +184,67 @@ describe('issuing through InvoiceXpress', () => {
     );
     expect(message.attachments.some((file) => file.contentType === 'application/pdf')).toBe(true);
 
-    const credit = await stack.post(
-      `/api/v1/invoices/${id}/credit-notes`,
-      { reason: 'Erro' },
-      { ...headers, 'idempotency-key': randomUUID() },
+    // Deleting a draft is not wired to InvoiceXpress: refused, and the draft stays.
+    const draftId = (await issue('IX-LIFE-2', { status: 'draft' })).body.request_id as string;
+    const deleted = await fetch(`${stack.url}/api/v1/invoices/${draftId}`, {
+      method: 'DELETE',
+      headers: { ...headers, 'idempotency-key': randomUUID() },
+    });
+    expect(((await deleted.json()) as { error: { code: string } }).error.code).toBe('ACTION_NOT_SUPPORTED');
+    expect(documentsOf('IX-LIFE-2').map((d) => d.status)).toEqual(['draft']);
+  });
+
+  const act = (id: string, path: string, body: unknown, key = randomUUID()) =>
+    stack.post(`/api/v1/invoices/${id}/${path}`, body, { ...headers, 'idempotency-key': key });
+  const ofKind = (kind: string) => [...(account()?.documents.values() ?? [])].filter((d) => d.kind === kind);
+
+  it('cancels an FR with a credit note linked to it (NC numbered), once; a second credit is refused, nothing written', async () => {
+    const id = (await issue('IX-NC-1')).body.request_id as string;
+    const before = ofKind('CreditNote').length;
+    const key = randomUUID();
+    const credit = await act(id, 'credit-notes', { reason: 'NIF errado' }, key);
+    expect(credit.status).toBe(201);
+    expect(credit.body.document).toMatchObject({ type: 'credit_note', total: 10 });
+    expect(credit.body.document.number).toMatch(/^NC \S+\/\d+$/);
+    expect(credit.body.fully_credited).toBe(true);
+    const notes = ofKind('CreditNote').slice(before);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({
+      reference: 'IX-NC-1/NC1',
+      owner_invoice_id: documentsOf('IX-NC-1')[0]?.id,
+    });
+    expect((await act(id, 'credit-notes', { reason: 'NIF errado' }, key)).body.document.number).toBe(
+      credit.body.document.number,
     );
-    expect(credit.body.error.code).toBe('ACTION_NOT_SUPPORTED');
-    const credits = [...(account()?.documents.values() ?? [])].filter((d) => d.kind === 'CreditNote');
-    expect(credits).toHaveLength(0);
+    const again = await act(id, 'credit-notes', { reason: 'outra vez' });
+    expect(again.body.error.code).toBe('CREDIT_EXCEEDS_REMAINING');
+    expect(ofKind('CreditNote').slice(before)).toHaveLength(1);
+  });
+
+  it('a credit note InvoiceXpress committed but whose answer was lost is adopted by reference', async () => {
+    const id = (await issue('IX-NC-DROP')).body.request_id as string;
+    ix.sandbox.faults.add({ kind: 'commitThenDrop', endpoint: 'credit_notes/create', times: 1 });
+    const creates = ix.sandbox.stats.count('credit_notes/create');
+    const credit = await act(id, 'credit-notes', { reason: 'Duplicado' });
+    expect(credit.status).toBe(201);
+    expect(ix.sandbox.stats.count('credit_notes/create') - creates).toBe(1);
+    expect(ofKind('CreditNote').filter((d) => d.reference === 'IX-NC-DROP/NC1')).toHaveLength(1);
+  });
+
+  it('records a partial payment of an FT (a receipt), then the rest; more than is open is refused', async () => {
+    const id = (await issue('IX-RC-1', { document_type: 'invoice' })).body.request_id as string;
+    const first = await act(id, 'receipts', { amount: 4, payment_method: 'Multibanco' });
+    expect(first.status).toBe(201);
+    expect(first.body.document.number).toMatch(/^RC \S+\/\d+$/);
+    expect(first.body.open_amount).toBe(6);
+    const tooMuch = await act(id, 'receipts', { amount: 7 });
+    expect(tooMuch.body.error.code).toBe('AMOUNT_EXCEEDS_OPEN');
+    const rest = await act(id, 'receipts', {});
+    expect(rest.status).toBe(201);
+    expect(rest.body.open_amount).toBe(0);
+    const receipts = ofKind('Receipt').filter((d) => d.owner_invoice_id === documentsOf('IX-RC-1')[0]?.id);
+    expect(receipts.map((d) => d.payment?.amount)).toEqual([4, 6]);
+    expect(receipts[0]?.payment?.mechanism).toBe('MB');
   });
 });
 

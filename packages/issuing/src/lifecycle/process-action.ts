@@ -22,6 +22,21 @@ export interface LifecycleMoloni {
   /** The PDF of a closed document (what an e-mail attaches). */
   downloadPdf(documentId: number): Promise<Uint8Array>;
   readonly lifecycle: LifecycleService;
+  /**
+   * A platform whose credit notes and receipts are not Moloni's brings its own, with the same
+   * rules (reconcile by reference after anything ambiguous, persist the id the moment it exists).
+   */
+  readonly platform?: PlatformLifecycle;
+}
+
+export interface PlatformLifecycle {
+  creditNote(
+    action: LifecycleAction,
+    entry: LedgerEntry,
+    ambiguous: boolean,
+    deps: ActionDeps,
+  ): Promise<Done>;
+  receipt(action: LifecycleAction, entry: LedgerEntry, ambiguous: boolean, deps: ActionDeps): Promise<Done>;
 }
 
 export interface ActionDeps {
@@ -50,7 +65,7 @@ export type ActionOutcome =
   | { kind: 'wait'; untilMs: number }
   | { kind: 'failed'; error: FaturadorError };
 
-interface Done {
+export interface Done {
   document: ActionDocument | null;
   outcome: Record<string, unknown> | null;
 }
@@ -94,7 +109,7 @@ function issuedDocumentOf(entry: LedgerEntry, deleted: boolean) {
 }
 
 /** Credit notes and receipts are for final documents only: a draft is finalized (or deleted) first. */
-function finalDocumentOf(entry: LedgerEntry) {
+export function finalDocumentOf(entry: LedgerEntry) {
   const document = issuedDocumentOf(entry, false);
   if (document.status !== 'final') {
     throw new FaturadorError(
@@ -357,9 +372,13 @@ async function run(
   const moloni = await deps.moloniFor(entry.connectionId);
   switch (action.kind) {
     case 'credit_note':
-      return creditNote(action, entry, moloni, ambiguous, deps);
+      return moloni.platform
+        ? moloni.platform.creditNote(action, entry, ambiguous, deps)
+        : creditNote(action, entry, moloni, ambiguous, deps);
     case 'receipt':
-      return receipt(action, entry, moloni, ambiguous, deps);
+      return moloni.platform
+        ? moloni.platform.receipt(action, entry, ambiguous, deps)
+        : receipt(action, entry, moloni, ambiguous, deps);
     case 'finalize':
       return finalize(entry, moloni, deps);
     case 'delete':
