@@ -149,10 +149,6 @@ export const PT_PROBLEMS: ExplanationTable = {
     action:
       'Copie de novo a chave da API em Definições → Integrações → API, sem espaços a mais, e indique só o subdomínio da conta (o nome antes de .invoicexpress.com, não o endereço completo).',
   },
-  ACTION_NOT_SUPPORTED: {
-    title: 'Esta ação ainda não é possível com a plataforma de faturação desta ligação.',
-    action: 'Faça-a diretamente na plataforma (por exemplo, no InvoiceXpress); nada foi alterado.',
-  },
   EMAIL_NOT_CONFIGURED: {
     title: 'O envio de e-mails não está configurado neste serviço.',
     action: 'Peça a um administrador para configurar o servidor de e-mail (SMTP); nada foi enviado.',
@@ -312,10 +308,6 @@ export const EN_PROBLEMS: ExplanationTable = {
     title: 'The InvoiceXpress connection does not work as configured (API key refused or no such account).',
     action:
       "Copy the API key again from Settings → Integrations → API, with no extra spaces, and give only the account's subdomain (the name before .invoicexpress.com, not the full address).",
-  },
-  ACTION_NOT_SUPPORTED: {
-    title: "This action is not available yet with this connection's invoicing platform.",
-    action: 'Do it on the platform itself (InvoiceXpress, for example); nothing was changed.',
   },
   EMAIL_NOT_CONFIGURED: {
     title: 'Sending e-mail is not configured on this service.',

@@ -61,8 +61,6 @@ export const ERROR_STATUS = {
    * that subdomain, or a subdomain that is not one (`details.cause`).
    */
   INVOICEXPRESS_CONNECTION_FAILED: 422,
-  /** The connection's platform cannot do this action through Faturador yet (e.g. InvoiceXpress credit notes). */
-  ACTION_NOT_SUPPORTED: 422,
   /** This installation has no SMTP server configured (`SMTP_URL`, `MAIL_FROM` of the worker). */
   EMAIL_NOT_CONFIGURED: 503,
   /** The mail server refused the message or its recipient for good (a 5xx reply): nothing was sent. */

@@ -20,11 +20,7 @@ import type { MoloniPort, MoloniResolver } from './ports.ts';
 export interface MoloniRegistry {
   /** The issuing port of a connection, whichever platform it is on. */
   resolve: MoloniResolver;
-  /**
-   * What lifecycle jobs use of a connection: finalizing, credit notes, receipts and e-mails on
-   * every platform; deleting a draft where the platform has it here (Moloni), else
-   * ACTION_NOT_SUPPORTED.
-   */
+  /** What lifecycle jobs use of a connection: finalize, delete, credit notes, receipts, e-mails. */
   client(connectionId: string | null): Promise<LifecycleMoloni>;
   close(): Promise<void>;
 }
@@ -46,18 +42,15 @@ interface Built {
   close(): Promise<void>;
 }
 
-/** Moloni-shaped lifecycle calls a platform does not have here: each refuses, and nothing is written. */
-function unsupportedLifecycle(platform: string): LifecycleMoloni['lifecycle'] {
-  return new Proxy({} as LifecycleMoloni['lifecycle'], {
-    get: () => async () => {
-      throw new FaturadorError(
-        'ACTION_NOT_SUPPORTED',
-        `Deleting drafts through ${platform} is not available yet: do it on the platform itself.`,
-        { provider: platform.toLowerCase() },
-      );
-    },
-  });
-}
+/**
+ * InvoiceXpress brings its own credit notes, receipts and deletes (its `platform`): Moloni's
+ * lifecycle service is never reached for it, and says so if it ever were.
+ */
+const notMoloni = new Proxy({} as LifecycleMoloni['lifecycle'], {
+  get: () => async () => {
+    throw new FaturadorError('INTERNAL_ERROR', "Moloni's lifecycle service was called for another platform.");
+  },
+});
 
 function buildMoloni(connection: ConnectionWithSecrets, deps: RegistryDeps): Built {
   const connectionId = connection.connection_id;
@@ -101,7 +94,7 @@ function buildInvoiceXpress(connection: ConnectionWithSecrets, deps: RegistryDep
     lifecycle: {
       completeDocument: port.completeDocument,
       downloadPdf: port.downloadPdf,
-      lifecycle: unsupportedLifecycle('InvoiceXpress'),
+      lifecycle: notMoloni,
       platform: createInvoiceXpressLifecycle(client),
     },
     close: () => client.close(),

@@ -184,14 +184,14 @@ describe('issuing through InvoiceXpress', () => {
     );
     expect(message.attachments.some((file) => file.contentType === 'application/pdf')).toBe(true);
 
-    // Deleting a draft is not wired to InvoiceXpress: refused, and the draft stays.
+    // A draft is deleted in InvoiceXpress (change-state deleted).
     const draftId = (await issue('IX-LIFE-2', { status: 'draft' })).body.request_id as string;
     const deleted = await fetch(`${stack.url}/api/v1/invoices/${draftId}`, {
       method: 'DELETE',
       headers: { ...headers, 'idempotency-key': randomUUID() },
     });
-    expect(((await deleted.json()) as { error: { code: string } }).error.code).toBe('ACTION_NOT_SUPPORTED');
-    expect(documentsOf('IX-LIFE-2').map((d) => d.status)).toEqual(['draft']);
+    expect(deleted.status).toBe(200);
+    expect(documentsOf('IX-LIFE-2')).toHaveLength(0);
   });
 
   const act = (id: string, path: string, body: unknown, key = randomUUID()) =>

@@ -11,7 +11,13 @@ import {
   netUnitPrice,
 } from '@faturador/invoicexpress';
 import type { LedgerEntry, LifecycleAction } from '@faturador/store';
-import { type ActionDeps, type Done, finalDocumentOf, type PlatformLifecycle } from './process-action.ts';
+import {
+  type ActionDeps,
+  type Done,
+  draftOf,
+  finalDocumentOf,
+  type PlatformLifecycle,
+} from './process-action.ts';
 
 const PATHS: Record<string, IxDocumentType> = {
   invoice: 'invoices',
@@ -151,6 +157,15 @@ export function createInvoiceXpressLifecycle(client: InvoiceXpressClient): Platf
   }
 
   return {
+    /** A draft already gone (a delete whose answer was lost) is done: there is nothing left to find. */
+    async deleteDraft(entry): Promise<Done> {
+      const draft = draftOf(entry);
+      const path = PATHS[draft.type] ?? 'invoices';
+      const found = await client.getDocument(path, draft.moloni_document_id);
+      if (found && found.status !== 'deleted') await client.deleteDraft(path, draft.moloni_document_id);
+      return { document: null, outcome: { deleted: true } };
+    },
+
     async creditNote(action, entry, ambiguous, deps): Promise<Done> {
       const reference = action.reference ?? '';
       const { document } = await original(entry);

@@ -37,6 +37,7 @@ export interface PlatformLifecycle {
     deps: ActionDeps,
   ): Promise<Done>;
   receipt(action: LifecycleAction, entry: LedgerEntry, ambiguous: boolean, deps: ActionDeps): Promise<Done>;
+  deleteDraft(entry: LedgerEntry): Promise<Done>;
 }
 
 export interface ActionDeps {
@@ -341,13 +342,19 @@ async function finalize(entry: LedgerEntry, moloni: LifecycleMoloni, deps: Actio
   };
 }
 
-async function deleteDraft(entry: LedgerEntry, moloni: LifecycleMoloni, ambiguous: boolean): Promise<Done> {
+/** The request's draft, which is all a delete may remove (a final document is credited instead). */
+export function draftOf(entry: LedgerEntry) {
   const document = issuedDocumentOf(entry, false);
   if (document.status === 'final') {
     throw new FaturadorError('DOCUMENT_FINAL', `${document.number} is final: cancel it with a credit note.`, {
       number: document.number,
     });
   }
+  return document;
+}
+
+async function deleteDraft(entry: LedgerEntry, moloni: LifecycleMoloni, ambiguous: boolean): Promise<Done> {
+  const document = draftOf(entry);
   if (ambiguous) {
     // A delete that went through before the answer was lost leaves nothing to find.
     const gone = await moloni.lifecycle.document(document.moloni_document_id).then(
@@ -382,7 +389,7 @@ async function run(
     case 'finalize':
       return finalize(entry, moloni, deps);
     case 'delete':
-      return deleteDraft(entry, moloni, ambiguous);
+      return moloni.platform ? moloni.platform.deleteDraft(entry) : deleteDraft(entry, moloni, ambiguous);
     case 'email': {
       const outcome = await emailDocument(action, entry, finalDocumentOf(entry), {
         actions: deps.actions,
