@@ -17,6 +17,7 @@ import {
   draftOf,
   finalDocumentOf,
   type PlatformLifecycle,
+  payableAmount,
 } from './process-action.ts';
 
 const PATHS: Record<string, IxDocumentType> = {
@@ -273,20 +274,7 @@ export function createInvoiceXpressLifecycle(client: InvoiceXpressClient): Platf
       }
       if (!found) {
         const input = action.input as unknown as ReceiptInput;
-        const open = await openCents();
-        if (open === 0) {
-          throw new FaturadorError('DOCUMENT_ALREADY_PAID', `${issued.number} has nothing left to pay.`, {
-            open_amount: 0,
-          });
-        }
-        const amount = input.amountCents ?? open;
-        if (amount > open) {
-          throw new FaturadorError(
-            'AMOUNT_EXCEEDS_OPEN',
-            `${issued.number} has ${(open / 100).toFixed(2)} open; ${(amount / 100).toFixed(2)} cannot be paid.`,
-            { open_amount: open / 100, amount: amount / 100 },
-          );
-        }
+        const amount = payableAmount(issued.number, await openCents(), input.amountCents);
         found = await client.partialPayment(invoice.id, {
           amount: amount / 100,
           date: input.date ?? today(deps.now?.() ?? new Date()),

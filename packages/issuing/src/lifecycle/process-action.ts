@@ -124,6 +124,28 @@ export function finalDocumentOf(entry: LedgerEntry) {
   return document;
 }
 
+/** What a receipt may collect: the amount asked (all that is open by default), never more than is open. */
+export function payableAmount(
+  number: string | null,
+  openCents: number,
+  askedCents: number | undefined,
+): number {
+  if (openCents === 0) {
+    throw new FaturadorError('DOCUMENT_ALREADY_PAID', `${number} has nothing left to pay.`, {
+      open_amount: 0,
+    });
+  }
+  const amount = askedCents ?? openCents;
+  if (amount > openCents) {
+    throw new FaturadorError(
+      'AMOUNT_EXCEEDS_OPEN',
+      `${number} has ${(openCents / 100).toFixed(2)} open; ${(amount / 100).toFixed(2)} cannot be paid.`,
+      { open_amount: openCents / 100, amount: amount / 100 },
+    );
+  }
+  return amount;
+}
+
 const roundQty = (value: number) => Math.round(value * 1e6) / 1e6;
 
 /** The lines to credit: every line left by default, or the chosen lines (1-based), checked against what remains. */
@@ -288,20 +310,7 @@ async function receipt(
   }
   if (documentId === null) {
     const input = action.input as unknown as ReceiptInput;
-    const open = openAmountCents(invoice);
-    if (open === 0) {
-      throw new FaturadorError('DOCUMENT_ALREADY_PAID', `${issued.number} has nothing left to pay.`, {
-        open_amount: 0,
-      });
-    }
-    const amount = input.amountCents ?? open;
-    if (amount > open) {
-      throw new FaturadorError(
-        'AMOUNT_EXCEEDS_OPEN',
-        `${issued.number} has ${(open / 100).toFixed(2)} open; ${(amount / 100).toFixed(2)} cannot be paid.`,
-        { open_amount: open / 100, amount: amount / 100 },
-      );
-    }
+    const amount = payableAmount(issued.number, openAmountCents(invoice), input.amountCents);
     documentId = await lifecycle.insertReceipt({
       invoice,
       ourReference: reference,
