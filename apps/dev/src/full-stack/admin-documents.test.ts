@@ -14,7 +14,7 @@ import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_BODY, type Stack, startStack } from '../stack.ts';
-import { launchChromium, screenshotDir } from './browser.ts';
+import { launchChromium, screenshotDir, signInAs } from './browser.ts';
 
 // The document's life from the backoffice, in a real browser against the whole stack: each
 // action goes through the API's submitter and worker, and the sandbox is asked what it holds.
@@ -53,13 +53,8 @@ afterAll(async () => {
 const shot = (name: string) =>
   page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
 
-async function signIn(user: { email: string; password: string }, path: string): Promise<void> {
-  await browser.clearCookies();
-  await page.goto(`${stack.url}${path}`);
-  await page.getByLabel('E-mail').fill(user.email);
-  await page.getByLabel('Palavra-passe').fill(user.password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-}
+const signIn = (user: { email: string; password: string }, path: string) =>
+  signInAs(browser, page, stack.url, user, path);
 
 async function issue(suffix: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const response = await stack.post(

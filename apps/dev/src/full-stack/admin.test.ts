@@ -5,7 +5,7 @@ import { randomPrefix, testRedisUrl } from '@faturador/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_BODY, type Stack, startStack } from '../stack.ts';
-import { launchChromium, screenshotDir } from './browser.ts';
+import { launchChromium, screenshotDir, signInAs } from './browser.ts';
 
 // The backoffice in a real browser (Debian's chromium through playwright-core), against the
 // whole stack: API, worker and the Moloni sandbox.
@@ -52,13 +52,8 @@ afterAll(async () => {
 const shot = (name: string) =>
   page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
 
-async function signIn(user: { email: string; password: string }, path = '/admin/'): Promise<void> {
-  await browser.clearCookies();
-  await page.goto(`${stack.url}${path}`);
-  await page.getByLabel('E-mail').fill(user.email);
-  await page.getByLabel('Palavra-passe').fill(user.password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-}
+const signIn = (user: { email: string; password: string }, path = '/admin/') =>
+  signInAs(browser, page, stack.url, user, path);
 
 describe('the backoffice', () => {
   it('sends a signed-out user to sign-in, and back where they were going after it', async () => {

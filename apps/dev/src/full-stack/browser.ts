@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { devEnvironment } from '../env.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,4 +51,19 @@ export function screenshotDir(): string {
   const dir = resolve(import.meta.dirname, '../../../../test-output/browser');
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Signs in to the backoffice as a person does, starting from `path` (sign-in brings them back). */
+export async function signInAs(
+  browser: BrowserContext,
+  page: Page,
+  url: string,
+  user: { email: string; password: string },
+  path: string,
+): Promise<void> {
+  await browser.clearCookies();
+  await page.goto(`${url}${path}`);
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Palavra-passe').fill(user.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
 }
