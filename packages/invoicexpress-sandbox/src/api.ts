@@ -3,25 +3,17 @@
 // (`http://127.0.0.1:<port>/<account>/invoices.json`), so one local server holds many accounts.
 
 import { renderPdf } from '@faturador/moloni-sandbox';
+import { type SandboxClock, type SandboxContext, type SandboxEnv, withFaults } from '@faturador/sandbox-kit';
 import type { Hono } from 'hono';
 import { clientHandlers } from './clients.ts';
-import type { SandboxClock } from './clock.ts';
 import { type Behaviour, type CallContext, type Handler, IxError } from './context.ts';
 import { documentHandlers } from './documents.ts';
-import { type FaultInjector, proxyErrorPage } from './faults.ts';
+import { FAULT_ANSWERS, type FaultInjector } from './faults.ts';
 import { lifecycleHandlers } from './lifecycle.ts';
 import { documentTotals } from './model.ts';
 import type { Account, SandboxState } from './state.ts';
-import type { CallRecord, CallStats } from './stats.ts';
-import {
-  drop,
-  hang,
-  htmlResponse,
-  jsonResponse,
-  type SandboxContext,
-  type SandboxEnv,
-  sleep,
-} from './transport.ts';
+import type { CallStats } from './stats.ts';
+import { htmlResponse, jsonResponse } from './transport.ts';
 
 export interface RateLimit {
   /** Requests per window per account (documented: 780 per minute). */
@@ -141,45 +133,6 @@ async function execute(
   }
 }
 
-async function withFaults(
-  c: SandboxContext,
-  parts: ApiParts,
-  call: CallRecord,
-  run: () => Promise<Response>,
-): Promise<Response> {
-  const plan = parts.faults.take(call.endpoint);
-  if (plan.fault) call.fault = plan.fault.kind;
-  if (plan.latencyMs > 0) await sleep(plan.latencyMs);
-  const fault = plan.fault;
-  if (fault?.kind === 'status') {
-    call.outcome = fault.status;
-    return htmlResponse(proxyErrorPage(fault.status), fault.status);
-  }
-  if (fault?.kind === 'refuse') {
-    call.outcome = 422;
-    return jsonResponse(fault.body, 422);
-  }
-  if (fault?.kind === 'hang') {
-    call.outcome = 'hung';
-    return hang(c);
-  }
-  if (fault?.kind === 'drop') {
-    call.outcome = 'dropped';
-    return drop(c);
-  }
-  const response = await run();
-  if (fault?.kind === 'commitThenDrop') {
-    call.outcome = 'dropped';
-    return drop(c);
-  }
-  if (fault?.kind === 'commitThenHang') {
-    call.outcome = 'hung';
-    return hang(c);
-  }
-  call.outcome = response.status;
-  return response;
-}
-
 function download(c: SandboxContext, parts: ApiParts): Response {
   const account = parts.state.accounts.get(c.req.param('account') ?? '');
   const match = /^(\d+)-([0-9a-f]+)(-2via)?\.pdf$/.exec(c.req.param('file') ?? '');
@@ -213,7 +166,7 @@ function download(c: SandboxContext, parts: ApiParts): Response {
 export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
   app.get('/_pdf/:account/:file', (c) => {
     const call = parts.stats.record('downloads/pdf', c.req.param('account'), parts.clock.now());
-    return withFaults(c, parts, call, async () => download(c, parts));
+    return withFaults(c, parts.faults, FAULT_ANSWERS, call, async () => download(c, parts));
   });
 
   app.all('/:account/*', (c) => {
@@ -227,7 +180,7 @@ export function mountApi(app: Hono<SandboxEnv>, parts: ApiParts): void {
     }
     const found = route(c.req.method, rest);
     const call = parts.stats.record(found?.endpoint ?? 'unknown', name, parts.clock.now());
-    return withFaults(c, parts, call, async () => {
+    return withFaults(c, parts.faults, FAULT_ANSWERS, call, async () => {
       if (!found) return htmlResponse(notFoundPage, 404);
       const wait = rateLimited(account, parts.rateLimit, Date.now());
       if (wait !== null) {

@@ -1,4 +1,4 @@
-import type { SandboxClock } from './clock.ts';
+import type { SandboxClock } from '@faturador/sandbox-kit';
 import type { Account, SandboxState } from './state.ts';
 
 /** How the sandbox decides where the evidence is missing; each default is explained in the README. */

@@ -1,14 +1,16 @@
-export type { RateLimit } from './api.ts';
-export { createClock, type SandboxClock } from './clock.ts';
-export { type Behaviour, DEFAULT_BEHAVIOUR } from './context.ts';
+// The clock, the fault types and the document order are the kit's, shared with the other sandboxes.
 export {
   type ActiveFault,
-  DEFAULT_REFUSAL,
-  FaultInjector,
+  createClock,
+  type DocumentOrder,
   type FaultKind,
   type FaultSpec,
   FaultValidationError,
-} from './faults.ts';
+  type SandboxClock,
+} from '@faturador/sandbox-kit';
+export type { RateLimit } from './api.ts';
+export { type Behaviour, DEFAULT_BEHAVIOUR } from './context.ts';
+export { DEFAULT_REFUSAL, FaultInjector } from './faults.ts';
 export {
   type Document,
   type DocumentKind,
@@ -30,7 +32,6 @@ export {
   type AccountSeed,
   DEFAULT_ACCOUNT,
   DEFAULT_SERIE,
-  type DocumentOrder,
   SandboxState,
   SECONDARY_SERIE,
   type SentEmail,

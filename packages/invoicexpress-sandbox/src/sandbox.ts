@@ -1,13 +1,13 @@
+import { createClock, type SandboxClock, type SandboxEnv } from '@faturador/sandbox-kit';
 import { Hono } from 'hono';
 import { type ApiParts, mountApi, type RateLimit } from './api.ts';
-import { createClock, type SandboxClock } from './clock.ts';
 import { type Behaviour, DEFAULT_BEHAVIOUR } from './context.ts';
 import { mountControl } from './control.ts';
 import { FaultInjector } from './faults.ts';
 import { stateFile } from './persistence.ts';
 import { type AccountSeed, DEFAULT_ACCOUNT, SandboxState } from './state.ts';
 import { CallStats } from './stats.ts';
-import { htmlResponse, type SandboxEnv } from './transport.ts';
+import { htmlResponse } from './transport.ts';
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 780, windowMs: 60_000, retryAfter: true };
 

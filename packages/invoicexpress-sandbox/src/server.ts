@@ -1,17 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { type ListenOptions, listen } from '@faturador/sandbox-kit';
 import {
   createInvoiceXpressSandbox,
   type InvoiceXpressSandbox,
   type InvoiceXpressSandboxOptions,
 } from './sandbox.ts';
 
-export interface StartOptions extends InvoiceXpressSandboxOptions {
-  /** Default 0: a free port. */
-  port?: number;
-  /** Default 127.0.0.1: the control routes are unauthenticated, keep it local. */
-  hostname?: string;
-}
+export interface StartOptions extends InvoiceXpressSandboxOptions, ListenOptions {}
 
 export interface RunningInvoiceXpressSandbox {
   /** `http://127.0.0.1:<port>` — for `/_sandbox/*`. */
@@ -25,7 +19,7 @@ export interface RunningInvoiceXpressSandbox {
   accountUrl(account: string): string;
   readonly port: number;
   readonly sandbox: InvoiceXpressSandbox;
-  /** Stops listening and destroys open connections, hanging requests included. */
+  /** Stops listening and destroys open connections, hanging requests included (idempotent). */
   close(): Promise<void>;
 }
 
@@ -33,30 +27,13 @@ export async function startInvoiceXpressSandbox(
   options: StartOptions = {},
 ): Promise<RunningInvoiceXpressSandbox> {
   const sandbox = createInvoiceXpressSandbox(options);
-  const hostname = options.hostname ?? '127.0.0.1';
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
-    (resolve, reject) => {
-      const server = serve(
-        { fetch: sandbox.app.fetch, port: options.port ?? 0, hostname },
-        (info: AddressInfo) => resolve({ server, port: info.port }),
-      );
-      server.once('error', reject);
-    },
-  );
-  const origin = `http://${hostname}:${port}`;
-  let closing: Promise<void> | undefined;
+  const { origin, port, close } = await listen(sandbox.app, options);
   return {
     origin,
     baseUrlTemplate: `${origin}/{account}`,
     accountUrl: (account) => `${origin}/${account}`,
     port,
     sandbox,
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { DocumentOrder } from '@faturador/sandbox-kit';
 import type { Client, Document, Item, Sequence, Tax } from './model.ts';
 
 export interface AccountSeed {
@@ -29,9 +30,6 @@ export interface Account {
   /** PDF generation: document id → polls still answered 202. */
   pdfPending: Map<number, number>;
 }
-
-export type DocumentOrder = 'newest_first' | 'oldest_first';
-export const DOCUMENT_ORDERS: readonly DocumentOrder[] = ['newest_first', 'oldest_first'];
 
 export interface SentEmail {
   account: string;

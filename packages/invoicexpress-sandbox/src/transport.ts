@@ -1,47 +1,14 @@
-import type { HttpBindings } from '@hono/node-server';
-import type { Context } from 'hono';
+// InvoiceXpress's answers: JSON that may be no body at all, and HTML pages. The rest of the HTTP
+// plumbing is @faturador/sandbox-kit's.
+import { jsonResponse as kitJsonResponse } from '@faturador/sandbox-kit';
 
-/** On a real server `c.env` holds Node's request/response; under `app.request()` it is empty. */
-export type SandboxEnv = { Bindings: Partial<HttpBindings> };
-export type SandboxContext = Context<SandboxEnv>;
-
+/** `undefined` is an answer with no body, and then no content type. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: body === undefined ? headers : { 'content-type': 'application/json; charset=utf-8', ...headers },
-  });
+  return body === undefined
+    ? new Response(null, { status, headers })
+    : kitJsonResponse(body, status, headers);
 }
 
 export function htmlResponse(html: string, status: number, headers: Record<string, string> = {}): Response {
   return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', ...headers } });
-}
-
-/** A response that never comes: resolves only when the client goes away. */
-export function hang(c: SandboxContext): Promise<Response> {
-  const signal = c.req.raw.signal;
-  return new Promise((resolve) => {
-    const done = () => resolve(new Response(null, { status: 504 }));
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Closes the TCP connection without an HTTP response (in-process: a body that errors). */
-export function drop(c: SandboxContext): Response {
-  const socket = c.env?.incoming?.socket;
-  if (socket) {
-    socket.destroy();
-    return new Response(null, { status: 500 });
-  }
-  return new Response(
-    new ReadableStream({
-      start(controller) {
-        controller.error(new Error('connection dropped by a sandbox fault'));
-      },
-    }),
-  );
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,28 +1,24 @@
 // The Moloni-facing routes: `/v1/grant/`, `/v1/<class>/<method>/` and the PDF download link.
+import {
+  jsonResponse,
+  type SandboxClock,
+  type SandboxContext,
+  type SandboxEnv,
+  withFaults as withKitFaults,
+} from '@faturador/sandbox-kit';
 import type { Hono } from 'hono';
 import type { TokenStore } from './auth.ts';
-import type { SandboxClock } from './clock.ts';
 import type { Behaviour, CallContext, Handler, HandlerMap } from './context.ts';
 import { documentHandlers } from './documents/handlers.ts';
 import { documentLabel, documentPdf } from './documents/pdf-document.ts';
 import { MoloniAuthError, MoloniValidationError } from './errors.ts';
-import { type FaultInjector, proxyErrorPage } from './faults.ts';
+import { FAULT_ANSWERS, type FaultInjector } from './faults.ts';
 import { customerHandlers } from './resources/customers.ts';
 import { productHandlers } from './resources/products.ts';
 import { referenceHandlers } from './resources/reference.ts';
 import type { SandboxState } from './state.ts';
-import type { CallRecord, CallStats } from './stats.ts';
-import {
-  BodyParseError,
-  drop,
-  hang,
-  jsonResponse,
-  queryFlag,
-  readParams,
-  type SandboxContext,
-  type SandboxEnv,
-  sleep,
-} from './transport.ts';
+import type { CallStats } from './stats.ts';
+import { BodyParseError, queryFlag, readParams } from './transport.ts';
 import type { SandboxDocument } from './types.ts';
 
 export interface ApiParts {
@@ -97,45 +93,15 @@ async function runCall(c: SandboxContext, parts: ApiParts, endpoint: string): Pr
   }
 }
 
-/** Applies the faults planned for this call around `execute`. */
-async function withFaults(
+/** Counts the call, then applies the faults planned for it around `execute`. */
+function withFaults(
   c: SandboxContext,
   parts: ApiParts,
   endpoint: string,
   execute: () => Promise<Response>,
 ): Promise<Response> {
-  const call: CallRecord = parts.stats.record(endpoint, parts.clock.now());
-  const plan = parts.faults.take(endpoint);
-  if (plan.fault) call.fault = plan.fault.kind;
-  if (plan.latencyMs > 0) await sleep(plan.latencyMs);
-  const fault = plan.fault;
-  if (fault?.kind === 'status') {
-    call.outcome = fault.status;
-    return c.html(proxyErrorPage(fault.status), fault.status as 429 | 500 | 502 | 503 | 504);
-  }
-  if (fault?.kind === 'refuse') {
-    call.outcome = 200;
-    return jsonResponse(fault.body);
-  }
-  if (fault?.kind === 'hang') {
-    call.outcome = 'hung';
-    return hang(c);
-  }
-  if (fault?.kind === 'drop') {
-    call.outcome = 'dropped';
-    return drop(c);
-  }
-  const response = await execute();
-  if (fault?.kind === 'commitThenDrop') {
-    call.outcome = 'dropped';
-    return drop(c);
-  }
-  if (fault?.kind === 'commitThenHang') {
-    call.outcome = 'hung';
-    return hang(c);
-  }
-  call.outcome = response.status;
-  return response;
+  const call = parts.stats.record(endpoint, parts.clock.now());
+  return withKitFaults(c, parts.faults, FAULT_ANSWERS, call, execute);
 }
 
 function linkedDocument(c: SandboxContext, parts: ApiParts): SandboxDocument | undefined {

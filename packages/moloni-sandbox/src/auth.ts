@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SandboxClock } from './clock.ts';
+import type { SandboxClock } from '@faturador/sandbox-kit';
 import { MoloniAuthError } from './errors.ts';
 
 export interface SandboxCredentials {

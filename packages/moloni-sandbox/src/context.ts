@@ -1,4 +1,4 @@
-import type { SandboxClock } from './clock.ts';
+import type { SandboxClock } from '@faturador/sandbox-kit';
 import { ErrorList, reject } from './errors.ts';
 import { isBlank, isIsoDate, type Params, toInteger, toNumber, toText } from './params.ts';
 import type { SandboxState } from './state.ts';

@@ -1,185 +1,49 @@
-// Failures of the network and of Moloni's edge, injected per endpoint. The interesting one is
-// `commitThenDrop`: the insert happens, the answer never arrives — what makes naive retries
-// duplicate invoices.
+// Moloni's side of the fault injector (the machinery is @faturador/sandbox-kit's). Endpoints are
+// `class/method` as in the URL (`invoiceReceipts/insert`), `class/*`, `grant` for the token
+// endpoint, `downloads/page` and `downloads/getDownload` for the PDF pages. A `refuse` fault
+// answers HTTP 200 with its body: the refusals Moloni sends besides its flat error array, such as
+// `{"valid": 0, …}` or a nested array `[["10 associated_id"], "5 related_id"]`.
+import {
+  type FaultAnswers,
+  FaultValidationError,
+  FaultInjector as KitFaultInjector,
+  proxyErrorPage,
+} from '@faturador/sandbox-kit';
 
-export type FaultKind =
-  /** Adds `ms` of delay, then answers normally (combines with any other fault). */
-  | 'latency'
-  /** Answers `status` (429, 500, 502, 503, 504) with a proxy-style HTML body; nothing is executed. */
-  | 'status'
-  /** Never answers; the request ends only when the client (or `close()`) destroys the socket. */
-  | 'hang'
-  /** Destroys the connection before executing anything. */
-  | 'drop'
-  /** Executes the call (state changes), then destroys the connection without a response. */
-  | 'commitThenDrop'
-  /** Executes the call, then never answers (a client timeout with the outcome committed). */
-  | 'commitThenHang'
-  /**
-   * Answers HTTP 200 with `body` and executes nothing: the refusals Moloni sends besides its flat
-   * error array, such as `{"valid": 0, …}` or a nested array `[["10 associated_id"], "5 related_id"]`.
-   */
-  | 'refuse';
-
-export interface FaultSpec {
-  kind: FaultKind;
-  /**
-   * `class/method` as in the URL (`invoiceReceipts/insert`), `class/*`, `grant` for the token
-   * endpoint, or omitted/`*` for every API call. Case-insensitive.
-   */
-  endpoint?: string;
-  /** How many matching calls it affects; omitted → every matching call until cleared. */
-  times?: number;
-  /** Lets this many matching calls through untouched before it starts. */
-  skip?: number;
-  /** For `latency`. */
-  ms?: number;
-  /** For `status`. */
-  status?: number;
-  /** For `refuse`: the JSON body (an object or an array). */
-  body?: unknown;
-}
-
-export interface ActiveFault {
-  readonly id: string;
-  readonly kind: FaultKind;
-  readonly endpoint: string;
-  /** Delay for `latency` (0 otherwise). */
-  readonly ms: number;
-  /** HTTP status for `status` (0 otherwise). */
-  readonly status: number;
-  /** JSON body for `refuse` (undefined otherwise). */
-  readonly body?: unknown;
-  /** null = unlimited. */
-  remaining: number | null;
-  skip: number;
-  hits: number;
-}
-
-export interface FaultPlan {
-  latencyMs: number;
-  fault: ActiveFault | undefined;
-}
-
-const KINDS: readonly FaultKind[] = [
-  'latency',
-  'status',
-  'hang',
-  'drop',
-  'commitThenDrop',
-  'commitThenHang',
-  'refuse',
-];
-const STATUSES = [429, 500, 502, 503, 504];
-
-export class FaultValidationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultValidationError';
-  }
-}
-
-function nonNegativeInteger(value: unknown, field: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new FaultValidationError(`${field} must be a non-negative integer`);
-  }
-  return value;
-}
-
-function matches(pattern: string, endpoint: string): boolean {
-  // The PDF download pages are not API calls: only a fault that names them reaches them.
-  if (pattern === '*') return !endpoint.startsWith('downloads/');
+function matchClassMethod(pattern: string, endpoint: string): boolean {
   const want = pattern.toLowerCase().replace(/^\/+|\/+$/g, '');
   const have = endpoint.toLowerCase();
   if (want.endsWith('/*')) return have.startsWith(want.slice(0, -1));
   return want === have;
 }
 
-export class FaultInjector {
-  private faults: ActiveFault[] = [];
-  private counter = 0;
-
-  /** Adds a fault; validates it so that a typo in a test fails loudly instead of never matching. */
-  add(spec: FaultSpec): ActiveFault {
-    if (!KINDS.includes(spec.kind)) throw new FaultValidationError(`kind must be one of ${KINDS.join(', ')}`);
-    const times = nonNegativeInteger(spec.times, 'times');
-    const ms = nonNegativeInteger(spec.ms, 'ms') ?? 0;
-    if (spec.kind === 'latency' && ms === 0) throw new FaultValidationError('latency needs ms > 0');
-    const status = spec.status ?? 503;
-    if (spec.kind === 'status' && !STATUSES.includes(status)) {
-      throw new FaultValidationError(`status must be one of ${STATUSES.join(', ')}`);
-    }
-    if (spec.kind === 'refuse' && (spec.body === null || typeof spec.body !== 'object')) {
-      throw new FaultValidationError('refuse needs a body (a JSON object or array)');
-    }
-    if (spec.endpoint !== undefined && typeof spec.endpoint !== 'string') {
-      throw new FaultValidationError('endpoint must be a string');
-    }
-    this.counter += 1;
-    const fault: ActiveFault = {
-      id: `fault_${this.counter}`,
-      kind: spec.kind,
-      endpoint: spec.endpoint || '*',
-      ms: spec.kind === 'latency' ? ms : 0,
-      status: spec.kind === 'status' ? status : 0,
-      ...(spec.kind === 'refuse' ? { body: spec.body } : {}),
-      remaining: times ?? null,
-      skip: nonNegativeInteger(spec.skip, 'skip') ?? 0,
-      hits: 0,
-    };
-    this.faults.push(fault);
-    return fault;
+// Moloni's refusals have no canonical shape, so a test must say which one it means.
+function refusalBody(body: unknown): unknown {
+  if (body === null || typeof body !== 'object') {
+    throw new FaultValidationError('refuse needs a body (a JSON object or array)');
   }
-
-  remove(id: string): boolean {
-    const before = this.faults.length;
-    this.faults = this.faults.filter((fault) => fault.id !== id);
-    return this.faults.length < before;
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-
-  list(): ActiveFault[] {
-    return this.faults.map((fault) => ({ ...fault }));
-  }
-
-  /**
-   * Decides what happens to one call and consumes the faults used: every matching latency adds
-   * up, and the first matching other fault applies.
-   */
-  take(endpoint: string): FaultPlan {
-    let latencyMs = 0;
-    let chosen: ActiveFault | undefined;
-    for (const fault of this.faults) {
-      if (fault.remaining === 0 || !matches(fault.endpoint, endpoint)) continue;
-      if (fault.kind !== 'latency' && chosen) continue;
-      if (fault.skip > 0) {
-        fault.skip -= 1;
-        continue;
-      }
-      if (fault.remaining !== null) fault.remaining -= 1;
-      fault.hits += 1;
-      if (fault.kind === 'latency') latencyMs += fault.ms;
-      else chosen = fault;
-    }
-    this.faults = this.faults.filter((fault) => fault.remaining !== 0);
-    return { latencyMs, fault: chosen };
-  }
+  return body;
 }
 
-const REASONS: Record<number, string> = {
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Temporarily Unavailable',
-  504: 'Gateway Time-out',
-};
+export class FaultInjector extends KitFaultInjector {
+  constructor() {
+    super({ match: matchClassMethod, refusalBody });
+  }
+}
 
 /** What an nginx in front of Moloni answers: HTML, not JSON. */
-export function proxyErrorPage(status: number): string {
-  const title = `${status} ${REASONS[status] ?? 'Error'}`;
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-}
+const NGINX = {
+  reasons: {
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Temporarily Unavailable',
+    504: 'Gateway Time-out',
+  },
+  signature: 'nginx',
+};
+
+export const FAULT_ANSWERS: FaultAnswers = {
+  refusalStatus: 200,
+  statusPage: (c, status) => c.html(proxyErrorPage(status, NGINX), status as 429 | 500 | 502 | 503 | 504),
+};

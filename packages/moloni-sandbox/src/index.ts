@@ -1,3 +1,14 @@
+// The clock, the fault types and the document order are the kit's, shared with the other sandboxes.
+export {
+  type ActiveFault,
+  createClock,
+  DOCUMENT_ORDERS,
+  type DocumentOrder,
+  type FaultKind,
+  type FaultSpec,
+  FaultValidationError,
+  type SandboxClock,
+} from '@faturador/sandbox-kit';
 export {
   DEFAULT_CREDENTIALS,
   DEFAULT_LIFETIMES,
@@ -7,7 +18,6 @@ export {
   type TokenResponse,
   TokenStore,
 } from './auth.ts';
-export { createClock, type SandboxClock } from './clock.ts';
 export { DOCUMENT_TYPES, type DocumentTypeInfo, documentTypeById } from './documents/document-types.ts';
 export { documentLabel } from './documents/pdf-document.ts';
 export {
@@ -18,13 +28,7 @@ export {
 } from './documents/totals.ts';
 export { isAnonymousBuyer } from './documents/write.ts';
 export { MoloniAuthError, MoloniValidationError } from './errors.ts';
-export {
-  type ActiveFault,
-  FaultInjector,
-  type FaultKind,
-  type FaultSpec,
-  FaultValidationError,
-} from './faults.ts';
+export { FaultInjector } from './faults.ts';
 export { seedCustomer } from './fixtures.ts';
 export { encodePhpForm, type FormValue, parsePhpForm } from './form.ts';
 export { renderPdf } from './pdf.ts';
@@ -43,6 +47,6 @@ export {
   SECONDARY_DOCUMENT_SET_ID,
 } from './seed.ts';
 export { type RunningMoloniSandbox, type StartOptions, startMoloniSandbox } from './server.ts';
-export { DOCUMENT_ORDERS, type DocumentOrder, SandboxState } from './state.ts';
+export { SandboxState } from './state.ts';
 export { type CallRecord, CallStats, type StatsSnapshot } from './stats.ts';
 export type * from './types.ts';

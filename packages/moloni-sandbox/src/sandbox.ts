@@ -1,14 +1,13 @@
+import { createClock, jsonResponse, type SandboxClock, type SandboxEnv } from '@faturador/sandbox-kit';
 import { Hono } from 'hono';
 import { mountApi } from './api.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIFETIMES, type SandboxCredentials, TokenStore } from './auth.ts';
-import { createClock, type SandboxClock } from './clock.ts';
 import { mountControl } from './control.ts';
 import { FaultInjector } from './faults.ts';
 import { stateFile } from './persistence.ts';
 import { type CalcMethod, DEFAULT_COMPANY_ID, DEFAULT_DOCUMENT_SET_ID } from './seed.ts';
 import { SandboxState } from './state.ts';
 import { CallStats, type StatsSnapshot } from './stats.ts';
-import { jsonResponse, type SandboxEnv } from './transport.ts';
 
 export interface MoloniSandboxOptions {
   /** Seeded OAuth client and user; each field defaults to DEFAULT_CREDENTIALS. */
@@ -103,7 +102,8 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     onChange: save,
   });
-  mountControl(app, { faults, stats, clock, tokens, reset, state });
+  const snapshot = () => stats.snapshot(tokens.grants);
+  mountControl(app, { faults, stats: { snapshot, reset: () => stats.reset() }, clock, reset, state });
   app.notFound(() => jsonResponse({ error: 'not_found', error_description: 'No such route' }, 404));
   app.onError((error) => {
     console.error('[moloni-sandbox]', error);
@@ -123,7 +123,7 @@ export function createMoloniSandbox(options: MoloniSandboxOptions = {}): MoloniS
     credentials,
     companyId,
     documentSetId: DEFAULT_DOCUMENT_SET_ID,
-    snapshot: () => stats.snapshot(tokens.grants),
+    snapshot,
     reset,
     restored,
   };

@@ -1,3 +1,4 @@
+import type { DocumentOrder } from '@faturador/sandbox-kit';
 import {
   COUNTRIES,
   DEFAULT_COMPANY_ID,
@@ -25,9 +26,6 @@ import type {
   SandboxDocument,
   Tax,
 } from './types.ts';
-
-export type DocumentOrder = 'newest_first' | 'oldest_first';
-export const DOCUMENT_ORDERS: readonly DocumentOrder[] = ['newest_first', 'oldest_first'];
 
 // Id ranges in the magnitude real accounts show, so clients do not get away with small ints.
 const FIRST_IDS = {

@@ -1,6 +1,6 @@
 /**
- * The sandbox's notion of "now", used for token lifetimes. It follows real time plus an offset,
- * so tests can jump an hour ahead without waiting.
+ * The sandbox's notion of "now" (token lifetimes, document dates). It follows real time plus an
+ * offset, so tests can jump an hour ahead without waiting.
  */
 export interface SandboxClock {
   now(): number;
