@@ -32,11 +32,12 @@ import { reachFor } from './reach.ts';
 import { issuesText } from './reasons.ts';
 import { slackErrorCode } from './slack-errors.ts';
 import { botTexts } from './texts.ts';
+import { type BillingFor, installationsIn, oauthAppOptions, teamBilling } from './workspaces.ts';
 
 export const COMMAND = '/fatura';
 
 export interface SlackAppDeps {
-  /** Built from `config.api` when absent. */
+  /** Built from `config.api` when absent; single-token mode only (OAuth mode: each workspace's own). */
   billing?: BillingClient;
   logger?: Logger;
   /** Which interactions were already taken: in Redis with `config.redis`, else in memory. */
@@ -67,9 +68,27 @@ function invalidRequestText(error: FaturadorError, locale: Locale): string {
 // A placeholder that passes the reference rules: the real one is made from the parent's ts.
 const CHECK_REFERENCE = 'SLACK-CHECK';
 
+/** Single-token mode: one client, the bot's own, for the one workspace. */
+function singleClient(config: SlackAppConfig, billing: BillingClient | undefined): BillingFor {
+  const client =
+    billing ??
+    createBillingClient({
+      baseUrl: config.api.url,
+      clientId: config.api.clientId,
+      apiKey: config.api.apiKey,
+      apiSecret: config.api.apiSecret,
+      signed: config.api.signed,
+    });
+  return async () => client;
+}
+
 export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}): SlackBot {
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const redis = !deps.seen && config.redis ? createRedis(config.redis.url, 'request') : null;
+  if (config.oauth && !config.redis)
+    throw new Error('OAuth mode needs Redis (REDIS_URL): the installations are kept there');
+  // OAuth mode keeps its installations there, whatever remembers interactions.
+  const redis =
+    (!deps.seen || config.oauth) && config.redis ? createRedis(config.redis.url, 'request') : null;
   const seen =
     deps.seen ??
     (redis && config.redis
@@ -79,21 +98,20 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
             logger.warn({ err: String(error) }, 'Redis did not answer; taking the interaction'),
         })
       : createMemorySeen());
-  const billing =
-    deps.billing ??
-    createBillingClient({
-      baseUrl: config.api.url,
-      clientId: config.api.clientId,
-      apiKey: config.api.apiKey,
-      apiSecret: config.api.apiSecret,
-      signed: config.api.signed,
-    });
-  const issuer = createIssuer({ billing, logger, locale: config.locale });
+  const installations =
+    config.oauth && redis && config.redis ? installationsIn(redis, config.redis.prefix, config.oauth) : null;
+  const billingFor: BillingFor = installations
+    ? teamBilling(config, installations)
+    : singleClient(config, deps.billing);
+  const issuer = createIssuer({ billingFor, logger, locale: config.locale });
   const previews = createPreviews({ issuer, logger, seen, config });
   const t = botTexts(config.locale);
 
   const app = new App({
-    token: config.botToken,
+    // OAuth mode: Bolt authorizes each request with its workspace's token from the installations.
+    ...(config.oauth && installations
+      ? oauthAppOptions({ ...config, oauth: config.oauth }, installations, logger)
+      : { token: config.botToken }),
     ...(config.socketMode
       ? { socketMode: true, appToken: config.appToken }
       : { signingSecret: config.signingSecret, processBeforeResponse: false }),
@@ -115,6 +133,10 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
     if (intent.kind === 'error') return ack({ response_type: 'ephemeral', text: intent.message });
     if (!mayIssue(config, { userId: command.user_id, channel: command.channel_id })) {
       return ack({ response_type: 'ephemeral', text: t.notAllowed });
+    }
+    // Before any form or preview: nothing is offered that this workspace could not issue.
+    if (!(await billingFor(command.team_id))) {
+      return ack({ response_type: 'ephemeral', text: t.notBound(command.team_id) });
     }
     // trigger_id is unique per invocation: a redelivery of the same payload is answered and dropped.
     if (!(await seen.first(`cmd:${command.team_id}:${command.trigger_id}`))) {
@@ -271,7 +293,16 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackAppDeps = {}):
   previews.register(app);
 
   // Finalizar, Anular, Registar pagamento, Enviar por e-mail under an issued document.
-  registerDocumentActions(app, { billing, logger, seen, config });
+  registerDocumentActions(app, { billingFor, logger, seen, config });
+
+  // An uninstalled workspace's token is dead: its installation goes, its client binding stays.
+  if (installations) {
+    app.event('app_uninstalled', async ({ context }) => {
+      if (!context.teamId) return;
+      await installations.deleteInstallation(context.teamId);
+      logger.info({ teamId: context.teamId }, 'Slack app uninstalled');
+    });
+  }
 
   // A link button still sends an action; acknowledging it keeps Slack from showing a warning.
   app.action(PDF_ACTION_ID, async ({ ack }) => ack());

@@ -33,11 +33,14 @@ import type { SlackAppConfig } from './env.ts';
 import type { Logger } from './logger.ts';
 import { issuesText } from './reasons.ts';
 import { slackErrorCode } from './slack-errors.ts';
+import { botTexts } from './texts.ts';
+import type { BillingFor } from './workspaces.ts';
 
 type WebClient = webApi.WebClient;
 
 export interface DocumentActionDeps {
-  billing: BillingClient;
+  /** The API client of the clicker's workspace (null: none is bound to it). */
+  billingFor: BillingFor;
   logger: Logger;
   seen: SeenStore;
   config: Pick<SlackAppConfig, 'allowedChannels' | 'allowedUsers' | 'locale'>;
@@ -115,7 +118,7 @@ const MAX_REFUSED = 1_000;
  * outcome itself reaches the request's thread from the worker, never from here.
  */
 export function registerDocumentActions(app: App, deps: DocumentActionDeps): void {
-  const { billing, logger, config } = deps;
+  const { billingFor, logger, config } = deps;
   const locale = config.locale;
   const t = documentTexts(locale);
   // Submissions the API refused field by field, so that the same values again show the same.
@@ -134,7 +137,10 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
   }
 
   /** What GET tells of the request to prefill the form; null when it does not answer in time. */
-  async function lookup(requestId: string): Promise<Outcome<InvoiceStatusBody> | null> {
+  async function lookup(
+    billing: BillingClient,
+    requestId: string,
+  ): Promise<Outcome<InvoiceStatusBody> | null> {
     return within(settle(billing.getInvoice(requestId)), LOOKUP_BUDGET_MS);
   }
 
@@ -142,7 +148,11 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
   type Prepared = { ok: true; body: unknown; send: Send } | { ok: false; errors: Record<string, string> };
 
   /** The form's values as the call to make, or the fields to fix. */
-  function prepare(kind: DocumentActionKind, values: ViewOutput['state']['values']): Prepared {
+  function prepare(
+    billing: BillingClient,
+    kind: DocumentActionKind,
+    values: ViewOutput['state']['values'],
+  ): Prepared {
     if (kind === 'credit') {
       const read = readCredit(values, locale);
       return read.ok ? { ...read, send: (id, o) => billing.creditInvoice(id, read.body, o) } : read;
@@ -177,7 +187,10 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
       const requestId = decodeDocumentActionValue(action.value ?? '');
       if (!requestId) return tell(t.invalidButton);
       if (!mayIssue(config, { userId: body.user.id, channel })) return tell(t.notAllowed);
-      const found = await lookup(requestId);
+      const team = body.team?.id ?? body.user.team_id ?? '';
+      const billing = await billingFor(team);
+      if (!billing) return tell(botTexts(locale).notBound(team));
+      const found = await lookup(billing, requestId);
       // The API does not know the request (or not for this bot): no form to fill in for nothing.
       if (found && problemCode(found) === 'NOT_FOUND') return tell(refusalText(found, locale));
       const status = found && 'result' in found && found.result.ok ? found.result.body : null;
@@ -204,9 +217,14 @@ export function registerDocumentActions(app: App, deps: DocumentActionDeps): voi
         await ack();
         return tell(t.notAllowed);
       }
-      const prepared = prepare(kind, view.state.values);
-      if (!prepared.ok) return ack({ response_action: 'errors', errors: prepared.errors });
       const team = body.team?.id ?? view.team_id;
+      const billing = await billingFor(team);
+      if (!billing) {
+        await ack();
+        return tell(botTexts(locale).notBound(team));
+      }
+      const prepared = prepare(billing, kind, view.state.values);
+      if (!prepared.ok) return ack({ response_action: 'errors', errors: prepared.errors });
       // One view acts once: a duplicate of this submission is dropped, corrected values go through.
       const seenKey = `doc:${team}:${view.id}:${digest(prepared.body)}`;
       if (!(await deps.seen.first(seenKey))) {

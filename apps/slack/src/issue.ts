@@ -20,11 +20,13 @@ import type { DraftInvoice } from './quick.ts';
 import { CANNOT_WRITE_HERE, openDm, type Unreachable, unreachableReason } from './reach.ts';
 import { slackErrorCode } from './slack-errors.ts';
 import { botTexts } from './texts.ts';
+import type { BillingFor } from './workspaces.ts';
 
 type WebClient = webApi.WebClient;
 
 export interface IssuerDeps {
-  billing: BillingClient;
+  /** The API client of the request's workspace: one for every workspace in single-token mode. */
+  billingFor: BillingFor;
   logger: Logger;
   locale: Locale;
 }
@@ -164,11 +166,12 @@ export function createIssuer(deps: IssuerDeps) {
 
   async function send(
     client: WebClient,
+    billing: BillingClient,
     request: { body: InvoiceRequestBody; origin: SlackOrigin; idempotencyKey: string },
   ): Promise<void> {
     let result: BillingResult;
     try {
-      result = await deps.billing.issueInvoice(request.body, {
+      result = await billing.issueInvoice(request.body, {
         idempotencyKey: request.idempotencyKey,
         async: true,
         origin: request.origin,
@@ -190,6 +193,9 @@ export function createIssuer(deps: IssuerDeps) {
     async start(client: WebClient, input: IssueInput): Promise<void> {
       const locale = deps.locale;
       const t = botTexts(locale);
+      // Before the parent message: a workspace no client issues for gets nothing posted.
+      const billing = await deps.billingFor(input.teamId);
+      if (!billing) return input.notify(t.notBound(input.teamId));
       const parentMessage = pendingParent({
         userId: input.userId,
         totalCents: totalCentsOf(input.draft),
@@ -252,7 +258,7 @@ export function createIssuer(deps: IssuerDeps) {
       }
       const body = canonicalInvoiceBody(parsed.value);
       remember(input.idempotencyKey, body);
-      await send(client, { body, origin, idempotencyKey: input.idempotencyKey });
+      await send(client, billing, { body, origin, idempotencyKey: input.idempotencyKey });
     },
 
     /** Re-sends the same Idempotency-Key, body and origin: the API answers, it never issues twice. */
@@ -265,6 +271,9 @@ export function createIssuer(deps: IssuerDeps) {
         await input.notify(t.retryInvalid);
         return;
       }
+      const teamId = payload.origin.team_id ?? '';
+      const billing = await deps.billingFor(teamId);
+      if (!billing) return input.notify(t.notBound(teamId));
       if (inFlight.has(payload.idempotencyKey)) {
         await input.notify(t.retryInFlight);
         return;
@@ -294,7 +303,7 @@ export function createIssuer(deps: IssuerDeps) {
           .catch((error: unknown) =>
             deps.logger.warn({ slackError: slackErrorCode(error) }, 'could not update the parent'),
           );
-        await send(client, { body, origin: payload.origin, idempotencyKey: payload.idempotencyKey });
+        await send(client, billing, { body, origin: payload.origin, idempotencyKey: payload.idempotencyKey });
       } finally {
         inFlight.delete(payload.idempotencyKey);
       }

@@ -47,6 +47,9 @@ const PT = {
       '"Tentar novamente" reenvia o mesmo pedido: nunca é emitida uma segunda fatura.',
     ].join('\n'),
   notAllowed: 'Não tem permissão para emitir faturas neste canal. Fale com um administrador do Faturador.',
+  /** OAuth mode: the workspace installed the app, but no operator has said which client issues for it. */
+  notBound: (teamId: string) =>
+    `Esta workspace ainda não está ligada a um cliente Faturador (${teamId}): nada foi emitido. Peça a um administrador do Faturador que a ligue.`,
   usage: 'Use `/fatura <NIF|-> <valor> <descrição…>` ou `/fatura ajuda`.',
   badNif: (value: string) => `"${value}" não é um NIF nem \`-\` (consumidor final).`,
   badAmount: (value: string) => `"${value}" não é um valor: use por exemplo \`10.00\` ou \`10,00\`.`,
@@ -149,6 +152,8 @@ const EN: BotTexts = {
       'button sends the same request again: a second invoice is never issued.',
     ].join('\n'),
   notAllowed: 'You are not allowed to issue invoices in this channel. Ask a Faturador administrator.',
+  notBound: (teamId: string) =>
+    `This workspace is not linked to a Faturador client yet (${teamId}): nothing was issued. Ask a Faturador administrator to link it.`,
   usage: 'Use `/fatura <NIF|-> <amount> <description…>` or `/fatura help`.',
   badNif: (value) => `"${value}" is neither a VAT number nor \`-\` (final consumer).`,
   badAmount: (value) => `"${value}" is not an amount: use e.g. \`10.00\` or \`10,00\`.`,

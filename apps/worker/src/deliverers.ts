@@ -6,13 +6,19 @@ import {
   type NoticeDeliverer,
   type Runtime,
 } from '@faturador/issuing';
-import { deliverActionToSlack, deliverSlackProgress, deliverToSlack } from '@faturador/slack-web';
-import type { LedgerEntry } from '@faturador/store';
+import {
+  deliverActionToSlack,
+  deliverSlackProgress,
+  deliverToSlack,
+  slackTokens,
+} from '@faturador/slack-web';
+import { createSlackInstallationStore, type LedgerEntry } from '@faturador/store';
 import type { WorkerEnv } from './env.ts';
 
 /**
  * The deliverers this worker can run. Airtable bases carry their own token and API URL in their
- * settings; Slack needs the bot token of the workspace (one workspace for now).
+ * settings; Slack needs the bot token of the workspace: its installation's (the bot's OAuth
+ * mode), else SLACK_BOT_TOKEN.
  */
 export interface Deliverers {
   deliverers: Partial<Record<'slack' | 'airtable', Deliverer>>;
@@ -48,24 +54,29 @@ export function buildDeliverers(env: WorkerEnv, runtime: Runtime): Deliverers {
         airtable,
       }),
   };
-  const token = env.SLACK_BOT_TOKEN;
-  if (token) {
-    const slack = {
-      token,
-      locale: env.SLACK_LOCALE,
-      redis: runtime.redis,
-      prefix: runtime.prefix,
-      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-    };
-    deliverers.slack = (entry) => deliverToSlack(entry, { ...slack, pdfUrl: pdfUrl(entry) });
-    actionDeliverers.slack = (entry, action, history) =>
-      deliverActionToSlack(entry, action, history, {
-        ...slack,
-        pdfUrl: (documentId) => links.url(entry.requestId, documentId),
-      });
-    notices.slack = async (_target, notice) => {
-      if (notice.kind === 'issuing') await deliverSlackProgress(notice.entry, slack);
-    };
-  }
+  // Always on: a workspace may install the app at any time, with or without SLACK_BOT_TOKEN.
+  const tokenFor = slackTokens({
+    installations: createSlackInstallationStore(runtime),
+    fallback: env.SLACK_BOT_TOKEN,
+  });
+  const slack = {
+    locale: env.SLACK_LOCALE,
+    redis: runtime.redis,
+    prefix: runtime.prefix,
+    ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+  };
+  deliverers.slack = async (entry) =>
+    deliverToSlack(entry, { ...slack, token: await tokenFor(entry), pdfUrl: pdfUrl(entry) });
+  actionDeliverers.slack = async (entry, action, history) =>
+    deliverActionToSlack(entry, action, history, {
+      ...slack,
+      token: await tokenFor(entry),
+      pdfUrl: (documentId) => links.url(entry.requestId, documentId),
+    });
+  notices.slack = async (_target, notice) => {
+    if (notice.kind === 'issuing') {
+      await deliverSlackProgress(notice.entry, { ...slack, token: await tokenFor(notice.entry) });
+    }
+  };
   return { deliverers, notices, actionDeliverers };
 }

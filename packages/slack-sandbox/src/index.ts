@@ -4,16 +4,30 @@ import { Hono } from 'hono';
 import {
   createFakeState,
   DEFAULT_SCOPES,
+  type FakeApproval,
   type FakeCall,
   type FakeConversation,
   type FakeEphemeral,
   type FakeFault,
   type FakeMessage,
+  type FakeOAuthApp,
   type FakeSlackOptions,
   type FakeView,
+  type FakeWorkspace,
 } from './state.ts';
 
-export type { FakeCall, FakeConversation, FakeEphemeral, FakeFault, FakeMessage, FakeSlackOptions, FakeView };
+export type {
+  FakeApproval,
+  FakeCall,
+  FakeConversation,
+  FakeEphemeral,
+  FakeFault,
+  FakeMessage,
+  FakeOAuthApp,
+  FakeSlackOptions,
+  FakeView,
+  FakeWorkspace,
+};
 export { DEFAULT_SCOPES };
 
 export interface FakeResponse {
@@ -44,11 +58,36 @@ function decodeForm(form: Record<string, unknown>): Record<string, unknown> {
   return args;
 }
 
+/** Client id and secret sent as HTTP Basic, as Slack asks of `oauth.v2.access` callers. */
+function basicAuth(header: string | undefined): { id: string; secret: string } | null {
+  if (!header?.startsWith('Basic ')) return null;
+  const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/** The fake's stand-in for the person at Slack's authorize page: which workspace they approve for. */
+function approvalOf(query: URLSearchParams, fallbackTeam: string): FakeApproval {
+  const enterprise = query.get('enterprise');
+  return {
+    teamId: query.get('team') ?? fallbackTeam,
+    teamName: query.get('team_name') ?? undefined,
+    userId: query.get('user') ?? undefined,
+    ...(enterprise ? { enterprise: { id: enterprise, name: enterprise } } : {}),
+  };
+}
+
 export interface FakeSlack {
   /** `http://127.0.0.1:PORT` */
   url: string;
   /** `http://127.0.0.1:PORT/api/` — what `slackApiUrl` / `apiUrl` take. */
   apiUrl: string;
+  /** `http://127.0.0.1:PORT/oauth/v2/authorize` — Slack's authorize page, approving at once. */
+  authorizeUrl: string;
+  /** The app's Redirect URL as set in its Slack configuration (used when the URL names none). */
+  setRedirectUrl(url: string): void;
+  /** The workspace a bot token acts in (the default one, or the one that installed it); null if refused. */
+  workspaceOf(token: string): FakeWorkspace | null;
   teamId: string;
   botUserId: string;
   /** Every Web API call, failed ones included, in order. */
@@ -109,11 +148,27 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return c.json({ ok: false, error: 'invalid_form_data' });
     }
     const header = c.req.header('authorization');
+    if (method === 'oauth.v2.access') {
+      const answer = state.exchange(args, basicAuth(header));
+      const { client_secret: _secret, code: _code, ...shown } = args;
+      state.calls.push({
+        method,
+        args: shown,
+        tokenIn: 'none',
+        contentType,
+        status: answer.status,
+        // The token handed out is not recorded: tests read it back through the app's own store.
+        response: { ok: answer.body.ok, error: answer.body.error, team: answer.body.team },
+        at: Date.now(),
+      });
+      return c.json(answer.body, 200);
+    }
     const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
     const bodyToken = typeof args.token === 'string' ? args.token : null;
     const token = bearer ?? bodyToken;
     const { token: _token, ...recorded } = args;
     const answer = state.handle(method, recorded, token);
+    const team = token ? state.workspaceOf(token)?.teamId : undefined;
     state.calls.push({
       method,
       args: recorded,
@@ -122,8 +177,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       status: answer.status,
       response: answer.body,
       at: Date.now(),
+      ...(team ? { team } : {}),
     });
     return c.json(answer.body, answer.status as 200, answer.headers);
+  });
+
+  // Slack's page would ask the person; here the query's `team` (fake-only) says what they chose.
+  app.get('/oauth/v2/authorize', (c) => {
+    const query = new URL(c.req.url).searchParams;
+    const outcome = state.oauth.approve(query, approvalOf(query, state.teamId));
+    if ('error' in outcome) return c.text(outcome.error, 400);
+    return c.redirect(outcome.location, 302);
   });
 
   app.post('/respond/:id', async (c) => {
@@ -165,6 +229,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   return {
     url,
     apiUrl: `${url}/api/`,
+    authorizeUrl: `${url}/oauth/v2/authorize`,
+    setRedirectUrl: (redirect) => state.oauth.setRedirectUrl(redirect),
+    workspaceOf: (token) => state.workspaceOf(token),
     teamId: state.teamId,
     botUserId: state.botUserId,
     calls: state.calls,

@@ -1,3 +1,4 @@
+import { createOAuthState } from './oauth.ts';
 import { blocksProblem, CHANNEL_ID, TS, viewProblem } from './validate.ts';
 
 export interface FakeSlackOptions {
@@ -20,6 +21,33 @@ export interface FakeSlackOptions {
   scopes?: string[];
   /** How long a trigger_id minted by `triggerId()` can open a view. Slack's: 3 s. */
   triggerTtlMs?: number;
+  /** The app's OAuth credentials: `oauth.v2.access` exchanges codes only for these. */
+  oauth?: FakeOAuthApp;
+}
+
+export interface FakeOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  appId?: string;
+  /** The app's configured Redirect URL: where the authorize page sends back without `redirect_uri`. */
+  redirectUrl?: string;
+}
+
+/** A workspace a token acts in: the default one, or one that installed the app through OAuth. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  enterprise: { id: string; name: string } | null;
+}
+
+/** What the authorize page is told about the person approving: the workspace they pick. */
+export interface FakeApproval {
+  teamId: string;
+  teamName?: string;
+  userId?: string;
+  enterprise?: { id: string; name: string };
 }
 
 export interface FakeConversation {
@@ -67,6 +95,8 @@ export interface FakeCall {
   response: Record<string, unknown>;
   /** When it arrived (ms since the epoch): shows whether a client waited as Retry-After asked. */
   at: number;
+  /** The workspace of the token, when the token was accepted. */
+  team?: string;
 }
 
 export interface FakeMessage {
@@ -77,6 +107,8 @@ export interface FakeMessage {
   blocks?: unknown[];
   user: string;
   bot_id: string;
+  /** The workspace it was posted in: another workspace's bot cannot see it. */
+  team: string;
   /** Earlier versions, oldest first, each time chat.update changed the message. */
   history: Array<{ text: string; blocks?: unknown[] }>;
 }
@@ -110,6 +142,8 @@ export interface FakeAnswer {
   headers?: Record<string, string>;
 }
 
+const scopesOf = (options: FakeSlackOptions) => options.scopes ?? DEFAULT_SCOPES;
+
 const TRIGGER_ID = /^\d+\.\d+\.[0-9a-zA-Z]+$/;
 
 const fail = (error: string, extra: Record<string, unknown> = {}): FakeAnswer => ({
@@ -118,9 +152,17 @@ const fail = (error: string, extra: Record<string, unknown> = {}): FakeAnswer =>
 });
 
 export function createFakeState(options: FakeSlackOptions) {
-  const teamId = options.teamId ?? 'T0FAKE';
-  const botUserId = options.botUserId ?? 'U0FAKEBOT';
-  const botId = options.botId ?? 'B0FAKEBOT';
+  const home: FakeWorkspace = {
+    teamId: options.teamId ?? 'T0FAKE',
+    teamName: 'Fake',
+    botUserId: options.botUserId ?? 'U0FAKEBOT',
+    botId: options.botId ?? 'B0FAKEBOT',
+    enterprise: null,
+  };
+  const { teamId, botUserId, botId } = home;
+  /** Bot tokens `oauth.v2.access` handed out, each acting in its own workspace. */
+  const installed = new Map<string, FakeWorkspace>();
+  const oauth = createOAuthState(options.oauth, scopesOf(options));
   const calls: FakeCall[] = [];
   const messages: FakeMessage[] = [];
   const views: FakeView[] = [];
@@ -128,7 +170,7 @@ export function createFakeState(options: FakeSlackOptions) {
   const faults = new Map<string, FakeFault[]>();
   const usedTriggers = new Set<string>();
   const mintedTriggers = new Map<string, number>();
-  const scopes = options.scopes ?? DEFAULT_SCOPES;
+  const scopes = scopesOf(options);
   const conversations = new Map<string, FakeConversation>(Object.entries(options.conversations ?? {}));
   let dmCounter = 0;
   const baseSeconds = Math.floor(Date.now() / 1000);
@@ -158,7 +200,8 @@ export function createFakeState(options: FakeSlackOptions) {
   }
   const missingScope = (needed: string) => fail('missing_scope', { needed, provided: scopes.join(',') });
 
-  const find = (channel: string, ts: string) => messages.find((m) => m.channel === channel && m.ts === ts);
+  const find = (who: FakeWorkspace, channel: string, ts: string) =>
+    messages.find((m) => m.team === who.teamId && m.channel === channel && m.ts === ts);
 
   function contentProblem(args: Record<string, unknown>): FakeAnswer | null {
     const text = typeof args.text === 'string' ? args.text : '';
@@ -177,22 +220,23 @@ export function createFakeState(options: FakeSlackOptions) {
     return { type: 'message', ...rest };
   }
 
-  const methods: Record<string, (args: Record<string, unknown>) => FakeAnswer> = {
-    'auth.test': () => ({
+  const methods: Record<string, (args: Record<string, unknown>, who: FakeWorkspace) => FakeAnswer> = {
+    'auth.test': (_args, who) => ({
       status: 200,
       body: {
         ok: true,
         url: 'https://fake.slack.test/',
-        team: 'Fake',
+        team: who.teamName,
         user: 'faturador',
-        team_id: teamId,
-        user_id: botUserId,
-        bot_id: botId,
+        team_id: who.teamId,
+        user_id: who.botUserId,
+        bot_id: who.botId,
+        ...(who.enterprise ? { enterprise_id: who.enterprise.id } : {}),
         is_enterprise_install: false,
       },
     }),
 
-    'chat.postMessage': (args) => {
+    'chat.postMessage': (args, who) => {
       const refused = writeProblem(args.channel);
       if (refused) return refused;
       if (!channelExists(args.channel)) return fail('channel_not_found');
@@ -202,7 +246,7 @@ export function createFakeState(options: FakeSlackOptions) {
       if (args.thread_ts !== undefined && args.thread_ts !== '') {
         // Stricter than Slack, on purpose: a reply to a parent this workspace never had is a bug.
         if (typeof args.thread_ts !== 'string' || !TS.test(args.thread_ts)) return fail('invalid_thread_ts');
-        const parent = find(args.channel, args.thread_ts);
+        const parent = find(who, args.channel, args.thread_ts);
         if (!parent) return fail('invalid_thread_ts');
         threadTs = parent.thread_ts ?? parent.ts;
       }
@@ -212,8 +256,9 @@ export function createFakeState(options: FakeSlackOptions) {
         ...(threadTs ? { thread_ts: threadTs } : {}),
         text: typeof args.text === 'string' ? args.text : '',
         ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
-        user: botUserId,
-        bot_id: botId,
+        user: who.botUserId,
+        bot_id: who.botId,
+        team: who.teamId,
         history: [],
       };
       messages.push(message);
@@ -223,12 +268,12 @@ export function createFakeState(options: FakeSlackOptions) {
       };
     },
 
-    'chat.update': (args) => {
+    'chat.update': (args, who) => {
       if (!channelExists(args.channel)) return fail('channel_not_found');
       if (typeof args.ts !== 'string' || args.ts === '') return fail('message_not_found');
-      const message = find(args.channel, args.ts);
+      const message = find(who, args.channel, args.ts);
       if (!message) return fail('message_not_found');
-      if (message.user !== botUserId) return fail('cant_update_message');
+      if (message.user !== who.botUserId) return fail('cant_update_message');
       const content = contentProblem(args);
       if (content) return content;
       message.history.push({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
@@ -264,7 +309,7 @@ export function createFakeState(options: FakeSlackOptions) {
       return { status: 200, body: { ok: true, message_ts: nextTs() } };
     },
 
-    'conversations.info': (args) => {
+    'conversations.info': (args, who) => {
       const conversation = conversationOf(args.channel);
       if (conversation && !scopes.includes(READ_SCOPES[conversation.kind])) {
         return missingScope(READ_SCOPES[conversation.kind]);
@@ -279,15 +324,15 @@ export function createFakeState(options: FakeSlackOptions) {
         is_mpim: kind === 'mpim',
         is_private: kind !== 'public',
         is_archived: false,
-        context_team_id: teamId,
+        context_team_id: who.teamId,
       };
       // Slack's DM objects carry the other person, not is_member.
-      if (kind === 'im') channel.user = conversation.members?.find((m) => m !== botUserId) ?? null;
+      if (kind === 'im') channel.user = conversation.members?.find((m) => m !== who.botUserId) ?? null;
       else channel.is_member = isMember(conversation);
       return { status: 200, body: { ok: true, channel } };
     },
 
-    'conversations.open': (args) => {
+    'conversations.open': (args, who) => {
       const users = typeof args.users === 'string' ? args.users.split(',').filter(Boolean) : [];
       if (users.length === 0) return fail('users_list_not_supplied');
       if (users.length > 1) return fail('method_not_supported_for_channel_type');
@@ -298,14 +343,14 @@ export function createFakeState(options: FakeSlackOptions) {
         }
       }
       const id = `D0BOT${String(++dmCounter).padStart(5, '0')}`;
-      conversations.set(id, { kind: 'im', botMember: true, members: [user, botUserId] });
+      conversations.set(id, { kind: 'im', botMember: true, members: [user, who.botUserId] });
       return { status: 200, body: { ok: true, channel: { id } } };
     },
 
-    'views.open': (args) => openView(args),
-    'views.push': (args) => openView(args),
+    'views.open': (args, who) => openView(args, who),
+    'views.push': (args, who) => openView(args, who),
 
-    'views.update': (args) => {
+    'views.update': (args, who) => {
       const view = views.find(
         (v) => v.id === args.view_id || (args.external_id && v.view.external_id === args.external_id),
       );
@@ -316,22 +361,22 @@ export function createFakeState(options: FakeSlackOptions) {
         return fail('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${problem}`] } });
       view.view = args.view as Record<string, unknown>;
       view.hash = `${Date.now()}.${++counter}`;
-      return { status: 200, body: { ok: true, view: renderView(view) } };
+      return { status: 200, body: { ok: true, view: renderView(view, who) } };
     },
   };
 
-  function renderView(view: FakeView): Record<string, unknown> {
+  function renderView(view: FakeView, who: FakeWorkspace): Record<string, unknown> {
     return {
       ...view.view,
       id: view.id,
-      team_id: teamId,
+      team_id: who.teamId,
       hash: view.hash,
       state: { values: {} },
-      bot_id: botId,
+      bot_id: who.botId,
     };
   }
 
-  function openView(args: Record<string, unknown>): FakeAnswer {
+  function openView(args: Record<string, unknown>, who: FakeWorkspace): FakeAnswer {
     if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return fail('invalid_arguments');
     if (!TRIGGER_ID.test(args.trigger_id)) return fail('invalid_trigger_id');
     if (usedTriggers.has(args.trigger_id)) return fail('exchanged_trigger_id');
@@ -350,7 +395,7 @@ export function createFakeState(options: FakeSlackOptions) {
       view: args.view as Record<string, unknown>,
     };
     views.push(view);
-    return { status: 200, body: { ok: true, view: renderView(view) } };
+    return { status: 200, body: { ok: true, view: renderView(view, who) } };
   }
 
   function takeFault(method: string): FakeAnswer | null {
@@ -390,15 +435,30 @@ export function createFakeState(options: FakeSlackOptions) {
       queue.push({ error, ...extra });
       faults.set(method, queue);
     },
+    /** The workspace a token acts in; null when Slack would not take the token. */
+    workspaceOf(token: string): FakeWorkspace | null {
+      const installedIn = installed.get(token);
+      if (installedIn) return installedIn;
+      if (options.token ? token !== options.token : !token.startsWith('xoxb-')) return null;
+      return home;
+    },
+    oauth,
+    /** `oauth.v2.access`: the app's credentials, not a token, say who calls (Basic auth or fields). */
+    exchange(args: Record<string, unknown>, basic: { id: string; secret: string } | null): FakeAnswer {
+      const { reply, token, workspace } = oauth.exchange(args, basic);
+      if (token && workspace) installed.set(token, workspace);
+      return reply;
+    },
     handle(method: string, args: Record<string, unknown>, token: string | null): FakeAnswer {
       if (!token) return fail('not_authed');
-      if (options.token ? token !== options.token : !token.startsWith('xoxb-')) return fail('invalid_auth');
+      const who = this.workspaceOf(token);
+      if (!who) return fail('invalid_auth');
       const fault = takeFault(method);
       if (fault) return fault;
       const needed = METHOD_SCOPES[method];
       if (needed && !scopes.includes(needed)) return missingScope(needed);
       const handler = methods[method];
-      const answer = handler ? handler(args) : fail('unknown_method');
+      const answer = handler ? handler(args, who) : fail('unknown_method');
       // Slack names the token's scopes on every answer (@slack/web-api reads them).
       return { ...answer, headers: { ...answer.headers, 'x-oauth-scopes': scopes.join(',') } };
     },

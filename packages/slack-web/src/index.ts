@@ -63,4 +63,5 @@ export {
   retryingParent,
 } from './messages.ts';
 export { deliverSlackProgress, interimKey, interimMessage } from './progress.ts';
+export { type SlackTokenFor, slackTokens } from './team-tokens.ts';
 export { callSlack, SLACK_API_URL, SlackCallError, type SlackCallOptions, type SlackOk } from './web-api.ts';

@@ -150,3 +150,12 @@ export {
   signedHeaders,
   signRequest,
 } from './signing.ts';
+export {
+  createSlackInstallationStore,
+  isSlackTeamId,
+  type NewSlackInstallation,
+  type SlackInstallation,
+  type SlackInstallationStore,
+  type SlackTeamBinding,
+  type SlackTeamCredentials,
+} from './slack-installations.ts';

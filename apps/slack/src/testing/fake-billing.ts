@@ -4,6 +4,7 @@ import {
   type ErrorCode,
   FaturadorError,
   type InvoiceRequestBody,
+  originRefusal,
   parseCreditInput,
   parseEmailInput,
   parseReceiptInput,
@@ -26,7 +27,17 @@ export const FAKE_CLIENT = {
   apiSecret: 'as_slack_secret_value',
 };
 
+/** An API client the fake knows; with `capabilities`, it checks Slack origins as the API does. */
+export interface FakeBillingClient {
+  clientId: string;
+  apiKey: string;
+  apiSecret: string;
+  capabilities?: string[];
+}
+
 export interface BillingRequest {
+  /** Who sent it (null when no known client's credentials came). */
+  clientId: string | null;
   idempotencyKey: string | null;
   prefer: string | null;
   body: InvoiceRequestBody & { origin?: SlackOrigin };
@@ -148,7 +159,10 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export async function startFakeBilling(): Promise<FakeBilling> {
+export async function startFakeBilling(
+  options: { clients?: FakeBillingClient[] } = {},
+): Promise<FakeBilling> {
+  const clients: FakeBillingClient[] = options.clients ?? [FAKE_CLIENT];
   const requests: BillingRequest[] = [];
   const keys = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   let scripted: Scripted = { kind: 'accept' };
@@ -163,10 +177,14 @@ export async function startFakeBilling(): Promise<FakeBilling> {
   let actionCounter = 0;
   const app = new Hono();
 
-  const isAuthorized = (c: Context) =>
-    c.req.header('x-client-id') === FAKE_CLIENT.clientId &&
-    c.req.header('x-api-key') === FAKE_CLIENT.apiKey &&
-    c.req.header('x-api-secret') === FAKE_CLIENT.apiSecret;
+  const clientOf = (c: Context) =>
+    clients.find(
+      (client) =>
+        c.req.header('x-client-id') === client.clientId &&
+        c.req.header('x-api-key') === client.apiKey &&
+        c.req.header('x-api-secret') === client.apiSecret,
+    ) ?? null;
+  const isAuthorized = (c: Context) => clientOf(c) !== null;
 
   const envelope = (
     requestId: string,
@@ -305,9 +323,15 @@ export async function startFakeBilling(): Promise<FakeBilling> {
   app.post('/api/v1/invoices/', async (c) => {
     const body = (await c.req.json()) as BillingRequest['body'];
     const idempotencyKey = c.req.header('idempotency-key') ?? null;
-    requests.push({ idempotencyKey, prefer: c.req.header('prefer') ?? null, body });
+    const client = clientOf(c);
+    requests.push({
+      clientId: client?.clientId ?? null,
+      idempotencyKey,
+      prefer: c.req.header('prefer') ?? null,
+      body,
+    });
     if (held) await held;
-    const authorized = isAuthorized(c);
+    const authorized = client !== null;
     const requestId = `req_${(++counter).toString(16).padStart(16, '0')}`;
     c.header('x-request-id', requestId);
     const fail = (
@@ -318,6 +342,13 @@ export async function startFakeBilling(): Promise<FakeBilling> {
     ) => c.json({ success: false, request_id: requestId, error: { code, message, details } }, status as 400);
     if (!authorized) return fail(401, 'AUTH_ERROR', 'Invalid credentials.');
     if (!idempotencyKey) return fail(400, 'VALIDATION_ERROR', 'Idempotency-Key is required.');
+    const refusal =
+      client.capabilities && body.origin ? originRefusal(body.origin, client.capabilities) : null;
+    if (refusal) {
+      return fail(400, 'VALIDATION_ERROR', `origin ${refusal}.`, {
+        issues: [{ path: 'origin', reason: refusal }],
+      });
+    }
 
     const fingerprint = canonical(body);
     const previous = keys.get(idempotencyKey);
