@@ -28,9 +28,14 @@ const install: NewSlackInstallation = {
   userToken: USER_TOKEN,
 };
 
-/** Every value Redis holds under the prefix, as one string. */
+/**
+ * Every value Redis holds under the prefix, as one string. KEYS asks one node: on a Cluster, the
+ * prefix's hash tag puts all its keys on one master, so every master is asked.
+ */
 async function rawDump(redis: ReturnType<typeof testRedis>, prefix: string): Promise<string> {
-  const keys = await redis.keys(`${prefix}:*`);
+  const cluster = redis as unknown as { nodes?: (role: 'master') => Array<typeof redis> };
+  const nodes = typeof cluster.nodes === 'function' ? cluster.nodes('master') : [redis];
+  const keys = (await Promise.all(nodes.map((node) => node.keys(`${prefix}:*`)))).flat();
   const hashes = await Promise.all(keys.map((key) => redis.hgetall(key)));
   return JSON.stringify(hashes);
 }
