@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox, FaturadorError } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/testing';
+import { keysUnder, randomPrefix, testRedis } from '@faturador/testing';
 import { describe, expect, it } from 'vitest';
 import { createApiClientStore } from './api-clients.ts';
 import { createConnectionStore } from './connections.ts';
@@ -127,7 +127,9 @@ describe('API keys', () => {
 
     // Nothing in Redis holds the secret (or its hex part) in plaintext.
     const needle = secret.slice(3);
-    for (const name of await redis.keys(`${prefix}:*`)) {
+    const names = await keysUnder(redis, prefix);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
       const type = await redis.type(name);
       const value =
         type === 'hash'

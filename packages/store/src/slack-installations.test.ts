@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '@faturador/core';
-import { randomPrefix, testRedis } from '@faturador/testing';
+import { keysUnder, randomPrefix, testRedis } from '@faturador/testing';
 import { describe, expect, it } from 'vitest';
 import { createSlackInstallationStore, type NewSlackInstallation } from './slack-installations.ts';
 
@@ -28,14 +28,9 @@ const install: NewSlackInstallation = {
   userToken: USER_TOKEN,
 };
 
-/**
- * Every value Redis holds under the prefix, as one string. KEYS asks one node: on a Cluster, the
- * prefix's hash tag puts all its keys on one master, so every master is asked.
- */
+/** Every value Redis holds under the prefix, as one string. */
 async function rawDump(redis: ReturnType<typeof testRedis>, prefix: string): Promise<string> {
-  const cluster = redis as unknown as { nodes?: (role: 'master') => Array<typeof redis> };
-  const nodes = typeof cluster.nodes === 'function' ? cluster.nodes('master') : [redis];
-  const keys = (await Promise.all(nodes.map((node) => node.keys(`${prefix}:*`)))).flat();
+  const keys = await keysUnder(redis, prefix);
   const hashes = await Promise.all(keys.map((key) => redis.hgetall(key)));
   return JSON.stringify(hashes);
 }

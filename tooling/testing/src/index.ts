@@ -29,6 +29,16 @@ export function testRedis(): Redis {
   return redis;
 }
 
+/**
+ * The keys under a prefix. KEYS asks one node: on a Cluster, where the prefix's hash tag puts its
+ * keys on one master, every master is asked.
+ */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const cluster = redis as unknown as { nodes?: (role: 'master') => Redis[] };
+  const nodes = typeof cluster.nodes === 'function' ? cluster.nodes('master') : [redis];
+  return (await Promise.all(nodes.map((node) => node.keys(`${prefix}:*`)))).flat();
+}
+
 export { SEED_EXAMPLE_BODY } from './fixtures.ts';
 export { clusterNodesOf, type EmbeddedCluster, startEmbeddedCluster } from './redis-cluster.ts';
 export {
