@@ -88,10 +88,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (stack.exitCode === null && stack.pid) {
-    process.kill(-stack.pid, 'SIGKILL');
+    // Ctrl+C as a user would: the stack stops its services and its own Redis (a SIGKILL would
+    // leave that Redis running, in a process group of its own).
+    const exited = new Promise((resolve) => stack.once('exit', resolve));
+    process.kill(-stack.pid, 'SIGINT');
+    const late = await Promise.race([
+      exited.then(() => false),
+      new Promise((r) => setTimeout(() => r(true), 15_000)),
+    ]);
+    if (late) process.kill(-stack.pid, 'SIGKILL');
   }
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 30_000);
 
 describe('npm start', () => {
   it('prints the backoffice URL and a demo admin that signs in', async () => {
