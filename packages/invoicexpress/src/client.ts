@@ -7,6 +7,7 @@ import { type AccountRateLimiter, createMemoryLimiter } from './limiter.ts';
 import {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUTS,
+  type IxCallObserver,
   type IxLogger,
   type IxRetryPolicy,
   type IxTimeouts,
@@ -47,6 +48,8 @@ export interface InvoiceXpressClientOptions {
   timeouts?: Partial<IxTimeouts>;
   retry?: Partial<IxRetryPolicy>;
   logger?: IxLogger;
+  /** Told of every call (a request's timeline of calls). */
+  onCall?: IxCallObserver;
 }
 
 export interface ListFilter {
@@ -131,6 +134,7 @@ export class InvoiceXpressClient {
       { ...DEFAULT_TIMEOUTS, ...options.timeouts },
       { ...DEFAULT_RETRY, ...options.retry },
       options.logger ?? silentLogger,
+      options.onCall,
     );
   }
 

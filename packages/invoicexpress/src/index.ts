@@ -36,6 +36,8 @@ export {
 export {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUTS,
+  type IxCall,
+  type IxCallObserver,
   type IxLogger,
   type IxRetryPolicy,
   type IxTimeouts,

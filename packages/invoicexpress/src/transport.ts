@@ -80,6 +80,21 @@ function retryAfterMs(header: string | string[] | undefined, fallback: number): 
  * takes it), JSON both ways, and answers classified into FaturadorErrors. URLs carry the key, so no
  * URL is ever logged or put in an error; the key is scrubbed from any text that leaves.
  */
+/** One call as the request's timeline shows it (the same shape as the Moloni client's). */
+export interface IxCall {
+  endpoint: string;
+  kind: CallKind;
+  ok: boolean;
+  code: string | null;
+  status: number | null;
+  durationMs: number;
+  /** 1 for the first try, 2+ for the client's own retries of a read. */
+  try: number;
+  at: string;
+}
+
+export type IxCallObserver = (call: IxCall) => void;
+
 export class IxTransport {
   private readonly agent: Agent;
   private readonly counts = new Map<string, number>();
@@ -92,6 +107,7 @@ export class IxTransport {
     private readonly timeouts: IxTimeouts,
     private readonly retry: IxRetryPolicy,
     private readonly logger: IxLogger,
+    private readonly onCall?: IxCallObserver,
   ) {
     this.agent = new Agent({ connect: { timeout: timeouts.connectMs }, keepAliveTimeout: 4_000 });
   }
@@ -102,7 +118,7 @@ export class IxTransport {
     for (let attempt = 1; ; ) {
       try {
         await this.limiter.acquire(this.account, Math.max(0, rateDeadline - Date.now()));
-        return await this.once(method, path, options);
+        return await this.once(method, path, options, attempt);
       } catch (error) {
         const scrubbed = this.scrub(error);
         const asked = scrubbed instanceof FaturadorError ? scrubbed.details?.retryAfterMs : undefined;
@@ -182,11 +198,35 @@ export class IxTransport {
     return `${this.base}/${path}?${params}`;
   }
 
-  private async once(method: string, path: string, options: CallOptions): Promise<IxAnswer | null> {
+  private async once(
+    method: string,
+    path: string,
+    options: CallOptions,
+    attempt: number,
+  ): Promise<IxAnswer | null> {
     const { endpoint, kind } = options;
     this.count(endpoint);
     const timeout = kind === 'write' ? this.timeouts.writeMs : this.timeouts.readMs;
     const started = performance.now();
+    const at = new Date().toISOString();
+    const told = (status: number, error?: unknown) => {
+      this.log(endpoint, status, started, error);
+      this.onCall?.({
+        endpoint,
+        kind,
+        ok: error === undefined,
+        code:
+          error instanceof FaturadorError
+            ? error.code
+            : error === undefined
+              ? null
+              : 'INVOICEXPRESS_BAD_GATEWAY',
+        status: status || null,
+        durationMs: Math.round(performance.now() - started),
+        try: attempt,
+        at,
+      });
+    };
     let status: number;
     let text: string;
     let retryAfter: string | string[] | undefined;
@@ -211,15 +251,15 @@ export class IxTransport {
       text = await response.body.text();
     } catch (error) {
       const failure = networkError(endpoint, kind, error);
-      this.log(endpoint, 0, started, failure);
+      told(0, failure);
       throw failure;
     }
     try {
       const answer = this.classify(options, status, contentType, text, retryAfter);
-      this.log(endpoint, status, started);
+      told(status);
       return answer;
     } catch (error) {
-      this.log(endpoint, status, started, error);
+      told(status, error);
       throw error;
     }
   }

@@ -86,6 +86,8 @@ function buildInvoiceXpress(connection: ConnectionWithSecrets, deps: RegistryDep
     baseUrl: connection.base_url,
     // One budget per account for every process: InvoiceXpress counts ~780 requests a minute.
     limiter: createRedisLimiter(deps.redis, deps.prefix),
+    // The same timeline as Moloni's calls: the backoffice shows each call of a request.
+    ...(deps.onCall ? { onCall: deps.onCall } : {}),
   });
   const port = createInvoiceXpressProvider(client, { accountUrl: connection.base_url });
   return {

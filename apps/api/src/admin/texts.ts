@@ -122,8 +122,11 @@ const TEXTS = {
   companyId: { pt: 'Id da empresa (opcional)', en: 'Company id (optional)' },
   testFailed: { pt: 'O teste falhou', en: 'The test failed' },
   by: { pt: 'por', en: 'by' },
-  moloniCalls: { pt: 'Chamadas ao Moloni', en: 'Moloni calls' },
-  noCalls: { pt: 'Nenhuma chamada ao Moloni registada.', en: 'No Moloni call recorded.' },
+  moloniCalls: {
+    pt: 'Chamadas à plataforma (Moloni, InvoiceXpress)',
+    en: 'Platform calls (Moloni, InvoiceXpress)',
+  },
+  noCalls: { pt: 'Nenhuma chamada à plataforma registada.', en: 'No platform call recorded.' },
   when: { pt: 'Quando', en: 'When' },
   attempt: { pt: 'Tentativa', en: 'Attempt' },
   endpoint: { pt: 'Método', en: 'Endpoint' },

@@ -75,6 +75,13 @@ describe('issuing through InvoiceXpress', () => {
     const again = await issue('IX-FR-1', {}, key);
     expect(again.body.document.number).toBe(first.body.document.number);
     expect(documentsOf('IX-FR-1')).toHaveLength(1);
+    // The request's timeline (what the backoffice shows) has each InvoiceXpress call.
+    const calls = await eventually(async () => {
+      const listed = await stack.api.runtime.moloniCalls.list(first.body.request_id);
+      return listed.some((call) => call.endpoint === 'invoice_receipts/change-state') ? listed : undefined;
+    });
+    expect(calls.map((call) => call.endpoint)).toContain('invoice_receipts/create');
+    expect(calls.every((call) => call.job === 'issue' && call.ok)).toBe(true);
     const pdf = await fetch(first.body.document.pdf_url);
     expect(pdf.status).toBe(200);
     expect(
@@ -248,10 +255,13 @@ describe('issuing through InvoiceXpress', () => {
   });
 });
 
-async function eventually<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(
+  read: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = read();
+    const value = await read();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error('not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
