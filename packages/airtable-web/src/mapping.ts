@@ -42,7 +42,8 @@ type Settings = Pick<
   | 'default_fiscal_zone'
   | 'default_vat_rate'
   | 'location_rules'
->;
+> &
+  Partial<Pick<AirtableBaseSettings, 'document_status'>>;
 
 const NIF_REASONS = {
   format: 'o NIF deve ter 9 dígitos',
@@ -171,6 +172,7 @@ export function mapRecordToInvoice(record: AirtableRecord, settings: Settings): 
       },
     ],
     document_type: documentType,
+    ...(settings.document_status === 'draft' ? { status: 'draft' as const } : {}),
     fiscal_zone: tax.tax.fiscal_zone,
   };
   // The contract's own rules (lengths, e-mail, the law of the document's date…) are checked here too, so the

@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPES } from '@faturador/core/invoice-request';
+import { DOCUMENT_STATUSES, DOCUMENT_TYPES } from '@faturador/core/invoice-request';
 import { FISCAL_ZONES, isRateOf } from '@faturador/core/vat';
 import { z } from 'zod';
 
@@ -102,6 +102,11 @@ const settingsFields = {
   /** How the commission field reads: an amount in euros, or a percentage of the gross. */
   commission_kind: z.enum(['amount', 'percent']).default('amount'),
   default_document_type: z.enum(DOCUMENT_TYPES).default('invoice_receipt'),
+  /**
+   * `draft` leaves each record's document open for review in the platform, as FaturaSync's booking
+   * drafts (seed 003); `final` closes it with its number.
+   */
+  document_status: z.enum(DOCUMENT_STATUSES).default('final'),
   default_fiscal_zone: z.enum(FISCAL_ZONES).default('PT'),
   default_vat_rate: z.number().default(6),
   location_rules: z.array(locationRuleSchema).max(50).default(DEFAULT_LOCATION_RULES),

@@ -54,7 +54,7 @@ beforeAll(async () => {
   const key = await clients.createKey(CLIENT, { scopes: ['record-triggers:write'] });
   triggerHeaders = { 'x-client-id': CLIENT, 'x-api-key': key.key.key_id, 'x-api-secret': key.secret };
   airtable = await startFakeAirtable({
-    bases: [bookingsBaseSeed([booking('recIxBooking00001')])],
+    bases: [bookingsBaseSeed([booking('recIxBooking00001'), booking('recIxBooking00002')])],
     tokens: { [BOOKINGS_PAT]: { bases: [BASE] } },
     rateLimit: { requestsPerSecond: 1000 },
   });
@@ -111,5 +111,49 @@ describe('Slack and Airtable on InvoiceXpress', () => {
     }
     expect(fields[F.number]).toBe(body.document.number);
     expect(documents().filter((d) => d.reference === 'AT-recIxBooking00001')).toHaveLength(1);
+  });
+
+  it("FaturaSync's booking draft (seed 003): an FT left as a draft, net of the channel's commission, the stay in its description", async () => {
+    const { runtime } = full.stack.api;
+    const settings = createAirtableBaseSettingsStore({
+      redis: runtime.redis,
+      prefix: runtime.prefix,
+      secretBox: runtime.secretBox,
+    });
+    await settings.save({
+      ...bookingSettings({ api_url: airtable.apiUrl, client_id: CLIENT }),
+      default_document_type: 'invoice',
+      document_status: 'draft',
+      amount_mode: 'net_of_commission',
+    });
+    const response = await fetch(`${full.stack.url}/api/v1/record-triggers/airtable?wait=sync`, {
+      method: 'POST',
+      headers: { ...triggerHeaders, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ base_id: BASE, table_id: TABLE, record_id: 'recIxBooking00002' }),
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as {
+      document: { type: string; status: string; number: string | null };
+    };
+    expect(body.document).toMatchObject({ type: 'invoice', status: 'draft', number: null });
+    const [draft] = documents().filter((d) => d.reference === 'AT-recIxBooking00002');
+    expect(draft).toMatchObject({ kind: 'Invoice', status: 'draft' });
+    expect(draft?.lines[0]?.description).toMatch(/^Estadia de /);
+    const fields = airtable.bases.record(BASE, TABLE, 'recIxBooking00002');
+    const gross = Number(fields[F.gross]);
+    const commission = Number(fields[F.commission] ?? 0);
+    const total = (draft?.lines ?? []).reduce(
+      (sum, line) => sum + line.quantity * line.unit_price * (1 + line.tax.value / 100),
+      0,
+    );
+    expect(Math.round(total * 100)).toBe(Math.round((gross - commission) * 100));
+    // A booking already invoiced is flagged, not issued again.
+    const again = await fetch(`${full.stack.url}/api/v1/record-triggers/airtable?wait=sync`, {
+      method: 'POST',
+      headers: { ...triggerHeaders, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ base_id: BASE, table_id: TABLE, record_id: 'recIxBooking00002' }),
+    });
+    expect(again.status).toBeLessThan(500);
+    expect(documents().filter((d) => d.reference === 'AT-recIxBooking00002')).toHaveLength(1);
   });
 });
