@@ -225,7 +225,7 @@ export async function deliverNoticeToAirtable(
 export async function deliverActionToAirtable(
   entry: LedgerEntry,
   action: LifecycleAction,
-  related: Pick<RelatedFields, 'open_amount' | 'credited_amount'>,
+  related: Pick<RelatedFields, 'open_amount'>,
   deps: DeliverToAirtableDeps,
 ): Promise<void> {
   if (action.state === 'failed') {
@@ -242,13 +242,13 @@ export async function deliverActionToAirtable(
   }
   if (action.kind === 'finalize') return deliverToAirtable(entry, deps);
   if (action.kind !== 'credit_note' && action.kind !== 'receipt') return;
-  const total = Math.round((entry.document?.total_gross ?? 0) * 100);
   const outcome: ActionOutcome =
     action.kind === 'credit_note'
       ? {
           kind: 'credited',
           number: action.document?.number ?? null,
-          fullyCredited: Math.round((related.credited_amount ?? 0) * 100) >= total,
+          // What the credit note's own job found left to credit (the API's `fully_credited`).
+          fullyCredited: action.outcome?.fully_credited === true,
         }
       : { kind: 'paid', number: action.document?.number ?? null, openAmount: related.open_amount };
   await writeFields(entry, (settings) => actionOutcomeFields(settings, outcome), deps);

@@ -92,7 +92,7 @@ function done(actions: readonly LifecycleAction[], kind: LifecycleAction['kind']
 /** What the request's actions made of its document: every action, and what they add up to. */
 export interface ActionHistory {
   actions: readonly LifecycleAction[];
-  related: Pick<RelatedFields, 'open_amount' | 'credited_amount'>;
+  related: Pick<RelatedFields, 'open_amount'>;
 }
 
 const cents = (euros: number) => Math.round(euros * 100);
@@ -160,7 +160,8 @@ export function parentAfterActions(
   const credits = done(actions, 'credit_note');
   if (credits.length > 0) {
     const numbers = credits.map((action) => escapeMrkdwn(action.document?.number ?? '')).join(', ');
-    const whole = cents(related.credited_amount ?? 0) >= cents(input.document.total_gross);
+    // Nothing left to credit, as the credit notes' own jobs found (the API's `fully_credited`).
+    const whole = credits.some((action) => action.outcome?.fully_credited === true);
     states.push(whole ? t.parentCredited(numbers) : t.parentPartlyCredited(numbers));
   }
   const open = related.open_amount;

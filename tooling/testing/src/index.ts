@@ -29,14 +29,15 @@ export function testRedis(): Redis {
   return redis;
 }
 
-/**
- * The keys under a prefix. KEYS asks one node: on a Cluster, where the prefix's hash tag puts its
- * keys on one master, every master is asked.
- */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+/** Every master a command must reach: one Redis, or each master of a Cluster (KEYS, SCRIPT FLUSH…). */
+export function mastersOf(redis: Redis): Redis[] {
   const cluster = redis as unknown as { nodes?: (role: 'master') => Redis[] };
-  const nodes = typeof cluster.nodes === 'function' ? cluster.nodes('master') : [redis];
-  return (await Promise.all(nodes.map((node) => node.keys(`${prefix}:*`)))).flat();
+  return typeof cluster.nodes === 'function' ? cluster.nodes('master') : [redis];
+}
+
+/** The keys under a prefix, from every master (a Cluster's KEYS asks one node). */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  return (await Promise.all(mastersOf(redis).map((node) => node.keys(`${prefix}:*`)))).flat();
 }
 
 export { SEED_EXAMPLE_BODY } from './fixtures.ts';

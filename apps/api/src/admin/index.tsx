@@ -60,6 +60,19 @@ function safeNext(next: unknown): string {
     : '/admin/';
 }
 
+/** The overview's counts, queues and workers: what the page shows and what its live stream watches. */
+async function figuresOf(deps: AdminDeps, now: number) {
+  const midnight = new Date(new Date(now).toISOString().slice(0, 10)).getTime();
+  const [today, week, issueCounts, deliverCounts, workers] = await Promise.all([
+    deps.index.countByState(midnight, now),
+    deps.index.countByState(now - 7 * 86_400_000, now),
+    deps.queues.issue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+    deps.queues.deliver.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+    deps.queues.issue.getWorkers(),
+  ]);
+  return { today, week, issueCounts, deliverCounts, workers };
+}
+
 /** Requests listed per reason under "needs attention" (the count says how many in all). */
 const ATTENTION_SHOWN = 20;
 
@@ -116,13 +129,8 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
     const lang = c.get('lang');
     const t = translator(lang);
     const now = Date.now();
-    const midnight = new Date(new Date(now).toISOString().slice(0, 10)).getTime();
-    const [today, week, issueCounts, deliverCounts, workers, recentFailures] = await Promise.all([
-      deps.index.countByState(midnight, now),
-      deps.index.countByState(now - 7 * 86_400_000, now),
-      deps.queues.issue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-      deps.queues.deliver.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-      deps.queues.issue.getWorkers(),
+    const [{ today, week, issueCounts, deliverCounts, workers }, recentFailures] = await Promise.all([
+      figuresOf(deps, now),
       deps.operations.list({ state: 'failed', fromMs: now - 7 * 86_400_000 }, { limit: 200 }),
     ]);
     const [mismatches, deliveries] = await Promise.all(
@@ -256,17 +264,11 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   // The overview, live: its counts, queues and attention lists, read again every half second.
   app.get('/events', async (c) => {
     const markOf = async () => {
-      const now = Date.now();
-      const midnight = new Date(new Date(now).toISOString().slice(0, 10)).getTime();
-      const marks = await Promise.all([
-        deps.index.countByState(midnight, now),
-        deps.index.countByState(now - 7 * 86_400_000, now),
-        deps.queues.issue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-        deps.queues.deliver.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-        deps.queues.issue.getWorkers().then((workers) => workers.length),
+      const [figures, ...attention] = await Promise.all([
+        figuresOf(deps, Date.now()),
         ...ATTENTION_REASONS.map((reason) => deps.index.attention(reason, 1).then((found) => found.count)),
       ]);
-      return JSON.stringify(marks);
+      return JSON.stringify([{ ...figures, workers: figures.workers.length }, attention]);
     };
     return liveStream(c, await markOf(), markOf);
   });

@@ -253,28 +253,30 @@ export function createInvoiceXpressLifecycle(client: InvoiceXpressClient): Platf
       const reference = action.reference ?? '';
       const { document: invoice } = await original(entry);
       // A receipt carries our reference in its note (observations): that is what finds it again.
-      const receipts = async () =>
-        (await client.relatedDocuments(invoice.id)).filter(
-          (other) => other.type === 'Receipt' && live(other) && other.owner_invoice_id === invoice.id,
+      // One read of what the invoice has: its receipts (ours carry our reference in their note)
+      // and credit notes, which together say what is still open.
+      const related = async () => {
+        const all = (await client.relatedDocuments(invoice.id)).filter(
+          (other) => live(other) && other.owner_invoice_id === invoice.id,
         );
-      const openCents = async () => {
-        const credited = (await client.relatedDocuments(invoice.id))
-          .filter((other) => other.type === 'CreditNote' && live(other))
+        const receipts = all.filter((other) => other.type === 'Receipt');
+        const settled = all
+          .filter((other) => other.type === 'Receipt' || other.type === 'CreditNote')
           .reduce((sum, other) => sum + cents(other.total), 0);
-        const paid = (await receipts()).reduce((sum, other) => sum + cents(other.total), 0);
-        return Math.max(0, cents(invoice.total) - paid - credited);
+        return { receipts, openCents: Math.max(0, cents(invoice.total) - settled) };
       };
+      const before = await related();
       let found =
         action.moloniDocumentId === null && ambiguous
-          ? (await receipts()).find((other) => other.observations === reference)
+          ? before.receipts.find((other) => other.observations === reference)
           : undefined;
       if (found) await adopt(action, found, deps);
       if (!found && action.moloniDocumentId !== null) {
-        found = (await receipts()).find((other) => other.id === action.moloniDocumentId);
+        found = before.receipts.find((other) => other.id === action.moloniDocumentId);
       }
       if (!found) {
         const input = action.input as unknown as ReceiptInput;
-        const amount = payableAmount(issued.number, await openCents(), input.amountCents);
+        const amount = payableAmount(issued.number, before.openCents, input.amountCents);
         found = await client.partialPayment(invoice.id, {
           amount: amount / 100,
           date: input.date ?? today(deps.now?.() ?? new Date()),
@@ -290,7 +292,7 @@ export function createInvoiceXpressLifecycle(client: InvoiceXpressClient): Platf
           totalCents: cents(found.total),
           createdAt: new Date().toISOString(),
         },
-        outcome: { open_amount: (await openCents()) / 100 },
+        outcome: { open_amount: (await related()).openCents / 100 },
       };
     },
   };
