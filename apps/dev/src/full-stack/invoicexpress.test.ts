@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvoiceXpressClient } from '@faturador/invoicexpress';
 import {
   DEFAULT_ACCOUNT,
   type RunningInvoiceXpressSandbox,
@@ -89,6 +90,29 @@ describe('issuing through InvoiceXpress', () => {
         .subarray(0, 5)
         .toString(),
     ).toBe('%PDF-');
+  });
+
+  it("a client of another NIF holding the same name is never the document's client", async () => {
+    // InvoiceXpress matches a document's client by code, else by name, and never updates it
+    // (README "Documents"): sent as a name alone, this invoice would go to the other NIF.
+    const other = new InvoiceXpressClient({
+      account: DEFAULT_ACCOUNT.name,
+      apiKey: DEFAULT_ACCOUNT.apiKey,
+      baseUrl: ix.baseUrlTemplate,
+    });
+    try {
+      await other.createClient({ name: 'Rita Homónima', code: 'OTHER-508332010', fiscal_id: '508332010' });
+    } finally {
+      await other.close();
+    }
+    const response = await issue('IX-NAME-1', {
+      customer: { ...SEED_BODY.customer, name: 'Rita Homónima', vat_number: '510123457' },
+    });
+    expect(response.status).toBe(201);
+    const [document] = documentsOf('IX-NAME-1');
+    const client = account()?.clients.get(document?.client_id ?? -1);
+    expect(client).toMatchObject({ code: '510123457', fiscal_id: '510123457' });
+    expect(client?.name).toContain('Rita Homónima');
   });
 
   it('leaves a draft when asked, and an FT and an FS are issued as their own types', async () => {
