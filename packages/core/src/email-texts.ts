@@ -16,6 +16,11 @@ export interface DocumentEmailInput {
   customerName: string;
   /** Who sends it (the display name of MAIL_FROM, else nothing). */
   senderName: string | null;
+  /**
+   * False when the platform sends the message and adds the document its own way (InvoiceXpress's
+   * `email-document`: whether it attaches the PDF or links to it is its account's setting).
+   */
+  attached?: boolean;
 }
 
 export interface DocumentEmailText {
@@ -36,12 +41,13 @@ export function documentEmail(input: DocumentEmailInput, locale: TextLocale = 'p
   const total = amount(input.totalCents, locale);
   const filename = `${input.number.replace(/\//g, '-').replace(/\s+/g, '_')}.pdf`;
   const signature = input.senderName ? `\n${input.senderName}` : '';
+  const attached = input.attached ?? true;
   if (locale === 'en') {
     return {
       subject: `Your ${name} ${input.number}`,
       text:
         `Hello ${input.customerName},\n\n` +
-        `Please find attached ${name} ${input.number}, for ${total}.\n\n` +
+        `${attached ? 'Please find attached' : 'Here is'} ${name} ${input.number}, for ${total}.\n\n` +
         `Kind regards,${signature}\n`,
       filename,
     };
@@ -51,7 +57,7 @@ export function documentEmail(input: DocumentEmailInput, locale: TextLocale = 'p
     subject: `${capitalised} ${input.number}`,
     text:
       `Olá, ${input.customerName}.\n\n` +
-      `Enviamos em anexo a ${name} ${input.number}, no valor de ${total}.\n\n` +
+      `Enviamos${attached ? ' em anexo' : ''} a ${name} ${input.number}, no valor de ${total}.\n\n` +
       `Com os melhores cumprimentos,${signature}\n`,
     filename,
   };

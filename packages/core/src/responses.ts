@@ -217,7 +217,8 @@ export const relatedDocumentSchema = z
       .nullable()
       .meta({ description: 'An e-mail: where it was sent; null for a document.', example: 'ana@cliente.pt' }),
     message_id: z.string().nullable().meta({
-      description: 'An e-mail: its Message-ID header (the same on every attempt); null for a document.',
+      description:
+        'An e-mail: its Message-ID header (the same on every attempt); null for a document, or when the platform (InvoiceXpress) sent it.',
       example: '<act_9c1e0b7d2a4f6e38@faturador>',
     }),
     sent_at: timestamp('An e-mail: when the mail server accepted it; null otherwise.').nullable(),

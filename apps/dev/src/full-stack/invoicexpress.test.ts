@@ -63,6 +63,18 @@ function issue(reference: string, overrides: Record<string, unknown> = {}, key =
   );
 }
 
+/** Polls GET until the e-mail of `actionId` has left `queued`/`sending`. */
+async function settledEmail(requestId: string, actionId: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const status = await stack.get(`/api/v1/invoices/${requestId}`, headers);
+    const email = status.body.related_documents?.find((d: { action_id: string }) => d.action_id === actionId);
+    if (email && !['queued', 'sending'].includes(email.state)) return email;
+    if (Date.now() > deadline) throw new Error(`e-mail ${actionId} did not settle: ${JSON.stringify(email)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('issuing through InvoiceXpress', () => {
   it('issues an FR once: its number, total and a PDF that downloads; the same key returns the same document', async () => {
     const key = randomUUID();
@@ -204,16 +216,23 @@ describe('issuing through InvoiceXpress', () => {
     expect(finalized.body.document.number).toMatch(/^FR \S+\/\d+$/);
     expect(documentsOf('IX-LIFE-1').map((d) => d.status)).not.toContain('draft');
 
+    // InvoiceXpress e-mails its own document (email-document); our SMTP server carries nothing.
     const mailed = await stack.post(
       `/api/v1/invoices/${id}/email`,
       { to: 'cliente@example.pt' },
       { ...headers, 'idempotency-key': randomUUID() },
     );
     expect(mailed.status).toBe(202);
-    const message = await eventually(() =>
-      stack.mail.messages().find((mail) => mail.to.includes('cliente@example.pt')),
-    );
-    expect(message.attachments.some((file) => file.contentType === 'application/pdf')).toBe(true);
+    const email = await settledEmail(id, mailed.body.action_id);
+    expect(email).toMatchObject({ state: 'sent', to: 'cliente@example.pt', message_id: null });
+    const sent = ix.sandbox.state.emails.filter((mail) => mail.to === 'cliente@example.pt');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      document_id: documentsOf('IX-LIFE-1')[0]?.id,
+      subject: `Fatura-recibo ${finalized.body.document.number}`,
+    });
+    expect(sent[0]?.body).toContain(`Enviamos a fatura-recibo ${finalized.body.document.number}`);
+    expect(stack.mail.messages().filter((mail) => mail.to.includes('cliente@example.pt'))).toHaveLength(0);
 
     // A draft is deleted in InvoiceXpress (change-state deleted).
     const draftId = (await issue('IX-LIFE-2', { status: 'draft' })).body.request_id as string;
@@ -260,6 +279,26 @@ describe('issuing through InvoiceXpress', () => {
     expect(credit.status).toBe(201);
     expect(ix.sandbox.stats.count('credit_notes/create') - creates).toBe(1);
     expect(ofKind('CreditNote').filter((d) => d.reference === 'IX-NC-DROP/NC1')).toHaveLength(1);
+  });
+
+  it('an e-mail InvoiceXpress took but whose answer was lost is in doubt and never sent again; a refused one sent nothing', async () => {
+    const id = (await issue('IX-MAIL-2')).body.request_id as string;
+    ix.sandbox.faults.add({ kind: 'commitThenDrop', endpoint: 'invoice_receipts/email-document', times: 1 });
+    const mailed = await act(id, 'email', { to: 'duvida@example.pt' });
+    expect(mailed.status).toBe(202);
+    const email = await settledEmail(id, mailed.body.action_id);
+    expect(email.state).toBe('in_doubt');
+    expect(email.error.code).toBe('EMAIL_IN_DOUBT');
+    // The worker's retries read the doubt and stop: InvoiceXpress holds exactly the one it took.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(ix.sandbox.state.emails.filter((mail) => mail.to === 'duvida@example.pt')).toHaveLength(1);
+
+    // A 422 from InvoiceXpress sent nothing: failed at once, not retried.
+    ix.sandbox.faults.add({ kind: 'refuse', endpoint: 'invoice_receipts/email-document', times: 1 });
+    const refused = await act(id, 'email', { to: 'recusado@example.pt' });
+    const failed = await settledEmail(id, refused.body.action_id);
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'EMAIL_REFUSED' } });
+    expect(ix.sandbox.state.emails.filter((mail) => mail.to === 'recusado@example.pt')).toHaveLength(0);
   });
 
   it('records a partial payment of an FT (a receipt), then the rest; more than is open is refused', async () => {

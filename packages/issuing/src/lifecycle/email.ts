@@ -44,20 +44,75 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ response: string }>;
 }
 
+/**
+ * How one e-mail leaves: over our SMTP server with the PDF attached, or by the platform itself
+ * (InvoiceXpress's `email-document`). Either way it is sent at most once, by the rules above.
+ */
+export interface EmailChannel {
+  /** Names the channel in the outcome (`smtp`, `invoicexpress`). */
+  readonly via: string;
+  /** Who takes the e-mail, as error messages name it. */
+  readonly server: string;
+  /** The display name of the sender, signed under the message; null without one. */
+  readonly senderName: string | null;
+  /** Whether receiving systems see our Message-ID (only SMTP carries it). */
+  readonly carriesMessageId: boolean;
+  /** Whether the PDF travels as our attachment (else the platform adds the document its way). */
+  readonly attaches: boolean;
+  /**
+   * Everything that may fail before anything is sent (fetching the PDF…): a failure here sent
+   * nothing and may be retried. Resolves to the one call that sends, which throws MailError.
+   */
+  prepare(): Promise<(mail: DocumentMail) => Promise<Record<string, unknown>>>;
+}
+
+/** The message about one document, before a channel adds what it carries (the PDF, as a file). */
+export type DocumentMail = Omit<OutgoingMail, 'attachments'> & { filename: string };
+
 export interface EmailDeps {
   actions: LifecycleStore;
-  mailer: Mailer | null;
-  downloadPdf(documentId: number): Promise<Uint8Array>;
+  channel: EmailChannel;
   now?: () => Date;
+}
+
+/** Our own SMTP server, with the PDF the platform serves for the document attached. */
+export function smtpChannel(
+  mailer: Mailer | null,
+  document: DocumentView,
+  downloadPdf: (documentId: number) => Promise<Uint8Array>,
+): EmailChannel {
+  return {
+    via: 'smtp',
+    server: 'The mail server',
+    senderName: mailer?.senderName ?? null,
+    carriesMessageId: true,
+    attaches: true,
+    async prepare() {
+      if (!mailer) {
+        throw new FaturadorError(
+          'EMAIL_NOT_CONFIGURED',
+          'No SMTP server is configured (the worker has no SMTP_URL and MAIL_FROM).',
+        );
+      }
+      const pdf = await downloadPdf(document.moloni_document_id);
+      return async ({ filename, ...mail }) => {
+        const { response } = await mailer.send({
+          ...mail,
+          attachments: [{ filename, content: pdf, contentType: 'application/pdf' }],
+        });
+        return { smtp_response: response };
+      };
+    },
+  };
 }
 
 export const messageIdOf = (actionId: string) => `<${actionId}@faturador>`;
 
-function inDoubt(action: LifecycleAction, to: string, reason: string): FaturadorError {
+function inDoubt(to: string, reason: string, messageId: string | null): FaturadorError {
   return new FaturadorError(
     'EMAIL_IN_DOUBT',
     `Whether the e-mail to ${to} was sent is unknown (${reason}); it is not sent again by itself.`,
-    { in_doubt: true, to, message_id: messageIdOf(action.actionId) },
+    { in_doubt: true, to, ...(messageId ? { message_id: messageId } : {}) },
   );
 }
 
@@ -69,49 +124,45 @@ export async function emailDocument(
   deps: EmailDeps,
 ): Promise<Record<string, unknown>> {
   const to = String(action.input.to ?? '');
-  const messageId = messageIdOf(action.actionId);
+  const { channel } = deps;
+  const messageId = channel.carriesMessageId ? messageIdOf(action.actionId) : null;
   const previous = action.outcome ?? {};
   // Sent by an attempt that stopped before the action was marked done: nothing more to do.
   if (previous.email_state === 'sent') return previous;
   if (previous.email_state === 'sending' || previous.email_state === 'in_doubt') {
     // An earlier attempt reached the server and never recorded its answer (a crash, a lost reply).
     await deps.actions.recordOutcome(action.actionId, { ...previous, email_state: 'in_doubt' });
-    throw inDoubt(action, to, 'an earlier attempt did not record the answer of the mail server');
+    throw inDoubt(to, 'an earlier attempt did not record the answer of the mail server', messageId);
   }
-  if (!deps.mailer) {
-    throw new FaturadorError(
-      'EMAIL_NOT_CONFIGURED',
-      'No SMTP server is configured (the worker has no SMTP_URL and MAIL_FROM).',
-    );
-  }
-  // Before anything is recorded: a failed download sent nothing and may be retried.
-  const pdf = await deps.downloadPdf(document.moloni_document_id);
+  // Before anything is recorded: a failure to get ready sent nothing and may be retried.
+  const send = await channel.prepare();
   const text = documentEmail({
     documentType: document.type,
     number: document.number ?? entry.reference,
     totalCents: toCents(document.total_gross),
     customerName: entry.request.customer.name,
-    senderName: deps.mailer.senderName,
+    senderName: channel.senderName,
+    attached: channel.attaches,
   });
-  const base = { to, message_id: messageId };
+  const base = { to, via: channel.via, ...(messageId ? { message_id: messageId } : {}) };
   await deps.actions.recordOutcome(action.actionId, {
     ...base,
     email_state: 'sending',
     started_at: (deps.now?.() ?? new Date()).toISOString(),
   });
   try {
-    const { response } = await deps.mailer.send({
+    const answer = await send({
       to,
       subject: text.subject,
       text: text.text,
-      messageId,
-      attachments: [{ filename: text.filename, content: pdf, contentType: 'application/pdf' }],
+      messageId: messageIdOf(action.actionId),
+      filename: text.filename,
     });
     const sent = {
       ...base,
       email_state: 'sent',
       sent_at: (deps.now?.() ?? new Date()).toISOString(),
-      smtp_response: response,
+      ...answer,
     };
     // Recorded at once: a crash before the action is marked done must not leave it `sending`.
     await deps.actions.recordOutcome(action.actionId, sent);
@@ -123,7 +174,7 @@ export async function emailDocument(
         : new MailError('in_doubt', String((thrown as Error)?.message), null);
     if (error.kind === 'in_doubt') {
       await deps.actions.recordOutcome(action.actionId, { ...base, email_state: 'in_doubt' });
-      throw inDoubt(action, to, error.message);
+      throw inDoubt(to, error.message, messageId);
     }
     // The server answered: nothing was taken, so the next attempt may send.
     await deps.actions.recordOutcome(action.actionId, {
@@ -132,7 +183,7 @@ export async function emailDocument(
     });
     throw new FaturadorError(
       error.kind === 'refused' ? 'EMAIL_REFUSED' : 'EMAIL_UNAVAILABLE',
-      `The mail server ${error.kind === 'refused' ? 'refused' : 'could not take'} the e-mail to ${to}: ${error.message}`,
+      `${channel.server} ${error.kind === 'refused' ? 'refused' : 'could not take'} the e-mail to ${to}: ${error.message}`,
       { to, smtp_code: error.responseCode },
     );
   }

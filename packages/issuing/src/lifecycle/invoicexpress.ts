@@ -9,8 +9,10 @@ import {
   type IxPaymentMechanism,
   isFinalStatus,
   netUnitPrice,
+  outcomeOf,
 } from '@faturador/invoicexpress';
 import type { LedgerEntry, LifecycleAction } from '@faturador/store';
+import { type EmailChannel, MailError } from './email.ts';
 import {
   type ActionDeps,
   type Done,
@@ -66,6 +68,20 @@ function numberOf(document: IxDocument, code: 'NC' | 'RC'): string | null {
 
 function lineKey(line: { name: string; unit_price: string }): string {
   return `${line.name}\u0000${Number(line.unit_price).toFixed(6)}`;
+}
+
+/**
+ * What InvoiceXpress's answer to `email-document` says was sent. A refusal (an invalid address, a
+ * draft, a refused key) and a request it never took (429, a refused connection) sent nothing; a
+ * write with no answer may have mailed the customer, so it is in doubt and never sent again.
+ */
+function mailErrorOf(error: unknown): MailError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof FaturadorError ? error.code : null;
+  const status = error instanceof FaturadorError ? Number(error.details?.status ?? 0) || null : null;
+  if (outcomeOf(error) !== 'not_applied') return new MailError('in_doubt', message, status);
+  const refused = code === 'INVOICEXPRESS_BUSINESS_ERROR' || code === 'INVOICEXPRESS_CONNECTION_FAILED';
+  return new MailError(refused ? 'refused' : 'transient', message, status);
 }
 
 const live = (document: IxDocument) => document.status !== 'canceled' && document.status !== 'deleted';
@@ -158,6 +174,31 @@ export function createInvoiceXpressLifecycle(client: InvoiceXpressClient): Platf
   }
 
   return {
+    // InvoiceXpress e-mails its own documents (`email-document`, with its link to the PDF), so an
+    // account on InvoiceXpress needs no SMTP server of ours.
+    emailChannel(document, deps): EmailChannel {
+      const path = PATHS[document.type] ?? 'invoices';
+      return {
+        via: 'invoicexpress',
+        server: 'InvoiceXpress',
+        senderName: deps.mailer?.senderName ?? null,
+        carriesMessageId: false,
+        attaches: false,
+        prepare: async () => async (mail) => {
+          try {
+            await client.emailDocument(path, document.moloni_document_id, {
+              to: mail.to,
+              subject: mail.subject,
+              body: mail.text,
+            });
+          } catch (error) {
+            throw mailErrorOf(error);
+          }
+          return {};
+        },
+      };
+    },
+
     /** A draft already gone (a delete whose answer was lost) is done: there is nothing left to find. */
     async deleteDraft(entry): Promise<Done> {
       const draft = draftOf(entry);

@@ -3,6 +3,7 @@
 // ambiguous (a retry, a crash mid-call) look for what a previous attempt made before writing again.
 import {
   type CreditInput,
+  type DocumentView,
   FaturadorError,
   type InvoiceRequest,
   isFaturadorError,
@@ -14,7 +15,7 @@ import { openAmountCents } from '@faturador/moloni';
 import type { ActionDocument, LedgerEntry, LifecycleAction, LifecycleStore } from '@faturador/store';
 import type { IssuedDocument } from '../ports.ts';
 import { toDocumentView } from '../process-issue.ts';
-import { emailDocument, type Mailer } from './email.ts';
+import { type EmailChannel, emailDocument, type Mailer, smtpChannel } from './email.ts';
 
 /** What lifecycle jobs need of a Moloni account (the Moloni client provides it). */
 export interface LifecycleMoloni {
@@ -38,6 +39,8 @@ export interface PlatformLifecycle {
   ): Promise<Done>;
   receipt(action: LifecycleAction, entry: LedgerEntry, ambiguous: boolean, deps: ActionDeps): Promise<Done>;
   deleteDraft(entry: LedgerEntry): Promise<Done>;
+  /** How this platform e-mails a document itself; without one, our SMTP server sends it. */
+  emailChannel?(document: DocumentView, deps: ActionDeps): EmailChannel;
 }
 
 export interface ActionDeps {
@@ -400,10 +403,13 @@ async function run(
     case 'delete':
       return moloni.platform ? moloni.platform.deleteDraft(entry) : deleteDraft(entry, moloni, ambiguous);
     case 'email': {
-      const outcome = await emailDocument(action, entry, finalDocumentOf(entry), {
+      const document = finalDocumentOf(entry);
+      const channel =
+        moloni.platform?.emailChannel?.(document, deps) ??
+        smtpChannel(deps.mailer ?? null, document, (documentId) => moloni.downloadPdf(documentId));
+      const outcome = await emailDocument(action, entry, document, {
         actions: deps.actions,
-        mailer: deps.mailer ?? null,
-        downloadPdf: (documentId) => moloni.downloadPdf(documentId),
+        channel,
         ...(deps.now ? { now: deps.now } : {}),
       });
       return { document: null, outcome };
