@@ -22,7 +22,9 @@ describe('documentEmail', () => {
   });
 
   it('promises no attachment when the platform sends the document its own way', () => {
-    expect(documentEmail({ ...input, attached: false }).text).toContain('Enviamos a fatura FT M/12, no valor');
+    expect(documentEmail({ ...input, attached: false }).text).toContain(
+      'Enviamos a fatura FT M/12, no valor',
+    );
     expect(documentEmail({ ...input, attached: false }, 'en').text).toContain('Here is invoice FT M/12');
   });
 
