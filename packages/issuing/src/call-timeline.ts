@@ -19,21 +19,47 @@ export interface CallTimeline {
   flush(): Promise<void>;
 }
 
+/** How long a job's calls may wait in memory before they are written (a long job shows progress). */
+export const TIMELINE_FLUSH_MS = 1_000;
+
+interface Batch {
+  context: CallContext;
+  calls: RecordedMoloniCall[];
+  timer: NodeJS.Timeout | null;
+}
+
 /**
  * A request's timeline of Moloni calls. The clients are shared by every job of a connection, so
  * the job a call belongs to comes from the async context the job runs in, not from the client.
+ *
+ * A job's calls are written together when it ends (one round trip per job instead of one per
+ * call: Redis traffic is most of what the queue adds to a document), or after
+ * TIMELINE_FLUSH_MS while a long job still runs. So a worker killed mid-job loses at most that
+ * much of its timeline; the ledger, which decides what happens next, never waits on it.
  */
 export function createCallTimeline(
   log: MoloniCallLog,
   onError: (error: unknown) => void = () => {},
+  flushAfterMs = TIMELINE_FLUSH_MS,
 ): CallTimeline {
-  const current = new AsyncLocalStorage<CallContext>();
+  const current = new AsyncLocalStorage<Batch>();
   let pending: Promise<void> = Promise.resolve();
+
+  function write(batch: Batch): void {
+    if (batch.timer) clearTimeout(batch.timer);
+    batch.timer = null;
+    const calls = batch.calls.splice(0);
+    if (calls.length === 0) return;
+    // In the order the calls ended; a lost record never fails the job.
+    pending = pending.then(() => log.record(batch.context.requestId, ...calls)).catch(onError);
+  }
+
   return {
     observer(call: MoloniCall) {
-      const context = current.getStore();
-      if (!context) return;
-      const recorded: RecordedMoloniCall = {
+      const batch = current.getStore();
+      if (!batch) return;
+      const { context } = batch;
+      batch.calls.push({
         at: call.at,
         endpoint: call.endpoint,
         ok: call.ok,
@@ -44,11 +70,20 @@ export function createCallTimeline(
         try: call.try,
         job: context.job,
         ...(context.actionId ? { actionId: context.actionId } : {}),
-      };
-      // In the order the calls ended; a lost record never fails the job.
-      pending = pending.then(() => log.record(context.requestId, recorded)).catch(onError);
+      });
+      if (!batch.timer) {
+        batch.timer = setTimeout(() => write(batch), flushAfterMs);
+        batch.timer.unref();
+      }
     },
-    within: (context, work) => current.run(context, work),
+    async within(context, work) {
+      const batch: Batch = { context, calls: [], timer: null };
+      try {
+        return await current.run(batch, work);
+      } finally {
+        write(batch);
+      }
+    },
     flush: () => pending,
   };
 }

@@ -254,7 +254,8 @@ async function fail(
 
 /** One attempt of an `issue` job. Never issues twice, whatever happened in earlier attempts. */
 export async function processIssue(attempt: IssueAttempt, deps: IssueDeps): Promise<IssueOutcome> {
-  const entry = await deps.ledger.get(attempt.requestId);
+  // The entry as it was before this run, marked issuing in the same step unless it is final.
+  const entry = await deps.ledger.beginIssuing(attempt.requestId);
   if (!entry) {
     return {
       kind: 'failed',
@@ -267,7 +268,6 @@ export async function processIssue(attempt: IssueAttempt, deps: IssueDeps): Prom
     entry.state === 'issuing' ||
     entry.moloniWrite === 'unknown' ||
     entry.referenceReused;
-  await deps.ledger.markIssuing(entry.requestId);
 
   try {
     const moloni = await deps.moloniFor(entry.connectionId);

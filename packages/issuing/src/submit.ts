@@ -15,7 +15,7 @@ import { enqueue, type Queues } from '@faturador/jobs';
 import { fingerprint, type Idempotency, type Ledger, type LedgerEntry } from '@faturador/store';
 import { Job } from 'bullmq';
 import { referenceTakenError } from './reference-taken.ts';
-import { isFinal, type ResultWaiter } from './waiter.ts';
+import { isFinal, type ResultWaiter, type WaitOptions } from './waiter.ts';
 
 /**
  * How far a submission got. Every caller of the same request gets the same `final` entry; the
@@ -151,10 +151,17 @@ export function createSubmitter(deps: SubmitDeps) {
     if (!job) await ensureJob(entry);
   }
 
-  async function answerFor(entry: LedgerEntry, wait: SubmitInput['wait']): Promise<Submission> {
+  async function answerFor(
+    entry: LedgerEntry,
+    wait: SubmitInput['wait'],
+    options: WaitOptions = {},
+  ): Promise<Submission> {
     if (isFinal(entry)) return { kind: 'final', entry };
-    if (wait === 'async') return { kind: 'accepted', entry };
-    const settled = await deps.waiter.wait(entry.requestId, deps.syncBudgetMs);
+    if (wait === 'async') {
+      await options.start?.();
+      return { kind: 'accepted', entry };
+    }
+    const settled = await deps.waiter.wait(entry.requestId, deps.syncBudgetMs, options);
     if (settled && isFinal(settled)) return { kind: 'final', entry: settled };
     return { kind: 'in-progress', entry: settled ?? entry };
   }
@@ -197,15 +204,18 @@ export function createSubmitter(deps: SubmitDeps) {
         );
       }
 
-      const entry = await deps.ledger.get(claim.requestId);
+      // A new claim returns what it wrote; only a request seen before is read back.
+      const entry = claim.kind === 'claimed' ? claim.entry : await deps.ledger.get(claim.requestId);
       if (!entry)
         throw new FaturadorError(
           'INTERNAL_ERROR',
           'The request was claimed but its ledger entry is missing.',
         );
+      // Listening before the job exists, the waiter needs no first read of what was just written.
       if (claim.kind === 'claimed') {
-        await ensureJob(entry);
-      } else if (entry.state === 'queued' || entry.state === 'issuing') {
+        return answerFor(entry, input.wait, { start: () => ensureJob(entry), current: entry });
+      }
+      if (entry.state === 'queued' || entry.state === 'issuing') {
         // A lost enqueue is repaired, and a job the queue gave up on while the ledger still says
         // issuing (a worker lost between the two) is put back: the same key always gets it moving.
         await restartJob(entry);

@@ -11,8 +11,18 @@ export function isFinal(entry: LedgerEntry): boolean {
  * worker publishes the request id on the done channel after writing the ledger, and every
  * waiter re-reads the ledger (the message is only a wake-up, the ledger is the truth).
  */
+export interface WaitOptions {
+  /**
+   * Runs once the waiter listens (enqueueing the job): a result published while it runs is not
+   * missed, so `current` can stand for the first read.
+   */
+  start?: () => Promise<void>;
+  /** The entry as the caller just wrote it: saves the first read of the ledger. */
+  current?: LedgerEntry;
+}
+
 export interface ResultWaiter {
-  wait(requestId: string, timeoutMs: number): Promise<LedgerEntry | null>;
+  wait(requestId: string, timeoutMs: number, options?: WaitOptions): Promise<LedgerEntry | null>;
   close(): Promise<void>;
 }
 
@@ -30,7 +40,7 @@ export async function createResultWaiter(deps: {
   await deps.subscriber.subscribe(channel);
 
   return {
-    async wait(requestId, timeoutMs) {
+    async wait(requestId, timeoutMs, options = {}) {
       const deadline = Date.now() + timeoutMs;
       let wake: () => void = () => {};
       const woken = () => new Promise<void>((resolve) => (wake = resolve));
@@ -40,9 +50,12 @@ export async function createResultWaiter(deps: {
       listeners.add(listener);
       waiters.set(requestId, listeners);
       try {
+        await options.start?.();
         // Subscribed before the first read: a result published in between is never missed.
+        let known = options.current;
         for (;;) {
-          const entry = await deps.ledger.get(requestId);
+          const entry = known ?? (await deps.ledger.get(requestId));
+          known = undefined;
           if (!entry || isFinal(entry)) return entry;
           const left = deadline - Date.now();
           if (left <= 0) return entry;

@@ -67,8 +67,33 @@ describe('the reference guard', () => {
     expect(await idempotency.referenceOwner(referenceScope(first), 'R-1')).toBeNull();
 
     const second = entryFor('R-1', 'con_0000000000000001');
-    expect(await idempotency.claim(second)).toMatchObject({ kind: 'claimed' });
+    const claimed = await idempotency.claim(second);
     expect((await ledger.get(second.requestId))?.referenceReused).toBe(true);
+    // The entry a claim hands back is the one a read returns (no read needed after a claim).
+    expect(claimed).toEqual({
+      kind: 'claimed',
+      requestId: second.requestId,
+      entry: await ledger.get(second.requestId),
+    });
+  });
+
+  it("a run's start reads the entry as it was and marks it issuing in one step, unless it is final", async () => {
+    const { idempotency, ledger } = setup();
+    const first = entryFor('R-9', 'con_0000000000000009');
+    await idempotency.claim(first);
+    const before = await ledger.beginIssuing(first.requestId);
+    expect(before?.state).toBe('queued');
+    expect((await ledger.get(first.requestId))?.state).toBe('issuing');
+    expect((await ledger.beginIssuing(first.requestId))?.state).toBe('issuing');
+    await ledger.markFailed(
+      first.requestId,
+      { code: 'MOLONI_UNAVAILABLE', message: 'x', details: null },
+      503,
+    );
+    expect((await ledger.beginIssuing(first.requestId))?.state).toBe('failed');
+    expect((await ledger.get(first.requestId))?.state).toBe('failed');
+    expect(await ledger.beginIssuing('req_missing')).toBeNull();
+    expect(await ledger.get('req_missing')).toBeNull();
   });
 
   it('is per Moloni company once a connection knows it: two connections to one company share it', async () => {

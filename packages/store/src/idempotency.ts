@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type LedgerEntry, ledgerKey, type NewLedgerEntry, serializeNewEntry } from './ledger.ts';
+import {
+  entryFromFields,
+  type LedgerEntry,
+  ledgerKey,
+  type NewLedgerEntry,
+  serializeNewEntry,
+} from './ledger.ts';
 import { evalScript } from './lua.ts';
 import { securityKeys } from './redis-keys.ts';
 import { newEntryIndex, requestIndexKeys } from './request-index.ts';
@@ -13,7 +19,8 @@ export interface IdempotencyDeps {
 }
 
 export type ClaimResult =
-  | { kind: 'claimed'; requestId: string }
+  /** `entry`: the ledger entry the claim wrote, as a read would return it. */
+  | { kind: 'claimed'; requestId: string; entry: LedgerEntry }
   /** The key was used before: same body → the same request; other body → a conflict. */
   | { kind: 'existing'; requestId: string; sameBody: boolean }
   /** Another request (another key, maybe another client of the same Moloni company) holds this reference. */
@@ -53,7 +60,7 @@ redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[4])))
 if owner then redis.call('HSET', KEYS[3], 'reference_reused', '1') end
 for i = 5, #KEYS do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[1]) end
 for _, member in ipairs(cjson.decode(ARGV[6])) do redis.call('ZADD', KEYS[4], 0, member) end
-return {'claimed', ARGV[1] .. ' ' .. ARGV[2]}
+return {'claimed', ARGV[1] .. ' ' .. ARGV[2], owner and '1' or '0'}
 `;
 
 // Takes one more guard (the company's) for a request already claimed; recorded in its ledger entry.
@@ -169,11 +176,15 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
         JSON.stringify(Object.entries(fields).flat()),
         String(now.getTime()),
         JSON.stringify(index.names),
-      )) as [string, string];
-      const [kind, value] = reply;
+      )) as [string, string, string?];
+      const [kind, value, reused] = reply;
       if (kind === 'reference-taken') return { kind, requestId: value };
       const [requestId = '', storedFingerprint] = value.split(' ');
-      if (kind === 'claimed') return { kind, requestId };
+      if (kind === 'claimed') {
+        const written = entryFromFields({ ...fields, ...(reused === '1' ? { reference_reused: '1' } : {}) });
+        if (!written) throw new Error(`The claim of ${requestId} wrote no ledger entry.`);
+        return { kind, requestId, entry: written };
+      }
       return { kind: 'existing', requestId, sameBody: storedFingerprint === entry.fingerprint };
     },
 

@@ -202,10 +202,10 @@ export function serializeNewEntry(entry: NewLedgerEntry, now: string): Record<st
   };
 }
 
-// A change of state and its index in one step. KEYS: the entry, the four state sets, and the
-// document-number set (or the entry again). ARGV: new state, fields (JSON pairs), channel ('' =
+// A change of state and its index in one step. KEYS: the entry, the four state sets, the
+// document-number set (or the entry again) and an attention set it leaves (or the entry). ARGV: new state, fields (JSON pairs), channel ('' =
 // none), request id. An entry that does not exist is left alone (0).
-const SET_STATE = `
+const SET_STATE_STEPS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'state') == ARGV[7] then return 0 end
 local score = redis.call('HGET', KEYS[1], 'created_ms') or ARGV[5]
@@ -213,9 +213,22 @@ redis.call('HSET', KEYS[1], 'state', ARGV[1], unpack(cjson.decode(ARGV[2])))
 for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[4]) end
 redis.call('ZADD', KEYS[1 + tonumber(ARGV[6])], score, ARGV[4])
 if KEYS[6] ~= KEYS[1] then redis.call('ZADD', KEYS[6], score, ARGV[4]) end
+if KEYS[7] ~= KEYS[1] then redis.call('ZREM', KEYS[7], ARGV[4]) end
 if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
-return 1
 `;
+const SET_STATE = `${SET_STATE_STEPS}return 1`;
+
+// A run's first step: the entry as it was, and (unless it is final) marked issuing, in one round
+// trip. The same steps as SET_STATE after reading; a missing entry answers 0.
+const BEGIN_ISSUING = `
+local before = redis.call('HMGET', KEYS[1], ${FIELDS.map((field) => `'${field}'`).join(', ')})
+if before[2] == 'issued' or before[2] == 'failed' then return before end
+${SET_STATE_STEPS}return before`;
+
+/** The entry a fresh claim wrote, read from the fields it wrote (no round trip). */
+export function entryFromFields(fields: Record<string, string>): LedgerEntry | null {
+  return toEntry(FIELDS.map((field) => fields[field] ?? null));
+}
 
 function toEntry(values: Array<string | null>): LedgerEntry | null {
   const [entry, state, documentId, document, error, httpStatus, updatedAt, issuedAt, delivery] = values;
@@ -261,20 +274,27 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
   const touch = () => new Date().toISOString();
   const index = requestIndexKeys(prefix);
 
-  async function setState(
+  interface SetStateOptions {
+    publish?: boolean;
+    documentNumber?: string | null;
+    unlessState?: RequestState;
+    /** An attention set the request leaves with this change. */
+    leaves?: string;
+  }
+
+  function setStateArgs(
     requestId: string,
     state: RequestState,
     fields: Record<string, string>,
-    options: { publish?: boolean; documentNumber?: string | null; unlessState?: RequestState } = {},
-  ): Promise<boolean> {
+    options: SetStateOptions,
+  ) {
     const entryKey = key(requestId);
-    const applied = await evalScript(
-      redis,
-      SET_STATE,
-      6,
+    return [
+      7,
       entryKey,
       ...REQUEST_STATES.map((s) => index.state(s)),
       options.documentNumber ? index.number(normalizeDocumentNumber(options.documentNumber)) : entryKey,
+      options.leaves ?? entryKey,
       state,
       JSON.stringify(Object.entries(fields).flat()),
       options.publish ? doneChannel(prefix) : '',
@@ -282,7 +302,16 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
       String(Date.now()),
       String(REQUEST_STATES.indexOf(state) + 1),
       options.unlessState ?? '',
-    );
+    ] as const;
+  }
+
+  async function setState(
+    requestId: string,
+    state: RequestState,
+    fields: Record<string, string>,
+    options: SetStateOptions = {},
+  ): Promise<boolean> {
+    const applied = await evalScript(redis, SET_STATE, ...setStateArgs(requestId, state, fields, options));
     return applied === 1;
   }
 
@@ -318,6 +347,19 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
 
     async markIssuing(requestId: string): Promise<void> {
       await setState(requestId, 'issuing', { next_attempt_at: '', updated_at: touch() });
+    },
+
+    /**
+     * A run's start: the entry as it was before, and marked issuing unless it is final (then it is
+     * left as it is). `get` then `markIssuing` in one round trip.
+     */
+    async beginIssuing(requestId: string): Promise<LedgerEntry | null> {
+      const reply = await evalScript(
+        redis,
+        BEGIN_ISSUING,
+        ...setStateArgs(requestId, 'issuing', { next_attempt_at: '', updated_at: touch() }, {}),
+      );
+      return Array.isArray(reply) ? toEntry(reply as Array<string | null>) : null;
     },
 
     /** A failed attempt that will be retried: what the caller and the backoffice see meanwhile. */
@@ -433,9 +475,8 @@ export function createLedger({ redis, prefix }: LedgerDeps) {
           updated_at: now,
           issued_at: now,
         },
-        { publish: true, documentNumber: document.number },
+        { publish: true, documentNumber: document.number, leaves: index.attention('total_mismatch') },
       );
-      await redis.zrem(index.attention('total_mismatch'), requestId);
       return now;
     },
 

@@ -44,11 +44,13 @@ export function createMoloniCallLog({
   maxPerRequest = MAX_CALLS_PER_REQUEST,
 }: MoloniCallLogDeps) {
   return {
-    async record(requestId: string, call: RecordedMoloniCall): Promise<void> {
+    /** Appends calls (one or a job's batch) in one round trip. */
+    async record(requestId: string, ...calls: RecordedMoloniCall[]): Promise<void> {
+      if (calls.length === 0) return;
       const key = moloniCallsKey(prefix, requestId);
       const [, , ttl] = ((await redis
         .multi()
-        .rpush(key, JSON.stringify(call))
+        .rpush(key, ...calls.map((call) => JSON.stringify(call)))
         .ltrim(key, -maxPerRequest, -1)
         .pttl(ledgerKey(prefix, requestId))
         .exec()) ?? []) as Array<[Error | null, unknown]>;
