@@ -111,6 +111,9 @@ export function companyScope(baseUrl: string, companyId: number): string {
   return `company:${hashOf(base).slice(0, 16)}:${companyId}`;
 }
 
+/** How long a process trusts a connection's company scope without reading it again. */
+const COMPANY_SCOPE_CACHE_MS = 5_000;
+
 export type ScopeClaim =
   | { kind: 'held' }
   /** `reused`: the reference was claimed in this scope before, and released since. */
@@ -125,9 +128,16 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
   const refKey = (scope: string, reference: string) => `${prefix}:ref:${scope}:${hashOf(reference)}`;
   const connectionKey = (connectionId: string) => securityKeys(prefix).connection(connectionId);
 
+  // A connection's company scope, once known, is kept here for a few seconds: it saves a read on
+  // every claim, and a connection pointed elsewhere meanwhile is still caught, since the worker
+  // claims the company it actually reaches before it writes anything (claimScope).
+  const companyScopes = new Map<string, { scope: string; untilMs: number }>();
+
   /** The company scope once the connection knows its company (configured, or resolved by a worker). */
   async function scopeOf(entry: NewLedgerEntry): Promise<string> {
     if (!entry.connectionId) return referenceScope(entry);
+    const cached = companyScopes.get(entry.connectionId);
+    if (cached && cached.untilMs > Date.now()) return cached.scope;
     const [baseUrl, configured, resolved] = await redis.hmget(
       connectionKey(entry.connectionId),
       'base_url',
@@ -135,9 +145,10 @@ export function createIdempotency({ redis, prefix, ttlSeconds }: IdempotencyDeps
       'resolved_company_id',
     );
     const companyId = Number(configured || resolved);
-    return baseUrl && Number.isInteger(companyId) && companyId > 0
-      ? companyScope(baseUrl, companyId)
-      : referenceScope(entry);
+    if (!baseUrl || !Number.isInteger(companyId) || companyId <= 0) return referenceScope(entry);
+    const scope = companyScope(baseUrl, companyId);
+    companyScopes.set(entry.connectionId, { scope, untilMs: Date.now() + COMPANY_SCOPE_CACHE_MS });
+    return scope;
   }
 
   return {
