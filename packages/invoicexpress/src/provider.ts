@@ -1,13 +1,18 @@
 // InvoiceXpress as an issuing provider: the same steps and guarantees as the Moloni client gives
 // the issuing layer (insert a draft, hand its id over at once, read the total back, close it only
 // when it is the requested one to the cent; find documents by our reference after anything
-// ambiguous). The shapes are issuing's provider port, matched structurally.
+// ambiguous). The shapes are core's provider port, which issuing consumes.
 import {
   type DocumentType,
   FaturadorError,
+  type FoundProviderDocument,
   type InvoiceLine,
   type InvoiceRequest,
   lisbonDate,
+  type ProviderDocument,
+  type ProviderIssueHooks,
+  type ProviderPort,
+  withDocumentId,
 } from '@faturador/core';
 import type { InvoiceXpressClient } from './client.ts';
 import { documentTotals, netUnitPrice } from './pricing.ts';
@@ -18,26 +23,6 @@ import {
   type IxTax,
   isFinalStatus,
 } from './types.ts';
-
-/** A document as the issuing layer knows it (issuing's `IssuedDocument`). */
-export interface ProviderDocument {
-  documentId: number;
-  documentType: DocumentType;
-  number: string | null;
-  series: string;
-  status: 'final' | 'draft';
-  totalGrossCents: number;
-  currency: 'EUR';
-  createdAt: string;
-  customerName: string | null;
-}
-
-export interface FoundProviderDocument {
-  documentId: number;
-  status: 'draft' | 'final' | 'cancelled';
-  number: string | null;
-  totalGrossCents: number | null;
-}
 
 const PATHS: Record<DocumentType, IxDocumentType> = {
   invoice: 'invoices',
@@ -68,17 +53,6 @@ function numberOf(document: IxDocument, type: DocumentType | undefined): string 
 const toCentsOf = (euros: number) => Math.round(euros * 100);
 
 const euros = (cents: number) => (cents / 100).toFixed(2);
-
-/** Adds the document id to an error raised after the draft exists, so the caller can adopt it. */
-function withDocumentId(error: unknown, documentId: number): unknown {
-  if (!(error instanceof FaturadorError) || error.details?.document_id !== undefined) return error;
-  return new FaturadorError(
-    error.code,
-    error.message,
-    { ...error.details, document_id: documentId },
-    { cause: error },
-  );
-}
 
 export interface InvoiceXpressProviderOptions {
   /** What references are unique in: one InvoiceXpress account is one company. */
@@ -246,10 +220,7 @@ export function createInvoiceXpressProvider(
   return {
     async issueDocument(
       input: { request: InvoiceRequest; ourReference: string },
-      hooks: {
-        beforeInsert?: () => Promise<void>;
-        onDraftInserted?: (documentId: number) => Promise<void>;
-      } = {},
+      hooks: ProviderIssueHooks = {},
     ): Promise<ProviderDocument> {
       const body = await inputOf(input.request, input.ourReference);
       await hooks.beforeInsert?.();
@@ -297,7 +268,7 @@ export function createInvoiceXpressProvider(
     async account() {
       return { baseUrl: options.accountUrl, companyId: 1 };
     },
-  };
+  } satisfies ProviderPort;
 }
 
 function mismatch(documentId: number, expectedCents: number, actualEuros: number): FaturadorError {
