@@ -15,6 +15,7 @@ import {
   withDocumentId,
 } from '@faturador/core';
 import type { InvoiceXpressClient } from './client.ts';
+import { documentClientOf } from './document-client.ts';
 import { documentTotals, netUnitPrice } from './pricing.ts';
 import {
   type IxDocument,
@@ -63,7 +64,8 @@ export interface InvoiceXpressProviderOptions {
 
 /**
  * The issuing port of one InvoiceXpress account. Taxes are found by rate and zone (the account's
- * own names), the series by name or the account's default, the client by its NIF or created.
+ * own names), the series by name or the account's default, the client by its NIF (updated with
+ * new details) or created: see document-client.ts.
  */
 export function createInvoiceXpressProvider(
   client: InvoiceXpressClient,
@@ -98,33 +100,6 @@ export function createInvoiceXpressProvider(
       );
     }
     return found;
-  }
-
-  /**
-   * The document's client, found by its code before the document is written. A document's
-   * `client` object is matched by code and else by *name* (and never updated): a new NIF under a
-   * name already taken would be issued to that other client. So each NIF is its own client, code
-   * = NIF, created first when missing, its name made unique with the NIF when taken.
-   */
-  async function clientOf(customer: InvoiceRequest['customer']): Promise<IxDocumentInput['client']> {
-    const code = customer.vatNumber;
-    const found = await client.findClientByCode(code);
-    if (found) return { name: found.name, code };
-    const record = {
-      name: customer.name,
-      code,
-      ...(customer.finalConsumer ? {} : { fiscal_id: customer.vatNumber }),
-      ...(customer.email ? { email: customer.email } : {}),
-      ...(customer.address ? { address: customer.address } : {}),
-      ...(customer.city ? { city: customer.city } : {}),
-      ...(customer.zipCode ? { postal_code: customer.zipCode } : {}),
-      country: customer.country === 'PT' ? 'Portugal' : customer.country,
-    };
-    const named = await client.findClientByName(customer.name);
-    const created = await client.createClient(
-      named ? { ...record, name: `${customer.name} (${code})` } : record,
-    );
-    return { name: created.name, code };
   }
 
   async function inputOf(request: InvoiceRequest, ourReference: string): Promise<IxDocumentInput> {
@@ -172,7 +147,7 @@ export function createInvoiceXpressProvider(
       ...(request.notes ? { observations: request.notes } : {}),
       ...(exempt?.exemptionReason ? { tax_exemption: exempt.exemptionReason } : {}),
       ...(sequence ? { sequence_id: sequence.id } : {}),
-      client: await clientOf(request.customer),
+      client: await documentClientOf(client, request.customer),
       items: items.map(({ rate: _rate, ...item }) => item),
     };
   }
