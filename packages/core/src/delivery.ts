@@ -12,14 +12,27 @@ export class DeliveryError extends Error {
    * not bound to): nothing was sent, and nothing ever will be for this result.
    */
   readonly refused: boolean;
+  /**
+   * Nothing can be sent there from here, for a plain reason that is nobody's fault (no bot token
+   * for that Slack workspace yet): recorded as no delivery, with the reason, and not tried again
+   * until someone redelivers. Not a refusal: the destination may well be the requester's.
+   */
+  readonly undeliverable: boolean;
 
   constructor(
     message: string,
-    options: { retryable: boolean; retryAfterMs?: number | null; refused?: boolean; cause?: unknown },
+    options: {
+      retryable: boolean;
+      retryAfterMs?: number | null;
+      refused?: boolean;
+      undeliverable?: boolean;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: options.cause });
     this.refused = options.refused ?? false;
-    this.retryable = this.refused ? false : options.retryable;
+    this.undeliverable = !this.refused && (options.undeliverable ?? false);
+    this.retryable = this.refused || this.undeliverable ? false : options.retryable;
     this.retryAfterMs = options.retryAfterMs ?? null;
   }
 }
@@ -27,4 +40,9 @@ export class DeliveryError extends Error {
 /** A refusal to deliver: the destination does not belong to the request's client. */
 export function deliveryRefused(message: string): DeliveryError {
   return new DeliveryError(message, { retryable: false, refused: true });
+}
+
+/** Nothing can be delivered there from this worker, for the reason given (see `undeliverable`). */
+export function notDeliverable(message: string): DeliveryError {
+  return new DeliveryError(message, { retryable: false, undeliverable: true });
 }

@@ -22,6 +22,7 @@ export {
 export * from './money.ts';
 export * from './nif.ts';
 export * from './origin.ts';
+export * from './provider-port.ts';
 export * from './responses.ts';
 export * from './retry-texts.ts';
 export * from './text.ts';

@@ -2,8 +2,13 @@
 // (`https://<account>.app.invoicexpress.com/invoices.json`); here it is the first path segment
 // (`http://127.0.0.1:<port>/<account>/invoices.json`), so one local server holds many accounts.
 
-import { renderPdf } from '@faturador/moloni-sandbox';
-import { type SandboxClock, type SandboxContext, type SandboxEnv, withFaults } from '@faturador/sandbox-kit';
+import {
+  renderPdf,
+  type SandboxClock,
+  type SandboxContext,
+  type SandboxEnv,
+  withFaults,
+} from '@faturador/sandbox-kit';
 import type { Hono } from 'hono';
 import { clientHandlers } from './clients.ts';
 import { type Behaviour, type CallContext, type Handler, IxError } from './context.ts';
@@ -155,7 +160,7 @@ function download(c: SandboxContext, parts: ApiParts): Response {
     })),
     { text: `Total: ${totals.total.toFixed(2)} EUR`, bold: true, gap: 6 },
   ];
-  return new Response(renderPdf(lines, label), {
+  return new Response(renderPdf(lines, { title: label, producer: 'Faturador InvoiceXpress sandbox' }), {
     headers: {
       'content-type': 'application/pdf',
       'content-disposition': `inline; filename="${document.id}.pdf"`,

@@ -163,9 +163,13 @@ export const clientHandlers: Record<string, Handler> = {
     const holder = code ? findByCode(ctx.account, code) : undefined;
     if (holder && holder.id !== client.id) throw new IxError(422, ['Code has already been taken']);
     const next: Client = { ...client, name, ...(code ? { code } : {}) };
-    for (const field of CLIENT_FIELDS) if (field in input) next[field] = text(input[field]);
+    for (const field of CLIENT_FIELDS) {
+      if (field in input) next[field] = text(input[field]);
+      else if (ctx.behaviour.clientUpdate === 'replace') next[field] = null;
+    }
     checkFiscalId(next.fiscal_id);
     ctx.account.clients.set(client.id, next);
+    if (ctx.behaviour.clientUpdateAnswer === 'empty') return { status: 200 };
     return { status: 200, body: { client: clientView(next) } };
   },
   'clients/find-by-code': (ctx) => {

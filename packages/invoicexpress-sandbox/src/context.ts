@@ -15,6 +15,13 @@ export interface Behaviour {
   pdfPendingPolls: number;
   /** Whether `GET /clients.json?fiscal_id=` filters (undocumented; one integration relies on it). */
   clientFiscalIdFilter: boolean;
+  /**
+   * What `PUT /clients/{id}.json` does with a contact field it does not name (undocumented): keep
+   * it (`merge`), or blank it, the body being the whole new record (`replace`).
+   */
+  clientUpdate: 'merge' | 'replace';
+  /** What that PUT answers (undocumented): the client record, or 200 with no body. */
+  clientUpdateAnswer: 'client' | 'empty';
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -24,6 +31,8 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   proprietaryUid: 'ignore',
   pdfPendingPolls: 2,
   clientFiscalIdFilter: false,
+  clientUpdate: 'merge',
+  clientUpdateAnswer: 'client',
 };
 
 export interface CallContext {

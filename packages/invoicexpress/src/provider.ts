@@ -1,15 +1,21 @@
 // InvoiceXpress as an issuing provider: the same steps and guarantees as the Moloni client gives
 // the issuing layer (insert a draft, hand its id over at once, read the total back, close it only
 // when it is the requested one to the cent; find documents by our reference after anything
-// ambiguous). The shapes are issuing's provider port, matched structurally.
+// ambiguous). The shapes are core's provider port, which issuing consumes.
 import {
   type DocumentType,
   FaturadorError,
+  type FoundProviderDocument,
   type InvoiceLine,
   type InvoiceRequest,
   lisbonDate,
+  type ProviderDocument,
+  type ProviderIssueHooks,
+  type ProviderPort,
+  withDocumentId,
 } from '@faturador/core';
 import type { InvoiceXpressClient } from './client.ts';
+import { documentClientOf } from './document-client.ts';
 import { documentTotals, netUnitPrice } from './pricing.ts';
 import {
   type IxDocument,
@@ -18,26 +24,6 @@ import {
   type IxTax,
   isFinalStatus,
 } from './types.ts';
-
-/** A document as the issuing layer knows it (issuing's `IssuedDocument`). */
-export interface ProviderDocument {
-  documentId: number;
-  documentType: DocumentType;
-  number: string | null;
-  series: string;
-  status: 'final' | 'draft';
-  totalGrossCents: number;
-  currency: 'EUR';
-  createdAt: string;
-  customerName: string | null;
-}
-
-export interface FoundProviderDocument {
-  documentId: number;
-  status: 'draft' | 'final' | 'cancelled';
-  number: string | null;
-  totalGrossCents: number | null;
-}
 
 const PATHS: Record<DocumentType, IxDocumentType> = {
   invoice: 'invoices',
@@ -69,17 +55,6 @@ const toCentsOf = (euros: number) => Math.round(euros * 100);
 
 const euros = (cents: number) => (cents / 100).toFixed(2);
 
-/** Adds the document id to an error raised after the draft exists, so the caller can adopt it. */
-function withDocumentId(error: unknown, documentId: number): unknown {
-  if (!(error instanceof FaturadorError) || error.details?.document_id !== undefined) return error;
-  return new FaturadorError(
-    error.code,
-    error.message,
-    { ...error.details, document_id: documentId },
-    { cause: error },
-  );
-}
-
 export interface InvoiceXpressProviderOptions {
   /** What references are unique in: one InvoiceXpress account is one company. */
   accountUrl: string;
@@ -89,7 +64,8 @@ export interface InvoiceXpressProviderOptions {
 
 /**
  * The issuing port of one InvoiceXpress account. Taxes are found by rate and zone (the account's
- * own names), the series by name or the account's default, the client by its NIF or created.
+ * own names), the series by name or the account's default, the client by its NIF (updated with
+ * new details) or created: see document-client.ts.
  */
 export function createInvoiceXpressProvider(
   client: InvoiceXpressClient,
@@ -124,33 +100,6 @@ export function createInvoiceXpressProvider(
       );
     }
     return found;
-  }
-
-  /**
-   * The document's client, found by its code before the document is written. A document's
-   * `client` object is matched by code and else by *name* (and never updated): a new NIF under a
-   * name already taken would be issued to that other client. So each NIF is its own client, code
-   * = NIF, created first when missing, its name made unique with the NIF when taken.
-   */
-  async function clientOf(customer: InvoiceRequest['customer']): Promise<IxDocumentInput['client']> {
-    const code = customer.vatNumber;
-    const found = await client.findClientByCode(code);
-    if (found) return { name: found.name, code };
-    const record = {
-      name: customer.name,
-      code,
-      ...(customer.finalConsumer ? {} : { fiscal_id: customer.vatNumber }),
-      ...(customer.email ? { email: customer.email } : {}),
-      ...(customer.address ? { address: customer.address } : {}),
-      ...(customer.city ? { city: customer.city } : {}),
-      ...(customer.zipCode ? { postal_code: customer.zipCode } : {}),
-      country: customer.country === 'PT' ? 'Portugal' : customer.country,
-    };
-    const named = await client.findClientByName(customer.name);
-    const created = await client.createClient(
-      named ? { ...record, name: `${customer.name} (${code})` } : record,
-    );
-    return { name: created.name, code };
   }
 
   async function inputOf(request: InvoiceRequest, ourReference: string): Promise<IxDocumentInput> {
@@ -198,7 +147,7 @@ export function createInvoiceXpressProvider(
       ...(request.notes ? { observations: request.notes } : {}),
       ...(exempt?.exemptionReason ? { tax_exemption: exempt.exemptionReason } : {}),
       ...(sequence ? { sequence_id: sequence.id } : {}),
-      client: await clientOf(request.customer),
+      client: await documentClientOf(client, request.customer),
       items: items.map(({ rate: _rate, ...item }) => item),
     };
   }
@@ -246,10 +195,7 @@ export function createInvoiceXpressProvider(
   return {
     async issueDocument(
       input: { request: InvoiceRequest; ourReference: string },
-      hooks: {
-        beforeInsert?: () => Promise<void>;
-        onDraftInserted?: (documentId: number) => Promise<void>;
-      } = {},
+      hooks: ProviderIssueHooks = {},
     ): Promise<ProviderDocument> {
       const body = await inputOf(input.request, input.ourReference);
       await hooks.beforeInsert?.();
@@ -297,7 +243,7 @@ export function createInvoiceXpressProvider(
     async account() {
       return { baseUrl: options.accountUrl, companyId: 1 };
     },
-  };
+  } satisfies ProviderPort;
 }
 
 function mismatch(documentId: number, expectedCents: number, actualEuros: number): FaturadorError {

@@ -80,7 +80,10 @@ export const clientSchema = z.looseObject({
   postal_code: nullableText,
   country: nullableText,
   fiscal_id: nullableText,
+  website: nullableText,
   phone: nullableText,
+  fax: nullableText,
+  observations: nullableText,
 });
 export type IxClient = z.output<typeof clientSchema>;
 
@@ -143,7 +146,9 @@ export interface IxClientInput {
   /** The country's name as InvoiceXpress lists it (`Portugal`). */
   country?: string;
   fiscal_id?: string;
+  website?: string;
   phone?: string;
+  fax?: string;
   observations?: string;
   language?: 'pt' | 'en' | 'es';
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AirtableOrigin, newId, parseInvoiceRequest } from '@faturador/core';
+import { type AirtableOrigin, newId, notDeliverable, parseInvoiceRequest } from '@faturador/core';
 import { createDestinationLock, fingerprint } from '@faturador/store';
 import { randomPrefix, SEED_EXAMPLE_BODY, testRedisUrl } from '@faturador/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -228,5 +228,48 @@ describe('processDeliver', () => {
       expect(told).toEqual([]);
       expect((await runtime.actions.get(actionId))?.delivery?.state).toBe('refused');
     });
+  });
+
+  it('a destination it has no means to reach ends without delivery and says why, not as a refusal', async () => {
+    const reason = 'no token for that destination';
+    const unreachable = async () => {
+      throw notDeliverable(reason);
+    };
+    const { deps } = harness();
+    const logged: string[] = [];
+    const bare: DeliverDeps = {
+      ...deps,
+      actions: runtime.actions,
+      deliverers: { airtable: unreachable },
+      actionDeliverers: { airtable: unreachable },
+      notices: { airtable: unreachable },
+      logger: {
+        error: (_obj, msg) => void logged.push(`error:${msg}`),
+        warn: () => void logged.push('warn'),
+      },
+    };
+    const requestId = await claim('recDeliver0000010');
+    expect(await processDeliver({ requestId, progress: true }, false, bare)).toEqual({ kind: 'done' });
+    await runtime.ledger.markIssued(requestId, DOCUMENT);
+    // Not the last attempt: still not retried, since nothing would change by waiting.
+    expect(await processDeliver({ requestId }, false, bare)).toEqual({ kind: 'done' });
+    expect((await runtime.ledger.get(requestId))?.delivery).toEqual({ state: 'none', detail: reason });
+    const claimed = await runtime.actions.claim({
+      actionId: newId('act'),
+      requestId,
+      clientId: 'ops',
+      kind: 'email',
+      input: { to: 'cliente@example.pt' },
+      idempotencyKey: randomBytes(8).toString('hex'),
+      fingerprint: randomBytes(8).toString('hex'),
+      referenceCode: null,
+      baseReference: 'AT-rec',
+    });
+    const { actionId } = claimed.action;
+    await runtime.actions.markDone(actionId, null, { to: 'cliente@example.pt' });
+    expect(await processDeliver({ requestId, actionId }, false, bare)).toEqual({ kind: 'done' });
+    expect((await runtime.actions.get(actionId))?.delivery).toEqual({ state: 'none', detail: reason });
+    // Logged for the operator as a warning each time; never as a refusal.
+    expect(logged).toEqual(['warn', 'warn', 'warn']);
   });
 });

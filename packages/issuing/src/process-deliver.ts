@@ -63,7 +63,7 @@ export interface DeliverDeps {
   guard: DestinationGuard;
   /** One writer at a time per destination, so the newest state is always the last one written. */
   lock: DestinationLock;
-  logger?: { error(obj: object, msg: string): void };
+  logger?: { error(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
 }
 
 export type DeliverOutcome =
@@ -100,6 +100,17 @@ async function refuse(entry: LedgerEntry, reason: string, deps: DeliverDeps): Pr
   logRefusal(entry, reason, deps, entry.requestId);
   await deps.ledger.setDelivery(entry.requestId, 'refused', reason);
   return { kind: 'refused', error: new DeliveryError(reason, { retryable: false, refused: true }) };
+}
+
+/**
+ * Nothing could be sent, for a plain reason (no bot token for that workspace): the operator reads
+ * it on the request, and a redelivery once the reason is gone delivers it.
+ */
+function logUndeliverable(target: DeliveryTarget, reason: string, deps: DeliverDeps, requestId?: string) {
+  deps.logger?.warn?.(
+    { requestId, clientId: target.clientId, origin: target.origin.kind, reason },
+    'nothing delivered: the destination cannot be reached from this worker',
+  );
 }
 
 const busy = (): DeliverOutcome => ({
@@ -161,6 +172,12 @@ async function deliverResult(
     const error = asDeliveryError(thrown);
     // A deliverer's own ownership check (the Slack token's workspace, the base's owner) agrees.
     if (error.refused) return refuse(entry, error.message, deps);
+    if (error.undeliverable) {
+      // Like an origin with no deliverer at all: no delivery, and why.
+      logUndeliverable(entry, error.message, deps, entry.requestId);
+      await deps.ledger.setDelivery(entry.requestId, 'none', error.message);
+      return { kind: 'done' };
+    }
     if (error.retryable && !lastAttempt) return { kind: 'retry', error };
     await deps.ledger.setDelivery(entry.requestId, 'failed', error.message);
     return { kind: 'failed', error };
@@ -207,6 +224,11 @@ async function deliverAction(
   } catch (thrown) {
     const error = asDeliveryError(thrown);
     if (error.refused) return refused(error.message);
+    if (error.undeliverable) {
+      logUndeliverable(entry, error.message, deps, entry.requestId);
+      await store.setDelivery(actionId, 'none', error.message);
+      return { kind: 'done' };
+    }
     if (error.retryable && !lastAttempt) return { kind: 'retry', error };
     await store.setDelivery(actionId, 'failed', error.message);
     return { kind: 'failed', error };
@@ -226,7 +248,11 @@ async function deliverProgress(
     logRefusal(entry, refusal, deps, entry.requestId);
     return { kind: 'refused', error: new DeliveryError(refusal, { retryable: false, refused: true }) };
   }
-  return notifyOnce(() => notify(entry, { kind: 'issuing', entry }), lastAttempt);
+  return notifyOnce(
+    () => notify(entry, { kind: 'issuing', entry }),
+    lastAttempt,
+    (reason) => logUndeliverable(entry, reason, deps, entry.requestId),
+  );
 }
 
 async function deliverRefusal(
@@ -247,18 +273,31 @@ async function deliverRefusal(
       } satisfies DeliverOutcome;
     }
     const error = refusal.error as Pick<SerializedError, 'code' | 'message'>;
-    return notifyOnce(() => notify(target, { kind: 'refused', error }), lastAttempt);
+    return notifyOnce(
+      () => notify(target, { kind: 'refused', error }),
+      lastAttempt,
+      (reason) => logUndeliverable(target, reason, deps),
+    );
   });
   return locked ? locked.value : busy();
 }
 
-async function notifyOnce(write: () => Promise<void>, lastAttempt: boolean): Promise<DeliverOutcome> {
+/** A notice leaves no delivery state: one that cannot be delivered is only logged, then dropped. */
+async function notifyOnce(
+  write: () => Promise<void>,
+  lastAttempt: boolean,
+  undeliverable: (reason: string) => void,
+): Promise<DeliverOutcome> {
   try {
     await write();
     return { kind: 'done' };
   } catch (thrown) {
     const error = asDeliveryError(thrown);
     if (error.refused) return { kind: 'refused', error };
+    if (error.undeliverable) {
+      undeliverable(error.message);
+      return { kind: 'done' };
+    }
     if (error.retryable && !lastAttempt) return { kind: 'retry', error };
     return { kind: 'failed', error };
   }

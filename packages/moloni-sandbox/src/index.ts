@@ -31,7 +31,6 @@ export { MoloniAuthError, MoloniValidationError } from './errors.ts';
 export { FaultInjector } from './faults.ts';
 export { seedCustomer } from './fixtures.ts';
 export { encodePhpForm, type FormValue, parsePhpForm } from './form.ts';
-export { renderPdf } from './pdf.ts';
 export { createMoloniSandbox, type MoloniSandbox, type MoloniSandboxOptions } from './sandbox.ts';
 export {
   CALC_METHOD_IDS,

@@ -2,7 +2,10 @@ import {
   DOCUMENT_TYPE_CODES,
   type DocumentType,
   FaturadorError,
+  type FoundProviderDocument,
   type InvoiceRequest,
+  type ProviderDocument,
+  type ProviderIssueHooks,
   roundToCents,
   validationError,
 } from '@faturador/core';
@@ -42,42 +45,24 @@ export interface IssueDocumentInput {
   ourReference: string;
 }
 
-export interface IssueHooks {
-  /**
-   * Awaited right before the insert is sent (after customer, product and series are resolved): a
-   * caller that must know whether Moloni may hold the document records it here; throwing stops the insert.
-   */
-  beforeInsert?(): Promise<void>;
-  /** Awaited as soon as Moloni returns the draft's id, before anything else is called. */
-  onDraftInserted?(documentId: number): Promise<void>;
-}
+export type IssueHooks = ProviderIssueHooks;
 
-export interface IssuedDocument {
-  documentId: number;
-  documentType: DocumentType;
-  /** `FR M/32`; null while the document is a draft (numbers are assigned on closing). */
-  number: string | null;
-  series: string;
-  status: 'final' | 'draft';
+/** Core's provider port document, with what Moloni also tells (its totals and company). */
+export interface IssuedDocument extends ProviderDocument {
   /** Moloni's payable total (`net_value`), in cents. */
   totalGrossCents: number;
   /** Moloni's breakdown: amount before VAT (after discounts), VAT, payable total. */
   totals: { beforeVatCents: number; vatCents: number; totalCents: number };
-  currency: 'EUR';
-  createdAt: string;
   companyId: number;
   /** The name on the document (`entity_name`): the customer's as Moloni holds it. */
   customerName: string | null;
 }
 
-export interface FoundDocument {
-  documentId: number;
+export interface FoundDocument extends FoundProviderDocument {
   documentType: DocumentType | null;
   status: MoloniDocumentStatus;
-  number: string | null;
   series: string | null;
   ourReference: string;
-  totalGrossCents: number | null;
   date: string | null;
   companyId: number;
 }

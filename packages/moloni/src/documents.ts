@@ -1,4 +1,4 @@
-import { type DocumentType, FaturadorError, type InvoiceRequest } from '@faturador/core';
+import { type DocumentType, FaturadorError, type InvoiceRequest, withDocumentId } from '@faturador/core';
 import type { CustomerContext } from './customers.ts';
 import { buildDocumentBody } from './document-body.ts';
 import {
@@ -54,17 +54,6 @@ export interface DocumentServiceDeps {
   now: () => number;
   /** Forgets a company's cached customer and product ids (after Moloni refused one of them). */
   forgetResolutions?: (companyId: number) => void;
-}
-
-/** Adds the document id to an error raised after the draft exists, so the caller can adopt it. */
-function withDocumentId(error: unknown, documentId: number): unknown {
-  if (!(error instanceof FaturadorError) || error.details?.document_id !== undefined) return error;
-  return new FaturadorError(
-    error.code,
-    error.message,
-    { ...error.details, document_id: documentId },
-    { cause: error },
-  );
 }
 
 function isMissingFields(error: unknown): boolean {

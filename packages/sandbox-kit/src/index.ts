@@ -11,6 +11,7 @@ export {
   type FaultSpec,
   FaultValidationError,
 } from './faults.ts';
+export { type PdfInfo, type PdfLine, renderPdf } from './pdf.ts';
 export { type ProxyStyle, proxyErrorPage } from './proxy-page.ts';
 export { runAlone, type Started } from './run-alone.ts';
 export { type Listening, type ListenOptions, listen } from './server.ts';

@@ -138,11 +138,17 @@ describe('slackTokens: the worker reaches each workspace with its own token', ()
     expect(updates).toEqual(['T0ACME001', 'T0BETA002', slack.teamId]);
   });
 
-  it('refuses a workspace with no installation and no SLACK_BOT_TOKEN, and a token of another workspace', async () => {
+  it('has nothing to deliver with for a workspace with no installation and no SLACK_BOT_TOKEN, and refuses a token of another workspace', async () => {
     const installations = installationsStore();
     const acme = await install('T0ACME001');
     const entry = await issuedIn('T0ACME001', acme);
-    await expect(slackTokens({ installations })(entry)).rejects.toMatchObject({ refused: true });
+    // Not a refusal: the workspace may install the app later, and the result be redelivered.
+    await expect(slackTokens({ installations })(entry)).rejects.toMatchObject({
+      refused: false,
+      undeliverable: true,
+      retryable: false,
+      message: expect.stringContaining('no Slack token for workspace T0ACME001'),
+    });
 
     // A mix-up in the store (another workspace's token under this team) is caught by auth.test.
     await installations.saveInstallation(saved('T0ACME001', await install('T0BETA002')));

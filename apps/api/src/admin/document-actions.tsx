@@ -10,7 +10,7 @@ import type { Hono } from 'hono';
 import { requireRole } from './auth.ts';
 import type { AdminDeps, AdminEnv } from './context.ts';
 import { Csrf, Layout } from './layout.tsx';
-import { type Lang, type TextKey, translator } from './texts.ts';
+import { deliveryLabel, type Lang, type TextKey, translator } from './texts.ts';
 
 /** The form's path segment for each action. */
 const ROUTES = {
@@ -129,6 +129,8 @@ export function DocumentLife(props: {
   const { entry, actions } = props;
   const related = relatedFields(entry, actions);
   const available = roleAllows(props.session.role, 'operator') ? availableActions(entry, actions) : [];
+  // An action's outcome is told where the request came from: whether it got there, and why not.
+  const delivered = entry.origin.kind !== 'api';
   return (
     <>
       <h2 id="related-title">{t('relatedDocuments')}</h2>
@@ -144,6 +146,7 @@ export function DocumentLife(props: {
               <th scope="col">{t('number')}</th>
               <th scope="col">{t('total')}</th>
               <th scope="col">{t('who')}</th>
+              {delivered ? <th scope="col">{t('delivery')}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -168,6 +171,13 @@ export function DocumentLife(props: {
                 </td>
                 <td>{action.document ? `${(action.document.totalCents / 100).toFixed(2)} €` : ''}</td>
                 <td>{action.by ?? `client:${action.clientId}`}</td>
+                {delivered ? (
+                  <td class="delivery">
+                    {action.delivery
+                      ? `${deliveryLabel(props.lang, action.delivery.state)}${action.delivery.detail ? ` — ${action.delivery.detail}` : ''}`
+                      : ''}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

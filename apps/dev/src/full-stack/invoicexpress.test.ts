@@ -330,3 +330,41 @@ async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('a known NIF with new details, through InvoiceXpress', () => {
+  it('updates the client before the second document: it shows the new address and e-mail, one client for the NIF', async () => {
+    const nif = '507654323';
+    const customer = {
+      name: 'Inês Duarte',
+      vat_number: nif,
+      email: 'ines@duarte.pt',
+      address: 'Rua das Flores 12',
+      city: 'Braga',
+      zip_code: '4700-001',
+    };
+    const first = await issue('IX-CLIENT-1', { customer });
+    expect(first.status).toBe(201);
+    const moved = {
+      ...customer,
+      email: 'ines.duarte@example.pt',
+      address: 'Largo do Carmo 3',
+      city: 'Coimbra',
+      zip_code: '3000-098',
+    };
+    const second = await issue('IX-CLIENT-2', { customer: moved });
+    expect(second.status).toBe(201);
+    const clientOf = (reference: string) =>
+      account()?.clients.get(documentsOf(reference)[0]?.client_id ?? -1);
+    expect(clientOf('IX-CLIENT-2')).toMatchObject({
+      name: 'Inês Duarte',
+      code: nif,
+      fiscal_id: nif,
+      email: moved.email,
+      address: moved.address,
+      city: moved.city,
+      postal_code: moved.zip_code,
+    });
+    expect(clientOf('IX-CLIENT-1')?.id).toBe(clientOf('IX-CLIENT-2')?.id);
+    expect([...(account()?.clients.values() ?? [])].filter((client) => client.code === nif)).toHaveLength(1);
+  });
+});

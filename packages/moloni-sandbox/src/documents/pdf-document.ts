@@ -1,4 +1,4 @@
-import { type PdfLine, renderPdf } from '../pdf.ts';
+import { type PdfLine, renderPdf } from '@faturador/sandbox-kit';
 import type { SandboxState } from '../state.ts';
 import type { SandboxDocument } from '../types.ts';
 import { documentTypeById } from './document-types.ts';
@@ -51,5 +51,5 @@ export function documentPdf(document: SandboxDocument, state: SandboxState): Uin
       gap: 24,
     },
   );
-  return renderPdf(lines, label);
+  return renderPdf(lines, { title: label, producer: 'Faturador Moloni sandbox' });
 }

@@ -59,8 +59,14 @@ function contentStream(lines: readonly PdfLine[]): string {
   return `${ops.join('\n')}\n`;
 }
 
+export interface PdfInfo {
+  title: string;
+  /** Which sandbox wrote the file, so a PDF found on disk says where it came from. */
+  producer: string;
+}
+
 /** Renders text lines to the bytes of a valid PDF file. */
-export function renderPdf(lines: readonly PdfLine[], title: string): Uint8Array {
+export function renderPdf(lines: readonly PdfLine[], info: PdfInfo): Uint8Array {
   const pages = paginate(lines);
   // Fixed objects: 1 catalog, 2 page tree, 3 and 4 fonts, 5 info; then a page and a content
   // stream per page.
@@ -70,7 +76,7 @@ export function renderPdf(lines: readonly PdfLine[], title: string): Uint8Array 
     `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>',
-    `<< /Title ${literal(title)} /Producer (Faturador Moloni sandbox) >>`,
+    `<< /Title ${literal(info.title)} /Producer ${literal(info.producer)} >>`,
   ];
   pages.forEach((pageLines, index) => {
     const contentId = 7 + index * 2;

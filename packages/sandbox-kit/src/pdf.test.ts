@@ -17,7 +17,7 @@ function hasPdftotext(): boolean {
 describe('renderPdf', () => {
   const bytes = renderPdf(
     [{ text: 'Fatura-Recibo FR M/1', size: 16, bold: true }, { text: 'Descrição (teste) \\ Total: 10.00 €' }],
-    'FR M/1',
+    { title: 'FR M/1', producer: 'Faturador test (sandbox)' },
   );
   const text = Buffer.from(bytes).toString('latin1');
 
@@ -48,6 +48,10 @@ describe('renderPdf', () => {
       const start = (match.index ?? 0) + match[0].length;
       expect(text.slice(start + Number(match[1]), start + Number(match[1]) + 9)).toBe('endstream');
     }
+  });
+
+  it('names its title and producer in the info dictionary', () => {
+    expect(text).toContain('<< /Title (FR M/1) /Producer (Faturador test \\(sandbox\\)) >>');
   });
 
   it('escapes parentheses and backslashes and writes € as WinAnsi 0x80', () => {
