@@ -4,6 +4,7 @@
 // the document would be ignored. So each NIF is its own client, code = NIF, found by code first,
 // created when missing (its name made unique with the NIF when taken), and updated beforehand when
 // the request brings details that differ from the record's.
+import { createHash } from 'node:crypto';
 import type { InvoiceRequest } from '@faturador/core';
 import type { InvoiceXpressClient } from './client.ts';
 import type { IxClient, IxClientInput, IxDocumentInput } from './types.ts';
@@ -60,15 +61,29 @@ function updateOf(found: IxClient, changes: Partial<IxClientInput>): IxClientInp
   return { ...record, ...changes };
 }
 
+const folded = (value: string | undefined) => (value ?? '').trim().toLocaleLowerCase('pt-PT');
+
+/**
+ * The client code of a buyer: the NIF, which identifies them. The final consumer's NIF is every
+ * anonymous buyer's, so one code for it would put the first buyer's name on every later document;
+ * each anonymous buyer is instead its own record, keyed by the name and e-mail the request gives
+ * (`999999990-<hash>`, so the account's owner still sees it is a final consumer).
+ */
+export function clientCodeOf(customer: Customer): string {
+  if (!customer.finalConsumer) return customer.vatNumber;
+  const key = `${folded(customer.name)}\n${folded(customer.email)}`;
+  return `${customer.vatNumber}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+}
+
 export async function documentClientOf(
   client: InvoiceXpressClient,
   customer: Customer,
 ): Promise<IxDocumentInput['client']> {
-  const code = customer.vatNumber;
+  const code = clientCodeOf(customer);
   const found = await client.findClientByCode(code);
   if (found) {
-    // The final consumer's NIF is every anonymous buyer's: its record describes none of them, and
-    // one buyer's address or e-mail must not land on it for the next.
+    // An anonymous buyer's record is found by its name and e-mail: the rest (an address) may
+    // differ from one purchase to the next, and it describes no one else.
     const changes = customer.finalConsumer ? {} : changesOf(found, customer);
     if (Object.keys(changes).length > 0) await client.updateClient(found.id, updateOf(found, changes));
     return { name: found.name, code };

@@ -126,12 +126,24 @@ describe('InvoiceXpress provider: the client of a known NIF', () => {
     expect(clientsOf('508332010')[0]).toMatchObject({ name: 'Rita Homónima', address: null });
   });
 
-  it("never writes one anonymous buyer's details on the final consumer's shared record", async () => {
+  it("gives each anonymous buyer its own record: no document carries another buyer's name or details", async () => {
     const { issue, updates } = await setup();
-    const first = await issue('FC-1', { name: 'Consumidor final', vat_number: undefined, ...FIRST });
+    const anonymous = (customer: Record<string, unknown>) => ({ vat_number: undefined, ...customer });
+    const ana = await issue('FC-1', anonymous({ name: 'Ana Lopes', ...FIRST }));
+    const rui = await issue('FC-2', anonymous({ name: 'Rui Matos', ...MOVED }));
+    const plain = await issue('FC-3', anonymous({ name: 'Consumidor final' }));
+    expect(ana).toMatchObject({ name: 'Ana Lopes', email: FIRST.email, fiscal_id: null });
+    expect(rui).toMatchObject({ name: 'Rui Matos', email: MOVED.email, address: MOVED.address });
+    expect(plain).toMatchObject({ name: 'Consumidor final', email: null });
+    expect(new Set([ana?.id, rui?.id, plain?.id]).size).toBe(3);
+    expect(ana?.code).toMatch(/^999999990-[0-9a-f]{10}$/);
+    // The same buyer again (name and e-mail, in any case) is the same record, never updated.
     const before = updates();
-    const next = await issue('FC-2', { name: 'Consumidor final', vat_number: undefined, ...MOVED });
+    const again = await issue(
+      'FC-4',
+      anonymous({ name: 'ANA LOPES', ...FIRST, email: FIRST.email.toUpperCase(), address: 'Outra Rua 1' }),
+    );
+    expect(again).toMatchObject({ id: ana?.id, address: FIRST.address });
     expect(updates()).toBe(before);
-    expect(next).toMatchObject({ id: first?.id, address: FIRST.address, email: FIRST.email });
   });
 });
