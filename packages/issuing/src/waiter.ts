@@ -1,4 +1,4 @@
-import { doneChannel, type Ledger, type LedgerEntry } from '@faturador/store';
+import { doneChannel, type Ledger, type LedgerEntry, parseDoneMessage } from '@faturador/store';
 import type { Redis } from 'ioredis';
 
 /** Issued or failed: what every caller of the request gets from now on. */
@@ -8,8 +8,9 @@ export function isFinal(entry: LedgerEntry): boolean {
 
 /**
  * Waits for requests to reach a final state. One subscriber connection per API process; the
- * worker publishes the request id on the done channel after writing the ledger, and every
- * waiter re-reads the ledger (the message is only a wake-up, the ledger is the truth).
+ * worker's ledger script publishes the request id with the entry it just wrote on the done
+ * channel, so a waiter answers from the message; one without an entry (or none, lost with a
+ * dropped connection) is made up for by reading the ledger.
  */
 export interface WaitOptions {
   /**
@@ -31,11 +32,12 @@ export async function createResultWaiter(deps: {
   ledger: Ledger;
   prefix: string;
 }): Promise<ResultWaiter> {
-  const waiters = new Map<string, Set<() => void>>();
+  const waiters = new Map<string, Set<(entry: LedgerEntry | null) => void>>();
   const channel = doneChannel(deps.prefix);
-  deps.subscriber.on('message', (from: string, requestId: string) => {
+  deps.subscriber.on('message', (from: string, message: string) => {
     if (from !== channel) return;
-    for (const wake of waiters.get(requestId) ?? []) wake();
+    const { requestId, entry } = parseDoneMessage(message);
+    for (const wake of waiters.get(requestId) ?? []) wake(entry);
   });
   await deps.subscriber.subscribe(channel);
 
@@ -45,8 +47,13 @@ export async function createResultWaiter(deps: {
       let wake: () => void = () => {};
       const woken = () => new Promise<void>((resolve) => (wake = resolve));
       let signal = woken();
+      // What the last message carried: the entry as the worker's script wrote it.
+      let announced: LedgerEntry | null = null;
       const listeners = waiters.get(requestId) ?? new Set();
-      const listener = () => wake();
+      const listener = (entry: LedgerEntry | null) => {
+        announced = entry;
+        wake();
+      };
       listeners.add(listener);
       waiters.set(requestId, listeners);
       try {
@@ -54,8 +61,9 @@ export async function createResultWaiter(deps: {
         // Subscribed before the first read: a result published in between is never missed.
         let known = options.current;
         for (;;) {
-          const entry = known ?? (await deps.ledger.get(requestId));
+          const entry = known ?? announced ?? (await deps.ledger.get(requestId));
           known = undefined;
+          announced = null;
           if (!entry || isFinal(entry)) return entry;
           const left = deadline - Date.now();
           if (left <= 0) return entry;

@@ -97,6 +97,7 @@ export {
   type LedgerIncident,
   ledgerKey,
   type NewLedgerEntry,
+  parseDoneMessage,
   type RequestState,
   type StoredDocument,
   workerHeartbeatKey,

@@ -169,9 +169,24 @@ export function ledgerKey(prefix: string, requestId: string): string {
   return `${prefix}:ledger:${requestId}`;
 }
 
-/** Channel on which the worker announces a request that reached a final state. */
+/**
+ * Channel on which the worker announces a request that reached a final state: `<request id>
+ * <its ledger fields as JSON>`, as the same script wrote them, so a waiter need not read them back.
+ */
 export function doneChannel(prefix: string): string {
   return `${prefix}:done`;
+}
+
+/** A done-channel message: the request and its entry (null when the message carries none). */
+export function parseDoneMessage(message: string): { requestId: string; entry: LedgerEntry | null } {
+  const space = message.indexOf(' ');
+  if (space < 0) return { requestId: message, entry: null };
+  try {
+    const fields = JSON.parse(message.slice(space + 1)) as Array<string | null>;
+    return { requestId: message.slice(0, space), entry: toEntry(fields) };
+  } catch {
+    return { requestId: message.slice(0, space), entry: null };
+  }
 }
 
 function parseJson<T>(value: string | null | undefined, fallback: T): T {
@@ -214,7 +229,11 @@ for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[4]) end
 redis.call('ZADD', KEYS[1 + tonumber(ARGV[6])], score, ARGV[4])
 if KEYS[6] ~= KEYS[1] then redis.call('ZADD', KEYS[6], score, ARGV[4]) end
 if KEYS[7] ~= KEYS[1] then redis.call('ZREM', KEYS[7], ARGV[4]) end
-if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+if ARGV[3] ~= '' then
+  local now = redis.call('HMGET', KEYS[1], ${FIELDS.map((field) => `'${field}'`).join(', ')})
+  for i = 1, #now do if not now[i] then now[i] = cjson.null end end
+  redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. cjson.encode(now))
+end
 `;
 const SET_STATE = `${SET_STATE_STEPS}return 1`;
 
